@@ -1,0 +1,34 @@
+/**
+ * The event map shared by NDJSON output (`--json`), Server-Sent Events (`/api/events`) and the
+ * progress line. Field names are a contract (DESIGN.md): add fields, never rename them.
+ */
+export interface EventMap {
+  ready: { url: string };
+  metadata: { infoHash: string; name: string; files: Array<{ index: number; name: string; length: number; url: string }> };
+  progress: { infoHash: string; downloaded: number; length: number; speed: number; peers: number; timeLeft: number | null };
+  spy: { ip: string; port?: number; reason: string; infoHash?: string };
+  peer: { ip: string; port: number; infoHash: string; state: 'connected' | 'dropped'; reason?: string };
+  done: { infoHash: string };
+  cast: { device: string; state: string; reason?: string };
+  error: { message: string; code?: string };
+  warning: { message: string; code?: string };
+}
+
+export type EventName = keyof EventMap;
+
+export type AppEvent = { [K in EventName]: { event: K; time: string } & EventMap[K] }[EventName];
+
+/** A typed listener registry; NDJSON and SSE subscribe to the same bus. */
+export class EventBus {
+  #listeners = new Set<(event: AppEvent) => void>();
+
+  emit<K extends EventName>(name: K, payload: EventMap[K], now: () => Date = () => new Date()): void {
+    const event = { event: name, time: now().toISOString(), ...payload } as AppEvent;
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  subscribe(listener: (event: AppEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
