@@ -13,6 +13,10 @@ export const ERRORS = {
   E_NO_PEERS: { exitCode: 1, hint: 'no peer was found through the DHT; check --dht-bootstrap and the network' },
   E_PORT_IN_USE: { exitCode: 1, hint: 'choose another port with --port' },
   E_STORE: { exitCode: 1, hint: 'check that the --store folder is writable and has free space' },
+  E_UNAUTHORIZED: { exitCode: 1, hint: 'open the URL with the pairing token the terminal prints (or scan its QR code)' },
+  E_BAD_HOST: { exitCode: 1, hint: 'use the address the terminal prints; other host names are refused (DNS rebinding)' },
+  E_CROSS_ORIGIN: { exitCode: 1, hint: 'state-changing requests must come from the web remote itself' },
+  E_TOO_LARGE: { exitCode: 2, hint: 'the upload is larger than the server accepts' },
 } as const satisfies Record<string, { exitCode: number; hint: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
