@@ -1,0 +1,36 @@
+declare module 'bittorrent-protocol' {
+  import { Duplex } from 'node:stream';
+  export default class Wire extends Duplex {
+    constructor(type?: string, peEnabled?: number);
+    peerId: string;
+    peerExtensions: Record<string, boolean>;
+    peerInterested: boolean;
+    amChoking: boolean;
+    extendedHandshake: Record<string, unknown>;
+    ut_metadata: { setMetadata(m: Uint8Array): void; fetch(): void; on(ev: string, fn: (...args: unknown[]) => void): void };
+    use(ext: unknown): void;
+    handshake(infoHash: string | Uint8Array, peerId: string | Uint8Array, extensions?: Record<string, boolean>): void;
+    bitfield(bitfield: unknown): void;
+    unchoke(): void;
+    choke(): void;
+    interested(): void;
+    have(index: number): void;
+    piece(index: number, offset: number, buffer: Uint8Array): void;
+    request(index: number, offset: number, length: number, cb: (err: Error | null, block?: Uint8Array) => void): void;
+    setKeepAlive(enable: boolean): void;
+    destroy(): this;
+  }
+}
+
+declare module 'ut_metadata' {
+  export default function utMetadata(metadata?: Uint8Array): unknown;
+}
+
+declare module 'bitfield' {
+  export default class BitField {
+    constructor(data: number | Uint8Array, opts?: { grow?: number });
+    buffer: Uint8Array;
+    get(i: number): boolean;
+    set(i: number, value?: boolean): void;
+  }
+}
