@@ -36,7 +36,7 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
   const byHash = new Map(opts.fixtures.map((f) => [f.infoHash, f]));
   const sockets = new Set<net.Socket>();
   const state = { blocksServed: 0, bytesServed: 0, connections: 0, peersSeen: new Set<string>() };
-  const peerId = Buffer.concat([Buffer.from('-TLSIM0-'), crypto.randomBytes(6)]).toString('hex').slice(0, 40);
+  const peerId = Buffer.concat([Buffer.from('-TLSIM0-'), crypto.randomBytes(12)]).toString('hex');
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -55,7 +55,7 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
       }
       state.peersSeen.add(`${socket.remoteAddress}:${socket.remotePort}`);
       wire.use(utMetadata(fixture.torrentFile));
-      wire.handshake(infoHash, Buffer.from(peerId, 'hex'), { dht: false });
+      wire.handshake(infoHash, peerId, { dht: false });
       const bits = new BitField(fixture.pieces);
       for (let i = 0; i < fixture.pieces; i++) bits.set(i, true);
       wire.bitfield(bits);

@@ -1,0 +1,58 @@
+/**
+ * One typed, frozen configuration built from flags and defaults; modules receive their slice and
+ * never read raw options again. Every default lives here, with its unit in its name.
+ */
+export const PUBLIC_DHT_ROUTERS = Object.freeze([
+  'router.bittorrent.com:6881',
+  'router.utorrent.com:6881',
+  'dht.transmissionbt.com:6881',
+]);
+
+export type TranscodeFormat = 'mp4' | 'webm';
+
+export interface Config {
+  storeDir: string;
+  httpPort: number;
+  httpHost: string;
+  /** Local address for DHT UDP (and, where the engine allows it, peer TCP). */
+  bindAddress: string | undefined;
+  dhtPort: number;
+  dhtBootstrap: readonly string[];
+  blocklists: readonly string[];
+  freerider: boolean;
+  maxPeers: number;
+  dnsbl: readonly string[];
+  interface: string | undefined;
+  ffmpegPath: string | undefined;
+  json: boolean;
+  transcode: TranscodeFormat | undefined;
+  newToken: boolean;
+  /** Peers that hold a connection this long without sending a block are dropped and replaced. */
+  noPiecesTimeoutMs: number;
+  progressIntervalMs: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  storeDir: './store',
+  httpPort: 8888,
+  httpHost: '0.0.0.0',
+  bindAddress: undefined,
+  dhtPort: 0,
+  dhtBootstrap: PUBLIC_DHT_ROUTERS,
+  blocklists: [],
+  freerider: true,
+  maxPeers: 20,
+  dnsbl: [],
+  interface: undefined,
+  ffmpegPath: undefined,
+  json: false,
+  transcode: undefined,
+  newToken: false,
+  noPiecesTimeoutMs: 30_000,
+  progressIntervalMs: 1_000,
+});
+
+export function buildConfig(overrides: Partial<Config>): Readonly<Config> {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return Object.freeze({ ...DEFAULT_CONFIG, ...defined });
+}
