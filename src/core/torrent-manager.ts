@@ -1,0 +1,138 @@
+/**
+ * The torrents the service holds. It resolves sources, starts one TorrentSession per infohash
+ * (adding the same one twice returns the first), publishes progress on the event bus, and is the
+ * Catalog that the API and media-center adapters read.
+ */
+import mime from 'mime';
+import { TorrentLiveError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { PeerSource } from '../privacy/peer-source.js';
+import type { Catalog, CatalogTorrent } from './catalog.js';
+import { TorrentSession, type SessionStatus } from './engine.js';
+import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
+
+export interface TorrentManagerOptions {
+  storeDir: string;
+  maxPeers: number;
+  freerider: boolean;
+  noPiecesTimeoutMs: number;
+  progressIntervalMs: number;
+  peerSource: PeerSource;
+  bus: EventBus;
+  reader: SourceReader;
+}
+
+export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {}
+
+export function mimeFor(name: string): string {
+  return mime.getType(name) ?? 'application/octet-stream';
+}
+
+export function streamUrl(baseUrl: string, infoHash: string, fileIndex: number): string {
+  return `${baseUrl.replace(/\/$/, '')}/stream/${infoHash}/${fileIndex}`;
+}
+
+export class TorrentManager implements Catalog {
+  #sessions = new Map<string, TorrentSession>();
+  #opts: TorrentManagerOptions;
+  #timer: NodeJS.Timeout;
+  #updateId = 1;
+
+  constructor(opts: TorrentManagerOptions) {
+    this.#opts = opts;
+    this.#timer = setInterval(() => this.#publishProgress(), opts.progressIntervalMs);
+    this.#timer.unref();
+  }
+
+  get updateId(): number {
+    return this.#updateId;
+  }
+
+  session(infoHash: string): TorrentSession | undefined {
+    return this.#sessions.get(infoHash.toLowerCase());
+  }
+
+  sessions(): TorrentSession[] {
+    return [...this.#sessions.values()];
+  }
+
+  async add(sourceText: string): Promise<CatalogTorrent> {
+    const source = await resolveSource(sourceText, this.#opts.reader);
+    return this.view(this.start(source), '');
+  }
+
+  async addTorrentBytes(bytes: Buffer, label = 'uploaded .torrent'): Promise<TorrentSession> {
+    return this.start(await resolveTorrentBytes(bytes, label, this.#opts.reader));
+  }
+
+  start(source: TorrentSource): TorrentSession {
+    const existing = this.#sessions.get(source.infoHash);
+    if (existing) return existing;
+    const { bus } = this.#opts;
+    const session = new TorrentSession({
+      infoHash: source.infoHash,
+      torrentFile: source.torrentFile,
+      storeDir: this.#opts.storeDir,
+      maxPeers: this.#opts.maxPeers,
+      freerider: this.#opts.freerider,
+      peers: this.#opts.peerSource.start(source.infoHash),
+      bus,
+      noPiecesTimeoutMs: this.#opts.noPiecesTimeoutMs,
+    });
+    this.#sessions.set(source.infoHash, session);
+    this.#updateId++;
+    session.ready.then(
+      () => {
+        this.#updateId++;
+        bus.emit('metadata', {
+          infoHash: session.infoHash,
+          name: session.name ?? source.infoHash,
+          files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, url: `/stream/${session.infoHash}/${f.index}` })),
+        });
+      },
+      (err: unknown) => bus.emit('error', { message: err instanceof Error ? err.message : String(err), code: 'E_STORE' }),
+    );
+    return session;
+  }
+
+  async remove(infoHash: string): Promise<void> {
+    const session = this.#sessions.get(infoHash.toLowerCase());
+    if (!session) throw new TorrentLiveError('E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
+    this.#sessions.delete(session.infoHash);
+    this.#updateId++;
+    await session.destroy();
+  }
+
+  view(session: TorrentSession, baseUrl: string): TorrentView {
+    const status = session.status();
+    return {
+      ...status,
+      name: session.name ?? session.infoHash,
+      files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) })),
+    };
+  }
+
+  list(baseUrl: string): TorrentView[] {
+    return this.sessions().map((s) => this.view(s, baseUrl));
+  }
+
+  get(infoHash: string, baseUrl: string): TorrentView | undefined {
+    const s = this.session(infoHash);
+    return s ? this.view(s, baseUrl) : undefined;
+  }
+
+  #publishProgress(): void {
+    for (const s of this.#sessions.values()) {
+      const st = s.status();
+      if (!st.ready) continue;
+      this.#opts.bus.emit('progress', { infoHash: st.infoHash, downloaded: st.downloaded, length: st.length, speed: st.speed, peers: st.peers, timeLeft: st.timeLeft });
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await Promise.all(this.sessions().map((s) => s.destroy()));
+    this.#sessions.clear();
+    await this.#opts.peerSource.close();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The one express app: auth first (Host, Origin, pairing), then the byte route, the API, SSE,
+ * the web remote and whatever adapters the caller mounts. Everything is passed in, so tests build
+ * the same app on port 0 around a loopback world.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { EventBus } from '../events.js';
+import type { TorrentManager } from '../core/torrent-manager.js';
+import { TorrentLiveError } from '../errors.js';
+import type { Auth } from './auth.js';
+import { streamRouter, type StreamRouteOptions } from './stream-route.js';
+import { torrentsRouter } from './api.js';
+import { eventsRouter } from './events-sse.js';
+import { sendJsonError } from './json-error.js';
+
+export interface AppOptions {
+  manager: TorrentManager;
+  bus: EventBus;
+  auth: Auth;
+  /** Routers mounted behind pairing (API extensions: devices, cast, spies, adapters). */
+  apiRouters?: Router[];
+  /** Routers for the web remote page and its assets (behind pairing). */
+  pageRouters?: Router[];
+  /** Routers reachable without pairing but behind the Host check (e.g. DLNA descriptions). */
+  publicRouters?: Router[];
+  streamHeaders?: StreamRouteOptions['extraHeaders'];
+  transcode?: StreamRouteOptions['transcode'];
+}
+
+export function createApp(opts: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(opts.auth.hostCheck);
+  app.use(opts.auth.originCheck);
+  for (const r of opts.publicRouters ?? []) app.use(r);
+  app.use('/stream', opts.auth.requireStreamAccess);
+  app.use(streamRouter({ manager: opts.manager, ...(opts.streamHeaders ? { extraHeaders: opts.streamHeaders } : {}), ...(opts.transcode ? { transcode: opts.transcode } : {}) }));
+  app.use('/api', opts.auth.requirePairing);
+  app.use(torrentsRouter(opts.manager, { streamUrl: (base, h, i) => opts.auth.streamUrl(base, h, i) }));
+  app.use(eventsRouter(opts.bus));
+  for (const r of opts.apiRouters ?? []) app.use(r);
+  app.use('/api', (req, res) => sendJsonError(res, 404, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
+  app.use(opts.auth.requirePairing);
+  for (const r of opts.pageRouters ?? []) app.use(r);
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
+    if (res.headersSent) return res.end();
+    if (err.type === 'entity.too.large') return sendJsonError(res, 413, 'E_TOO_LARGE', 'the request body is larger than the server accepts');
+    if (err.type === 'entity.parse.failed') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'the request body is not valid JSON');
+    sendJsonError(res, err.status ?? 500, 'E_INTERNAL', err.message ?? 'internal error');
+  };
+  app.use(onError);
+  return app;
+}
+
+export interface RunningServer {
+  server: http.Server;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listen(app: express.Express, port: number, host: string): Promise<RunningServer> {
+  const server = http.createServer(app);
+  // Bounded headers: a LAN client must not make the server buffer megabytes of header.
+  server.maxHeadersCount = 100;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new TorrentLiveError('E_PORT_IN_USE', `port ${port} on ${host} is already in use`, { cause: err }) : err),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    server,
+    host: addr.address,
+    port: addr.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

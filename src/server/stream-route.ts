@@ -1,0 +1,70 @@
+/**
+ * GET/HEAD /stream/:infoHash/:fileIndex — a torrent file's bytes while it downloads. The plan
+ * (status, headers, range) is pure data from range.ts; this module only writes it, and tears the
+ * torrent read down with the response so a closed player releases its pieces.
+ */
+import { pipeline } from 'node:stream/promises';
+import express, { type Request, type Response } from 'express';
+import type { TorrentManager } from '../core/torrent-manager.js';
+import { mimeFor } from '../core/torrent-manager.js';
+import { planByteServe } from './range.js';
+import { sendJsonError } from './json-error.js';
+
+export const METADATA_WAIT_MS = 60_000;
+const INFOHASH = /^[0-9a-fA-F]{40}$/;
+
+export interface StreamRouteOptions {
+  manager: TorrentManager;
+  /** Extra headers per file (DLNA renderers need transferMode/contentFeatures). */
+  extraHeaders?: (contentType: string, req: Request) => Record<string, string>;
+  /** Serves `?transcode=` requests; absent when transcoding is not wired. */
+  transcode?: (req: Request, res: Response, target: { infoHash: string; fileIndex: number; contentType: string }) => Promise<void>;
+}
+
+export function streamRouter(opts: StreamRouteOptions): express.Router {
+  const router = express.Router();
+  const handler = async (req: Request, res: Response): Promise<void> => {
+    const { infoHash = '', fileIndex: indexText = '' } = req.params as Record<string, string>;
+    const session = INFOHASH.test(infoHash) ? opts.manager.session(infoHash) : undefined;
+    if (!session) return sendJsonError(res, 404, 'E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
+    if (!session.isReady()) {
+      // A player that opens the URL before the metadata arrived waits, rather than failing.
+      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), METADATA_WAIT_MS).unref());
+      if ((await Promise.race([session.ready.then(() => 'ready' as const), timer])) === 'timeout') {
+        return sendJsonError(res, 503, 'E_NO_PEERS', `torrent ${infoHash}: no metadata yet; no peer has answered`);
+      }
+    }
+    const index = /^\d+$/.test(indexText) ? Number(indexText) : -1;
+    const file = session.files[index];
+    if (!file) return sendJsonError(res, 404, 'E_NOT_FOUND', `torrent ${infoHash} has no file ${indexText} (it has ${session.files.length})`);
+    const contentType = mimeFor(file.name);
+    if (opts.transcode && typeof req.query['transcode'] === 'string') {
+      return opts.transcode(req, res, { infoHash: session.infoHash, fileIndex: index, contentType });
+    }
+    const plan = planByteServe({
+      method: req.method,
+      rangeHeader: req.get('range'),
+      length: file.length,
+      contentType,
+      extraHeaders: opts.extraHeaders?.(contentType, req),
+    });
+    res.status(plan.status).set(plan.headers);
+    if (plan.bodless || !plan.range) {
+      res.end();
+      return;
+    }
+    const body = session.createReadStream(index, plan.range);
+    try {
+      await pipeline(body, res);
+    } catch {
+      // The player went away (seek, close): pipeline already destroyed the torrent read.
+      body.destroy();
+    }
+  };
+  router.get('/stream/:infoHash/:fileIndex', handler);
+  router.head('/stream/:infoHash/:fileIndex', handler);
+  // A trailing file name lets players guess the type from the URL (some DLNA renderers do).
+  router.get('/stream/:infoHash/:fileIndex/:name', handler);
+  router.head('/stream/:infoHash/:fileIndex/:name', handler);
+  return router;
+}
