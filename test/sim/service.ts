@@ -1,28 +1,21 @@
 /**
- * The service as the CLI builds it (manager + express app + auth), on port 0 around a loopback
- * world, for integration tests and benches. The PeerSource is injectable so privacy tests can put
- * the private lookup in its place.
+ * The service exactly as the CLI builds it (src/service.ts), on port 0 around a loopback world,
+ * with every event recorded. The PeerSource is injectable so privacy tests can put the private
+ * lookup in its place.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildConfig } from '../../src/config.js';
 import { EventBus, type AppEvent } from '../../src/events.js';
-import { TorrentManager } from '../../src/core/torrent-manager.js';
-import { fileSourceReader } from '../../src/core/torrent-file.js';
 import { PlainLookupPeerSource } from '../../src/privacy/plain-lookup.js';
 import type { PeerSource } from '../../src/privacy/peer-source.js';
-import { createApp, listen, type RunningServer } from '../../src/server/app.js';
-import { createAuth } from '../../src/server/auth.js';
-import { ownHosts } from '../../src/server/auth-hosts.js';
+import { startService as startRealService, type Service, type ServiceParts } from '../../src/service.js';
 
-export interface TestService {
-  manager: TorrentManager;
-  bus: EventBus;
+export interface TestService extends Omit<Service, 'close'> {
   events: AppEvent[];
-  http: RunningServer;
   baseUrl: string;
   storeDir: string;
-  token: string;
   close(opts?: { keepStore?: boolean }): Promise<void>;
 }
 
@@ -33,40 +26,31 @@ export async function startService(opts: {
   host?: string;
   maxPeers?: number;
   noPiecesTimeoutMs?: number;
+  parts?: Omit<ServiceParts, 'bus' | 'peerSource'>;
 }): Promise<TestService> {
   const storeDir = opts.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
   const bus = new EventBus();
   const events: AppEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const peerSource = opts.peerSource ?? new PlainLookupPeerSource({ bootstrap: opts.bootstrap, bindAddress: '127.0.0.1', relookupIntervalMs: 2_000 });
-  const manager = new TorrentManager({
+  const config = buildConfig({
     storeDir,
-    maxPeers: opts.maxPeers ?? 20,
-    freerider: true,
-    noPiecesTimeoutMs: opts.noPiecesTimeoutMs ?? 30_000,
+    httpPort: 0,
+    httpHost: opts.host ?? '127.0.0.1',
+    dhtBootstrap: opts.bootstrap,
+    bindAddress: '127.0.0.1',
+    maxPeers: opts.maxPeers,
+    noPiecesTimeoutMs: opts.noPiecesTimeoutMs,
     progressIntervalMs: 500,
-    peerSource,
-    bus,
-    reader: fileSourceReader,
   });
-  const token = 'test-token-0123456789abcdef0123456789';
-  const host = opts.host ?? '127.0.0.1';
-  let port = 0;
-  const auth = createAuth({ token, allowedHosts: () => ownHosts({ port, bindAddress: host }) });
-  const app = createApp({ manager, bus, auth });
-  const http = await listen(app, 0, host);
-  port = http.port;
+  const peerSource = opts.peerSource ?? new PlainLookupPeerSource({ bootstrap: opts.bootstrap, bindAddress: '127.0.0.1', relookupIntervalMs: 2_000 });
+  const service = await startRealService(config, { ...opts.parts, bus, peerSource });
   return {
-    manager,
-    bus,
+    ...service,
     events,
-    http,
-    baseUrl: `http://${host}:${http.port}`,
+    baseUrl: service.localUrl,
     storeDir,
-    token,
     close: async (o) => {
-      await http.close();
-      await manager.close();
+      await service.close();
       if (!o?.keepStore) fs.rmSync(storeDir, { recursive: true, force: true });
     },
   };

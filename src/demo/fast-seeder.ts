@@ -1,0 +1,108 @@
+/**
+ * A fast seeder for the loopback world (the demo and test/sim), on bittorrent-protocol + ut_metadata: it unchokes as soon
+ * as a peer is interested (torrent-stream's own seeding waits for a 10 s rechoke), serves metadata
+ * and pieces from memory, and announces itself through a DHT node on its own address.
+ */
+import net from 'node:net';
+import crypto from 'node:crypto';
+import Wire from 'bittorrent-protocol';
+import utMetadata from 'ut_metadata';
+import BitField from 'bitfield';
+import DHT from 'bittorrent-dht';
+import type { TorrentFixture } from './torrent-fixture.js';
+
+export interface Seeder {
+  host: string;
+  port: number;
+  /** Blocks served, by piece index, across all connections. */
+  blocksServed: number;
+  bytesServed: number;
+  connections: number;
+  /** Every remote address that completed a handshake. */
+  peersSeen: Set<string>;
+  close(): Promise<void>;
+}
+
+export interface SeederOptions {
+  host: string;
+  fixtures: TorrentFixture[];
+  /** DHT nodes (host:port) to announce through; no announce when empty. */
+  bootstrap?: string[];
+  /** Serve each block after this delay, to slow the swarm down in tests. */
+  blockDelayMs?: number;
+}
+
+export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
+  const byHash = new Map(opts.fixtures.map((f) => [f.infoHash, f]));
+  const sockets = new Set<net.Socket>();
+  const state = { blocksServed: 0, bytesServed: 0, connections: 0, peersSeen: new Set<string>() };
+  const peerId = Buffer.concat([Buffer.from('-TLSIM0-'), crypto.randomBytes(12)]).toString('hex');
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    state.connections++;
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const wire = new Wire();
+    wire.on('error', () => socket.destroy());
+    socket.pipe(wire).pipe(socket);
+    let fixture: TorrentFixture | undefined;
+    wire.on('handshake', (infoHash: string) => {
+      fixture = byHash.get(infoHash);
+      if (!fixture) {
+        wire.destroy();
+        return;
+      }
+      state.peersSeen.add(`${socket.remoteAddress}:${socket.remotePort}`);
+      wire.use(utMetadata(fixture.torrentFile));
+      wire.handshake(infoHash, peerId, { dht: false });
+      const bits = new BitField(fixture.pieces);
+      for (let i = 0; i < fixture.pieces; i++) bits.set(i, true);
+      wire.bitfield(bits);
+    });
+    wire.on('interested', () => wire.unchoke());
+    wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, block?: Buffer) => void) => {
+      if (!fixture) return;
+      const start = index * fixture.pieceLength + offset;
+      const block = fixture.content.subarray(start, start + length);
+      const send = () => {
+        state.blocksServed++;
+        state.bytesServed += block.length;
+        respond(null, block);
+      };
+      if (opts.blockDelayMs) setTimeout(send, opts.blockDelayMs);
+      else send();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, opts.host, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+
+  let dht: DHT | undefined;
+  if (opts.bootstrap && opts.bootstrap.length) {
+    dht = new DHT({ bootstrap: opts.bootstrap, host: false });
+    dht.on('error', () => {});
+    dht.on('warning', () => {});
+    const node = dht;
+    await new Promise<void>((resolve) => node.listen(0, opts.host, () => resolve()));
+    await new Promise<void>((resolve) => (node.ready ? resolve() : node.once('ready', () => resolve())));
+    await Promise.all(opts.fixtures.map((f) => new Promise<void>((resolve) => node.announce(f.infoHash, port, () => resolve()))));
+  }
+
+  return {
+    host: opts.host,
+    port,
+    get blocksServed() { return state.blocksServed; },
+    get bytesServed() { return state.bytesServed; },
+    get connections() { return state.connections; },
+    peersSeen: state.peersSeen,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (dht) await new Promise<void>((resolve) => dht!.destroy(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Builds the running service from a config: peer source, torrent manager, auth, the express app
+ * and its HTTP server. The CLI modes and the integration tests start it the same way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Router } from 'express';
+import type { Config } from './config.js';
+import { EventBus } from './events.js';
+import { TorrentManager } from './core/torrent-manager.js';
+import { fileSourceReader } from './core/torrent-file.js';
+import type { PeerSource } from './privacy/peer-source.js';
+import { PlainLookupPeerSource } from './privacy/plain-lookup.js';
+import { createApp, listen, type RunningServer } from './server/app.js';
+import { createAuth, type Auth } from './server/auth.js';
+import { ownHosts } from './server/auth-hosts.js';
+import { loadOrCreateToken } from './server/auth-token.js';
+
+export interface Service {
+  config: Readonly<Config>;
+  bus: EventBus;
+  manager: TorrentManager;
+  auth: Auth;
+  token: string;
+  http: RunningServer;
+  /** http://host:port as reachable from this machine. */
+  localUrl: string;
+  close(): Promise<void>;
+}
+
+export interface ServiceParts {
+  bus?: EventBus;
+  peerSource?: PeerSource;
+  /** Which remote addresses count as "this machine" (no token needed). Default: loopback. */
+  isTrusted?: (remoteAddress: string) => boolean;
+  apiRouters?: (ctx: { manager: TorrentManager; auth: Auth; bus: EventBus }) => Router[];
+  pageRouters?: Router[];
+  publicRouters?: Router[];
+}
+
+export function defaultPeerSource(config: Readonly<Config>): PeerSource {
+  return new PlainLookupPeerSource({ bootstrap: config.dhtBootstrap, bindAddress: config.bindAddress, dhtPort: config.dhtPort });
+}
+
+export async function startService(config: Readonly<Config>, parts: ServiceParts = {}): Promise<Service> {
+  const storeDir = path.resolve(config.storeDir);
+  fs.mkdirSync(storeDir, { recursive: true });
+  const bus = parts.bus ?? new EventBus();
+  const peerSource = parts.peerSource ?? defaultPeerSource(config);
+  const manager = new TorrentManager({
+    storeDir,
+    maxPeers: config.maxPeers,
+    freerider: config.freerider,
+    noPiecesTimeoutMs: config.noPiecesTimeoutMs,
+    progressIntervalMs: config.progressIntervalMs,
+    peerSource,
+    bus,
+    reader: fileSourceReader,
+  });
+  const { token } = await loadOrCreateToken(storeDir, { rotate: config.newToken });
+  let port = config.httpPort;
+  const auth = createAuth({
+    token,
+    allowedHosts: () => ownHosts({ port, bindAddress: config.httpHost }),
+    ...(parts.isTrusted ? { isTrusted: parts.isTrusted } : {}),
+  });
+  const app = createApp({
+    manager,
+    bus,
+    auth,
+    apiRouters: parts.apiRouters?.({ manager, auth, bus }) ?? [],
+    pageRouters: parts.pageRouters ?? [],
+    publicRouters: parts.publicRouters ?? [],
+  });
+  let http: RunningServer;
+  try {
+    http = await listen(app, config.httpPort, config.httpHost);
+  } catch (err) {
+    await manager.close();
+    throw err;
+  }
+  port = http.port;
+  const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
+  return {
+    config,
+    bus,
+    manager,
+    auth,
+    token,
+    http,
+    localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${http.port}`,
+    close: async () => {
+      await http.close();
+      await manager.close();
+    },
+  };
+}
