@@ -1,0 +1,235 @@
+/**
+ * An in-memory implementation of the HTTP contract the web remote uses (DESIGN.md: /api/torrents,
+ * /api/devices, /api/cast, /api/devices/:id/*, /api/spies, /api/events, /stream), assembled with
+ * the real auth layer, the real SSE router and the real web remote router in the same order as
+ * src/server/app.ts. Tests drive its event bus and read the requests it received.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import { EventBus } from '../../src/events.js';
+import { createAuth, type Auth } from '../../src/server/auth.js';
+import { eventsRouter } from '../../src/server/events-sse.js';
+import { sendJsonError, sendThrown } from '../../src/server/json-error.js';
+import { normaliseInfoHash, parseMagnet } from '../../src/core/sources.js';
+import { decodeTorrent } from '../../src/core/torrent-file.js';
+import { webRemoteRouter } from '../../src/web/router.js';
+
+/** Small on purpose, so a test can provoke 413 with a modest upload. */
+export const FAKE_BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface FakeTorrent {
+  infoHash: string;
+  name: string;
+  length: number;
+  downloaded: number;
+  ready: boolean;
+  files: Array<{ index: number; name: string; length: number; mime: string; url: string }>;
+}
+
+export interface FakeDevice {
+  id: string;
+  name: string;
+  kind: 'chromecast' | 'dlna';
+  address: string;
+  status: { state: string; positionSeconds: number; durationSeconds: number; volume: number };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  remoteAddress: string | undefined;
+}
+
+export interface FakeRemoteServer {
+  baseUrl: string;
+  host: string;
+  port: number;
+  token: string;
+  auth: Auth;
+  bus: EventBus;
+  torrents: Map<string, FakeTorrent>;
+  devices: Map<string, FakeDevice>;
+  requests: RecordedRequest[];
+  /** Every route of the contract with a sample path, for "each route needs the token" checks. */
+  routes: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }>;
+  close(): Promise<void>;
+}
+
+export interface FakeRemoteOptions {
+  host: string;
+  token: string;
+  isTrusted: (remoteAddress: string) => boolean;
+  /** A real media file served for every /stream URL (Range works through sendFile). */
+  mediaFile?: string;
+}
+
+export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise<FakeRemoteServer> {
+  const bus = new EventBus();
+  const torrents = new Map<string, FakeTorrent>();
+  const devices = new Map<string, FakeDevice>([
+    ['cc-living', { id: 'cc-living', name: 'Living room TV', kind: 'chromecast', address: '127.30.0.1', status: { state: 'idle', positionSeconds: 0, durationSeconds: 0, volume: 0.5 } }],
+    ['dlna-bed', { id: 'dlna-bed', name: 'Bedroom renderer', kind: 'dlna', address: '127.30.0.2', status: { state: 'idle', positionSeconds: 0, durationSeconds: 0, volume: 0.8 } }],
+  ]);
+  const requests: RecordedRequest[] = [];
+  let port = 0;
+  const auth = createAuth({ token: options.token, isTrusted: options.isTrusted, allowedHosts: () => [`${options.host}:${port}`] });
+
+  const api = express.Router();
+  api.use(express.json({ limit: FAKE_BODY_LIMIT_BYTES }));
+  api.use((req, _res, next) => {
+    if (req.method !== 'GET') requests.push({ method: req.method, path: req.path, body: req.body, remoteAddress: req.socket.remoteAddress });
+    next();
+  });
+  api.get('/api/torrents', (_req, res) => void res.json([...torrents.values()]));
+  api.post('/api/torrents', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      let infoHash: string;
+      let name: string | undefined;
+      if (typeof body['torrent'] === 'string') {
+        const decoded = await decodeTorrent(Buffer.from(body['torrent'], 'base64')).catch(() => {
+          throw Object.assign(new Error('the uploaded file is not a .torrent'), { status: 400 });
+        });
+        ({ infoHash, name } = decoded);
+      } else if (typeof body['source'] === 'string') {
+        const text = body['source'].trim();
+        const source = text.startsWith('magnet:') ? parseMagnet(text) : { infoHash: normaliseInfoHash(text), name: undefined };
+        infoHash = source.infoHash;
+        name = source.name;
+      } else {
+        return sendJsonError(res, 400, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
+      }
+      const torrent: FakeTorrent = { infoHash, name: name ?? infoHash, length: 0, downloaded: 0, ready: false, files: [] };
+      torrents.set(infoHash, torrent);
+      res.status(201).json(torrent);
+    } catch (err) {
+      if ((err as { status?: number }).status === 400) return sendJsonError(res, 400, 'E_BAD_TORRENT', (err as Error).message);
+      sendThrown(res, err);
+    }
+  });
+  api.delete('/api/torrents/:infoHash', (req, res) => {
+    if (!torrents.delete(req.params.infoHash)) return sendJsonError(res, 404, 'E_NOT_FOUND', `no torrent ${req.params.infoHash}`);
+    res.status(204).end();
+  });
+  api.get('/api/devices', (_req, res) => void res.json([...devices.values()].map(({ id, name, kind, address }) => ({ id, name, kind, address }))));
+  api.post('/api/cast', (req, res) => {
+    const { deviceId, infoHash, fileIndex } = (req.body ?? {}) as Record<string, unknown>;
+    const device = devices.get(String(deviceId));
+    const torrent = torrents.get(String(infoHash));
+    if (!device || !torrent || typeof fileIndex !== 'number') return sendJsonError(res, 404, 'E_NOT_FOUND', 'no such device, torrent or file');
+    device.status = { ...device.status, state: 'playing', positionSeconds: 0, durationSeconds: 120 };
+    bus.emit('cast', { device: device.name, state: 'playing' });
+    res.json({ ok: true, url: auth.streamUrl(`http://${options.host}:${port}`, torrent.infoHash, fileIndex) });
+  });
+  api.get('/api/devices/:id/status', (req, res) => {
+    const device = devices.get(req.params.id);
+    if (!device) return sendJsonError(res, 404, 'E_NOT_FOUND', `no device ${req.params.id}`);
+    res.json(device.status);
+  });
+  api.post('/api/devices/:id/:action', (req, res) => {
+    const device = devices.get(req.params.id);
+    if (!device) return sendJsonError(res, 404, 'E_NOT_FOUND', `no device ${req.params.id}`);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const s = device.status;
+    switch (req.params.action) {
+      case 'play': s.state = 'playing'; break;
+      case 'pause': s.state = 'paused'; break;
+      case 'stop': Object.assign(s, { state: 'stopped', positionSeconds: 0 }); break;
+      case 'seek':
+        if (typeof body['seconds'] !== 'number') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'seek needs {seconds}');
+        s.positionSeconds = body['seconds'];
+        break;
+      case 'volume':
+        if (typeof body['level'] !== 'number' || body['level'] < 0 || body['level'] > 1) return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'volume needs {level} in 0..1');
+        s.volume = body['level'];
+        break;
+      default:
+        return sendJsonError(res, 404, 'E_NOT_FOUND', `no action ${req.params.action}`);
+    }
+    res.json(s);
+  });
+  const started = Date.now();
+  api.get('/api/spies', (_req, res) =>
+    void res.json({
+      discovered: 5,
+      active: 2,
+      blocked: 5,
+      history: [
+        { time: started - 60_000, discovered: 0, active: 0 },
+        { time: started - 30_000, discovered: 3, active: 2 },
+        { time: started, discovered: 5, active: 2 },
+      ],
+      spies: [
+        { ip: '127.40.0.1', port: 6881, reason: 'answered a decoy' },
+        { ip: '127.40.0.2', reason: 'several ports' },
+      ],
+    }),
+  );
+  api.get('/api/spies.p2p', (_req, res) => void res.type('text/plain').send('spy:127.40.0.1-127.40.0.1\nspy:127.40.0.2-127.40.0.2\n'));
+
+  const streams = express.Router();
+  streams.get('/stream/:infoHash/:fileIndex', (req, res) => {
+    if (!options.mediaFile || !torrents.has(req.params.infoHash)) return sendJsonError(res, 404, 'E_NOT_FOUND', 'no such file');
+    res.sendFile(options.mediaFile);
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(auth.hostCheck);
+  app.use(auth.originCheck);
+  app.use('/stream', auth.requireStreamAccess);
+  app.use(streams);
+  app.use('/api', auth.requirePairing);
+  app.use(eventsRouter(bus));
+  app.use(api);
+  app.use('/api', (req, res) => sendJsonError(res, 404, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
+  app.use(auth.requirePairing);
+  app.use(webRemoteRouter());
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
+    if (err.type === 'entity.too.large') return sendJsonError(res, 413, 'E_TOO_LARGE', 'the request body is larger than the server accepts');
+    if (err.type === 'entity.parse.failed') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'the request body is not valid JSON');
+    sendJsonError(res, err.status ?? 500, 'E_INTERNAL', err.message ?? 'internal error');
+  };
+  app.use(onError);
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, options.host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const sampleHash = '0123456789abcdef0123456789abcdef01234567';
+  return {
+    baseUrl: `http://${options.host}:${port}`,
+    host: options.host,
+    port,
+    token: options.token,
+    auth,
+    bus,
+    torrents,
+    devices,
+    requests,
+    routes: [
+      { method: 'GET', path: '/api/torrents' },
+      { method: 'POST', path: '/api/torrents', body: { source: sampleHash } },
+      { method: 'DELETE', path: `/api/torrents/${sampleHash}` },
+      { method: 'GET', path: '/api/events' },
+      { method: 'GET', path: '/api/devices' },
+      { method: 'POST', path: '/api/cast', body: { deviceId: 'cc-living', infoHash: sampleHash, fileIndex: 0 } },
+      { method: 'GET', path: '/api/devices/cc-living/status' },
+      ...(['play', 'pause', 'stop'] as const).map((a) => ({ method: 'POST' as const, path: `/api/devices/cc-living/${a}`, body: {} })),
+      { method: 'POST', path: '/api/devices/cc-living/seek', body: { seconds: 5 } },
+      { method: 'POST', path: '/api/devices/cc-living/volume', body: { level: 0.5 } },
+      { method: 'GET', path: '/api/spies' },
+      { method: 'GET', path: '/api/spies.p2p' },
+      { method: 'GET', path: '/api/no-such-route' },
+    ],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
