@@ -119,7 +119,7 @@ test('pairing: ?token= sets an HttpOnly SameSite=Strict cookie and drops the tok
   const page = await request(LAN_CLIENT, 'GET', '/', { headers: { accept: 'text/html', cookie: jar } });
   assert.equal(page.status, 200);
   assert.match(page.body, /id="add-form"/);
-  assert.match(page.headers['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+  assert.match(String(page.headers['content-security-policy'] ?? ''), /frame-ancestors 'none'/);
   const script = await request(LAN_CLIENT, 'GET', '/assets/js/main.js', { headers: { cookie: jar } });
   assert.equal(script.status, 200);
   assert.match(script.headers['content-type'] ?? '', /javascript/);
