@@ -1,0 +1,157 @@
+/**
+ * argv to a command: pure, so every form (the 2015 `freerider.js` one included) is unit-tested.
+ *   torrent-live <source>[-<source>...] [path] [mp4|webm] [ffmpeg_path]
+ *   torrent-live <source> findspiesonly
+ *   torrent-live devices | cast <source> --device X | serve | demo | export-strm DIR
+ */
+import { parseArgs } from 'node:util';
+import { buildConfig, type Config, type TranscodeFormat } from '../config.js';
+import { TorrentLiveError } from '../errors.js';
+
+export type Command =
+  | { mode: 'stream'; sources: string; config: Readonly<Config> }
+  | { mode: 'findspiesonly'; sources: string; config: Readonly<Config> }
+  | { mode: 'cast'; sources: string; device: string; config: Readonly<Config> }
+  | { mode: 'devices'; config: Readonly<Config> }
+  | { mode: 'serve'; config: Readonly<Config> }
+  | { mode: 'demo'; config: Readonly<Config> }
+  | { mode: 'export-strm'; dir: string; config: Readonly<Config> }
+  | { mode: 'help' }
+  | { mode: 'version' };
+
+const OPTIONS = {
+  store: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  bind: { type: 'string' },
+  'dht-port': { type: 'string' },
+  'dht-bootstrap': { type: 'string' },
+  blocklist: { type: 'string', multiple: true },
+  'no-freerider': { type: 'boolean' },
+  'max-peers': { type: 'string' },
+  dnsbl: { type: 'string' },
+  interface: { type: 'string' },
+  ffmpeg: { type: 'string' },
+  json: { type: 'boolean' },
+  'new-token': { type: 'boolean' },
+  device: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const SUBCOMMANDS = new Set(['devices', 'cast', 'serve', 'demo', 'export-strm', 'help']);
+
+function bad(message: string): never {
+  throw new TorrentLiveError('E_BAD_ARGUMENT', message);
+}
+
+function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) bad(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return Number(text);
+}
+
+function hostPortList(name: string, text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) if (!/^[^\s:]+:\d{1,5}$/.test(item) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(item)) bad(`--${name} takes HOST:PORT[,HOST:PORT...], got "${item}"`);
+  return items;
+}
+
+export function parseCommand(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    bad(err instanceof Error ? err.message : String(err));
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { mode: 'help' };
+  if (v.version) return { mode: 'version' };
+  if (positionals.length === 0) return { mode: 'help' };
+
+  const dnsbl = v.dnsbl === undefined || v.dnsbl === 'none' ? [] : v.dnsbl.split(',').map((s) => s.trim()).filter(Boolean);
+  const common: Partial<Config> = {
+    storeDir: v.store,
+    httpPort: integer('port', v.port, 0, 65535),
+    httpHost: v.host,
+    bindAddress: v.bind,
+    dhtPort: integer('dht-port', v['dht-port'], 0, 65535),
+    dhtBootstrap: hostPortList('dht-bootstrap', v['dht-bootstrap']),
+    blocklists: v.blocklist,
+    freerider: v['no-freerider'] ? false : undefined,
+    maxPeers: integer('max-peers', v['max-peers'], 1, 500),
+    dnsbl,
+    interface: v.interface,
+    ffmpegPath: v.ffmpeg,
+    json: v.json,
+    newToken: v['new-token'],
+  };
+
+  const [first, ...rest] = positionals as [string, ...string[]];
+  if (SUBCOMMANDS.has(first)) {
+    switch (first) {
+      case 'help':
+        return { mode: 'help' };
+      case 'devices':
+      case 'serve':
+      case 'demo':
+        if (rest.length) bad(`${first} takes no positional arguments, got "${rest.join(' ')}"`);
+        return { mode: first, config: buildConfig(common) };
+      case 'export-strm':
+        if (rest.length !== 1) bad('export-strm takes one folder: torrent-live export-strm DIR');
+        return { mode: 'export-strm', dir: rest[0]!, config: buildConfig(common) };
+      case 'cast':
+        if (rest.length !== 1) bad('cast takes one source: torrent-live cast <source> --device <id|name>');
+        if (!v.device) bad('cast needs --device <id|name> (list them with `torrent-live devices`)');
+        return { mode: 'cast', sources: rest[0]!, device: v.device, config: buildConfig(common) };
+    }
+  }
+
+  // The 2015 form: <source> [path] [mp4|webm] [ffmpeg_path], or <source> findspiesonly.
+  if (rest[0] === 'findspiesonly') {
+    if (rest.length > 1) bad(`findspiesonly takes nothing after it, got "${rest.slice(1).join(' ')}"`);
+    return { mode: 'findspiesonly', sources: first, config: buildConfig(common) };
+  }
+  let i = 0;
+  let storeDir = common.storeDir;
+  let transcode: TranscodeFormat | undefined;
+  let ffmpegPath = common.ffmpegPath;
+  if (rest[i] !== undefined && rest[i] !== 'mp4' && rest[i] !== 'webm') storeDir = rest[i++];
+  if (rest[i] === 'mp4' || rest[i] === 'webm') transcode = rest[i++] as TranscodeFormat;
+  if (rest[i] !== undefined && transcode) ffmpegPath = rest[i++];
+  if (i < rest.length) bad(`unexpected "${rest.slice(i).join(' ')}": the form is <source> [path] [mp4|webm] [ffmpeg_path]`);
+  return { mode: 'stream', sources: first, config: buildConfig({ ...common, storeDir, transcode, ffmpegPath }) };
+}
+
+export const USAGE = `torrent-live: private, DHT-only BitTorrent streaming to your browser and TV
+
+Usage:
+  torrent-live <source>[-<source>...] [path] [mp4|webm] [ffmpeg_path]
+  torrent-live <source> findspiesonly
+  torrent-live demo                      a loopback swarm around a sample video (no network)
+  torrent-live serve                     the service and web remote, no torrent yet
+  torrent-live devices                   list the TVs found on the network
+  torrent-live cast <source> --device <id|name>
+  torrent-live export-strm DIR           .strm files for Jellyfin/Emby libraries
+
+A source is a 40-hex or 32-base32 infohash, a magnet URI, or a path to a .torrent file.
+
+Options:
+  --store DIR               where files are written (default ./store)
+  --port N                  HTTP port (default 8888)
+  --host ADDR               HTTP bind address (default 0.0.0.0)
+  --bind ADDR               local address for DHT UDP and peer TCP
+  --dht-port N              DHT UDP port (default: any)
+  --dht-bootstrap H:P[,..]  DHT routers (default: the public routers)
+  --blocklist FILE|URL      p2p/dat/CIDR blocklist, gzip ok (repeatable)
+  --no-freerider            answer DHT queries, listen and upload
+  --max-peers N             peers to keep connected (default 20)
+  --dnsbl ZONE[,ZONE]|none  DNS blocklists used to vet DHT nodes
+  --interface NAME|ADDR     where TVs are discovered and which address cast URLs carry
+  --ffmpeg PATH             ffmpeg binary for transcoding
+  --json                    NDJSON events on stdout
+  --new-token               rotate the pairing token
+  -h, --help                this text
+  -v, --version             the version
+Exit codes: 0 done, 1 runtime failure, 2 bad arguments or source.`;
