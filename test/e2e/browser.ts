@@ -1,0 +1,68 @@
+/**
+ * Real headless Debian Chromium for the web remote tests, driven by playwright-core (never a
+ * downloaded browser). A fresh profile every time; the background-networking flags keep Chromium
+ * from dialling out of this closed machine.
+ */
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** The phone the page is designed for (iPhone 12-15 class). */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+export const ARTIFACTS_DIR = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+export interface PhoneBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors, for "the page stayed clean" assertions. */
+  problems: string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openPhoneBrowser(): Promise<PhoneBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'tl-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: PHONE_VIEWPORT,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    timeout: 30_000,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  return {
+    context,
+    page,
+    problems,
+    screenshot: async (name) => {
+      await mkdir(ARTIFACTS_DIR, { recursive: true });
+      const path = join(ARTIFACTS_DIR, name);
+      await page.screenshot({ path, fullPage: false });
+      return path;
+    },
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
