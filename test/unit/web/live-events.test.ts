@@ -1,0 +1,12 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEventData } from '../../../src/web/client/live-events.js';
+
+test('parseEventData accepts the NDJSON events and ignores anything else', () => {
+  const progress = { event: 'progress', time: 't', infoHash: 'a', downloaded: 1, length: 2, speed: 0, peers: 0, timeLeft: null };
+  assert.deepEqual(parseEventData(JSON.stringify(progress)), progress);
+  assert.equal(parseEventData(JSON.stringify({ event: 'spy', time: 't', ip: '1.1.1.1', reason: 'x' }))?.event, 'spy');
+  for (const bad of ['not json', 'null', '[]', '{"event":"nope"}', '{"event":"progress","infoHash":"a"}', '{"event":"metadata","infoHash":"a"}', '{"event":"done"}']) {
+    assert.equal(parseEventData(bad), undefined, bad);
+  }
+});
