@@ -13,6 +13,9 @@ import { attachOutput } from './output.js';
 import { startDemoWorld } from '../demo/demo-world.js';
 import { webRemoteRouter } from '../web/router.js';
 import { buildConfig, type Config } from '../config.js';
+import { printPairing } from './pairing.js';
+import { lanAddresses } from '../server/auth-hosts.js';
+import { isLoopbackAddress } from '../server/auth-rules.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,12 +30,20 @@ function serviceParts(): ServiceParts {
   return { pageRouters: [webRemoteRouter()] };
 }
 
+/** Base URLs a phone on the LAN can open: every LAN address when bound to all, else the bind address. */
+function phoneUrls(config: Readonly<Config>, port: number): string[] {
+  const wildcard = config.httpHost === '0.0.0.0' || config.httpHost === '::';
+  const hosts = wildcard ? lanAddresses() : isLoopbackAddress(config.httpHost) ? [] : [config.httpHost];
+  return hosts.map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
+}
+
 async function runService(config: Readonly<Config>, sources: TorrentSource[], extra: { onClose?: () => Promise<void>; banner?: string } = {}): Promise<void> {
   const service: Service = await startService(config, serviceParts());
   const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl });
   service.bus.emit('ready', { url: service.localUrl });
   if (extra.banner) output.info(extra.banner);
   output.info(`torrent-live serving on ${service.localUrl}  (web remote: ${service.localUrl}/)`);
+  await printPairing({ urls: phoneUrls(config, service.http.port), token: service.token, localUrl: `${service.localUrl}/`, rotated: config.newToken, qr: !config.json });
   for (const s of sources) service.manager.start(s);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
