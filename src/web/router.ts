@@ -54,6 +54,11 @@ export function webRemoteRouter(options: WebRemoteOptions = {}): express.Router 
     res.sendFile(join(staticDir, 'index.html'));
   });
 
+  // Browsers ask for /favicon.ico on pages without an icon link (the pairing redirect page).
+  router.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').sendFile(join(staticDir, 'icon.svg'));
+  });
+
   router.get('/assets/js/:name.js', async (req, res, next) => {
     try {
       const module = await modules.get(req.params.name);

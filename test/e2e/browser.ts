@@ -26,7 +26,7 @@ export const ARTIFACTS_DIR = new URL('../../test-artifacts/', import.meta.url).p
 export interface PhoneBrowser {
   context: BrowserContext;
   page: Page;
-  /** Uncaught page errors and console errors, for "the page stayed clean" assertions. */
+  /** Uncaught page errors, console errors and HTTP errors (`http <status> <method> <path>`). */
   problems: string[];
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -48,7 +48,11 @@ export async function openPhoneBrowser(): Promise<PhoneBrowser> {
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    // Chromium's own "Failed to load resource" line names no URL; the response hook below does.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`http ${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
   });
   return {
     context,

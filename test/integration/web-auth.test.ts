@@ -125,6 +125,10 @@ test('pairing: ?token= sets an HttpOnly SameSite=Strict cookie and drops the tok
   assert.match(script.headers['content-type'] ?? '', /javascript/);
   assert.doesNotMatch(script.body, /: RemoteState/, 'types are stripped');
   assert.equal((await request(LAN_CLIENT, 'GET', '/assets/js/..%2Fapp.js', { headers: { cookie: jar } })).status, 404);
+  assert.equal((await request(LAN_CLIENT, 'GET', '/assets/js/nope.js', { headers: { cookie: jar } })).status, 404);
+  const icon = await request(LAN_CLIENT, 'GET', '/favicon.ico', { headers: { cookie: jar } });
+  assert.equal(icon.status, 200);
+  assert.match(String(icon.headers['content-type']), /image\/svg\+xml/);
 
   assert.equal((await request(LAN_CLIENT, 'GET', '/api/torrents', { headers: { cookie: jar } })).status, 200);
   assert.equal((await request(LAN_CLIENT, 'GET', '/api/torrents', { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);

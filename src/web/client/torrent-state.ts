@@ -92,15 +92,11 @@ function applyEvent(state: RemoteState, event: AppEvent): RemoteState {
         length: t.length || event.files.reduce((sum, f) => sum + f.length, 0),
       }));
     case 'progress':
-      return upsert(state, event.infoHash, (t) => ({
-        ...t,
-        downloaded: event.downloaded,
-        length: event.length,
-        speed: event.speed,
-        peers: event.peers,
-        timeLeft: event.timeLeft,
-        done: t.done || (event.length > 0 && event.downloaded >= event.length),
-      }));
+      return upsert(state, event.infoHash, (t) => {
+        const done = t.done || (event.length > 0 && event.downloaded >= event.length);
+        // A finished torrent downloads nothing more, whatever the last speed sample said.
+        return { ...t, downloaded: event.downloaded, length: event.length, speed: done ? 0 : event.speed, peers: event.peers, timeLeft: event.timeLeft, done };
+      });
     case 'done':
       return upsert(state, event.infoHash, (t) => ({ ...t, done: true, downloaded: Math.max(t.downloaded, t.length), speed: 0, timeLeft: 0 }));
     case 'spy': {

@@ -17,7 +17,7 @@ export class Player {
 
   play(torrent: TorrentView, file: FileView): void {
     this.#section.hidden = false;
-    this.#name.textContent = `${torrent.name} · ${file.name}`;
+    this.#name.textContent = file.name === torrent.name ? file.name : `${torrent.name} · ${file.name}`;
     this.#video.src = streamPath(torrent.infoHash, file.index);
     this.#section.scrollIntoView({ block: 'start' });
     // Autoplay may be refused until the user interacts; the controls are there either way.

@@ -39,9 +39,10 @@ test('events build a torrent: metadata, progress, spies, done', () => {
 });
 
 test('progress for a torrent added elsewhere (CLI) appears; removal and errors', () => {
-  let s = reduce(initialState, ev({ event: 'progress', time, infoHash: B.toUpperCase(), downloaded: 10, length: 10, speed: 0, peers: 1, timeLeft: 0 }));
+  let s = reduce(initialState, ev({ event: 'progress', time, infoHash: B.toUpperCase(), downloaded: 10, length: 10, speed: 5, peers: 1, timeLeft: 0 }));
   assert.equal(s.torrents[0]!.infoHash, B);
   assert.equal(s.torrents[0]!.done, true);
+  assert.equal(s.torrents[0]!.speed, 0, 'no speed shown once complete');
   s = reduce(s, { type: 'removed', infoHash: B });
   assert.equal(s.torrents.length, 0);
   s = reduce(s, ev({ event: 'error', time, message: 'disk full' }));
