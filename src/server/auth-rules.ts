@@ -179,5 +179,7 @@ export function withoutQueryParam(originalUrl: string, name: string): string {
   const url = new URL(originalUrl, 'http://placeholder.invalid');
   url.searchParams.delete(name);
   const search = url.searchParams.toString();
-  return url.pathname + (search ? `?${search}` : '') + url.hash;
+  // Never `//host/...`: a browser reads that as another site (an open redirect after pairing).
+  const path = url.pathname.replace(/^\/{2,}/, '/');
+  return path + (search ? `?${search}` : '') + url.hash;
 }

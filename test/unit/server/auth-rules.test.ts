@@ -114,5 +114,9 @@ test('withoutQueryParam: drops only the named parameter, keeps path and others',
   assert.equal(withoutQueryParam('/?token=abc', 'token'), '/');
   assert.equal(withoutQueryParam('/x/y?a=1&token=abc&b=2', 'token'), '/x/y?a=1&b=2');
   assert.equal(withoutQueryParam('/x', 'token'), '/x');
-  assert.equal(withoutQueryParam('//evil.example/?token=1', 'token').startsWith('//'), false, 'never an off-site redirect');
+  for (const hostile of ['//evil.example/?token=1', '//evil.example//x?token=1', '/\\evil.example?token=1', '///evil.example?token=1']) {
+    const target = withoutQueryParam(hostile, 'token');
+    assert.equal(target.startsWith('/'), true, hostile);
+    assert.equal(/^\/[\/\\]/.test(target), false, `${hostile} -> ${target} is never protocol-relative`);
+  }
 });
