@@ -207,6 +207,44 @@ test('accessibility basics: every control is labelled and big enough to hit', as
   assert.deepEqual(unexpected, [], 'no script errors in the page');
 });
 
+test('keyboard only: Tab reaches every control of the torrents panel and the section tabs', async () => {
+  const { page } = phone;
+  await page.getByRole('button', { name: 'Torrents' }).click();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const reached = new Set<string>();
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el) return '';
+        const input = el as HTMLInputElement;
+        return (el.getAttribute('aria-label') || input.labels?.[0]?.textContent || el.textContent || '').replace(/\s+/g, ' ').trim();
+      }),
+    );
+  }
+  for (const name of ['Skip to content', 'Magnet link or infohash', 'Add', 'Choose .torrent file', 'Play here', 'Cast to TV', 'Remove', 'Torrents', 'TV', 'Privacy']) {
+    assert.ok(reached.has(name), `Tab reaches "${name}" (reached: ${[...reached].join(' | ')})`);
+  }
+});
+
+test('remove asks first, and only a confirmed removal reaches the API', async () => {
+  const { page } = phone;
+  const card = page.locator(`li.torrent[data-infohash="${HASH}"]`);
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await card.getByRole('button', { name: 'Remove' }).click();
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(server.requests.filter((r) => r.method === 'DELETE').length, 0);
+  page.once('dialog', (dialog) => {
+    assert.match(dialog.message(), /Remove “Big Buck Bunny”/);
+    void dialog.accept();
+  });
+  await card.getByRole('button', { name: 'Remove' }).click();
+  await card.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  assert.deepEqual(server.requests.filter((r) => r.method === 'DELETE').map((r) => r.path), [`/api/torrents/${HASH}`]);
+  assert.equal(server.torrents.has(HASH), false);
+});
+
 async function assertText(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
   const deadline = Date.now() + UI_TIMEOUT_MS;
   let last = '';

@@ -51,7 +51,7 @@ const devices = new DevicePicker((device) => {
 
 const showPanel = setupTabs((panelId) => {
   privacy.setVisible(panelId === 'panel-privacy');
-  if (panelId === 'panel-tv') void devices.load();
+  devices.setVisible(panelId === 'panel-tv');
 });
 
 const torrentList = new TorrentList(byId('torrent-list', HTMLUListElement), byId('torrents-empty', HTMLParagraphElement), {
@@ -64,6 +64,8 @@ const torrentList = new TorrentList(byId('torrent-list', HTMLUListElement), byId
     announce(pendingNote, `Choose a TV for “${file.name}”.`, 'info');
   },
   remove: async (torrent) => {
+    // One stray tap must not throw away a download.
+    if (!window.confirm(`Remove “${torrent.name}”? It stops downloading and leaves the list.`)) return;
     try {
       await api.delete(`/api/torrents/${encodeURIComponent(torrent.infoHash)}`);
       dispatch({ type: 'removed', infoHash: torrent.infoHash });

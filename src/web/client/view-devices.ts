@@ -4,6 +4,8 @@ import { announce, byId, h } from './dom.js';
 import { devicesFromApi, type Device } from './device-status.js';
 
 const STORAGE_KEY = 'torrent-live.device';
+/** TVs come and go (discovery keeps running on the server): re-read the list this often while shown. */
+export const DEVICES_POLL_MS = 5000;
 
 export class DevicePicker {
   readonly #list = byId('device-list', HTMLUListElement);
@@ -12,7 +14,10 @@ export class DevicePicker {
   readonly #message = byId('remote-message', HTMLParagraphElement);
   readonly #onSelect: (device: Device) => void;
   #devices: Device[] = [];
+  #renderedKey = '';
   #selectedId: string | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #visible = false;
 
   constructor(onSelect: (device: Device) => void) {
     this.#onSelect = onSelect;
@@ -24,7 +29,16 @@ export class DevicePicker {
     return this.#devices.find((d) => d.id === this.#selectedId);
   }
 
+  /** While the TV panel is shown, the list is kept fresh; hidden, nothing is polled. */
+  setVisible(visible: boolean): void {
+    this.#visible = visible;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (visible) void this.load();
+  }
+
   async load(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#refresh.disabled = true;
     this.#refresh.textContent = 'Searching…';
     try {
@@ -35,10 +49,16 @@ export class DevicePicker {
     } finally {
       this.#refresh.disabled = false;
       this.#refresh.textContent = 'Search again';
+      if (this.#visible) this.#timer = setTimeout(() => void this.load(), DEVICES_POLL_MS);
     }
   }
 
   #render(): void {
+    // Rebuild only when the list changed, so a focused radio button keeps focus between polls.
+    const key = JSON.stringify(this.#devices);
+    if (key === this.#renderedKey) return;
+    const firstRender = this.#renderedKey === '';
+    this.#renderedKey = key;
     this.#empty.hidden = this.#devices.length > 0;
     this.#list.replaceChildren(
       ...this.#devices.map((device) => {
@@ -54,6 +74,6 @@ export class DevicePicker {
       }),
     );
     const selected = this.selected;
-    if (selected) this.#onSelect(selected);
+    if (selected && firstRender) this.#onSelect(selected);
   }
 }
