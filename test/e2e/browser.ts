@@ -32,7 +32,7 @@ export interface PhoneBrowser {
   close(): Promise<void>;
 }
 
-export async function openPhoneBrowser(): Promise<PhoneBrowser> {
+export async function openPhoneBrowser(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<PhoneBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'tl-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -42,6 +42,7 @@ export async function openPhoneBrowser(): Promise<PhoneBrowser> {
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+    colorScheme: options.colorScheme ?? 'light',
     timeout: 30_000,
   });
   const page = context.pages()[0] ?? (await context.newPage());

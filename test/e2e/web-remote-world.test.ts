@@ -23,7 +23,8 @@ test('pair, add the swarm magnet, watch progress move, play it in the page', asy
   // Slow blocks, so the download takes a few seconds and progress has to be seen moving.
   const world = await startWorld({ fixtures: [fx], blockDelayMs: 250 });
   const svc = await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, parts: { isTrusted: () => false, pageRouters: [webRemoteRouter()] } });
-  const phone = await openPhoneBrowser();
+  // Dark, as phones mostly are at night: the light scheme is covered by web-remote.test.ts.
+  const phone = await openPhoneBrowser({ colorScheme: 'dark' });
   const { page } = phone;
   try {
     assert.equal((await page.goto(`${svc.baseUrl}/`))?.status(), 401, 'not paired yet');

@@ -18,7 +18,7 @@ export function setupAddForm(onAdded: (torrent: TorrentView) => void): void {
       const torrent = torrentFromApi(await api.post('/api/torrents', body));
       if (!torrent) throw new ApiError(0, 'E_BAD_REPLY', 'The server accepted the torrent but its answer was not understood.');
       onAdded(torrent);
-      announce(message, `Added ${torrent.name}.`, 'info');
+      announce(message, torrent.name === torrent.infoHash ? 'Added. Fetching its file list from peers…' : `Added ${torrent.name}.`, 'info');
       return true;
     } catch (err) {
       announce(message, err instanceof ApiError ? err.message : String(err), 'error');

@@ -105,6 +105,8 @@ export class TorrentList {
     card.percent.textContent = formatPercent(torrent.downloaded, torrent.length);
     card.size.textContent = torrent.length > 0 ? `${formatBytes(torrent.downloaded)} of ${formatBytes(torrent.length)}` : 'fetching metadata';
     card.speed.textContent = formatSpeed(torrent.speed);
+    // Nothing more to fetch once complete: the speed would only ever read 0.
+    card.speed.parentElement!.hidden = torrent.done;
     card.peers.textContent = String(torrent.peers);
     card.spies.textContent = String(torrent.spiesBlocked);
     card.eta.textContent = formatTimeLeft(torrent.timeLeft, torrent.done);
