@@ -52,6 +52,8 @@ export interface FakeRemoteServer {
   torrents: Map<string, FakeTorrent>;
   devices: Map<string, FakeDevice>;
   requests: RecordedRequest[];
+  /** URLs of /stream requests that were answered with the media file. */
+  streamRequests: string[];
   /** Every route of the contract with a sample path, for "each route needs the token" checks. */
   routes: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }>;
   close(): Promise<void>;
@@ -73,6 +75,7 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
     ['dlna-bed', { id: 'dlna-bed', name: 'Bedroom renderer', kind: 'dlna', address: '127.30.0.2', status: { state: 'idle', positionSeconds: 0, durationSeconds: 0, volume: 0.8 } }],
   ]);
   const requests: RecordedRequest[] = [];
+  const streamRequests: string[] = [];
   let port = 0;
   const auth = createAuth({ token: options.token, isTrusted: options.isTrusted, allowedHosts: () => [`${options.host}:${port}`] });
 
@@ -172,6 +175,12 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
   const streams = express.Router();
   streams.get('/stream/:infoHash/:fileIndex', (req, res) => {
     if (!options.mediaFile || !torrents.has(req.params.infoHash)) return sendJsonError(res, 404, 'E_NOT_FOUND', 'no such file');
+    // File 1 plays the part of a format browsers cannot decode: undecodable bytes as they are,
+    // the real video once "converted" (?transcode=mp4).
+    if (req.params.fileIndex === '1' && req.query['transcode'] !== 'mp4') {
+      return void res.type('video/x-matroska').send(Buffer.alloc(4096, 0x5a));
+    }
+    streamRequests.push(req.originalUrl);
     res.sendFile(options.mediaFile);
   });
 
@@ -211,6 +220,7 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
     torrents,
     devices,
     requests,
+    streamRequests,
     routes: [
       { method: 'GET', path: '/api/torrents' },
       { method: 'POST', path: '/api/torrents', body: { source: sampleHash } },

@@ -121,9 +121,23 @@ test('play in the page: the <video> loads the /stream URL and can play', async (
   assert.equal(await page.locator('#player-section').isHidden(), true);
 });
 
+test('play in the page: a file the browser cannot decode is retried through ?transcode=mp4', async () => {
+  const { page } = phone;
+  const length = 4096;
+  server.torrents.get(HASH)!.files.push({ index: 1, name: 'Extras.mkv', length, mime: 'video/x-matroska', url: '' });
+  server.bus.emit('metadata', { infoHash: HASH, name: 'Big Buck Bunny', files: [{ index: 0, name: 'Big Buck Bunny.mp4', length: 50_000_000, url: '' }, { index: 1, name: 'Extras.mkv', length, url: '' }] });
+  const row = page.locator(`li.torrent[data-infohash="${HASH}"] li[data-file-index="1"]`);
+  await row.getByRole('button', { name: 'Play here' }).click();
+  await assertText(page.locator('#player-message'), /converting it on the server/);
+  await page.waitForFunction(() => (document.getElementById('player') as HTMLVideoElement).readyState >= 3, undefined, { timeout: UI_TIMEOUT_MS });
+  assert.equal(await page.locator('#player').getAttribute('src'), `/stream/${HASH}/1?transcode=mp4`);
+  assert.ok(server.streamRequests.includes(`/stream/${HASH}/1?transcode=mp4`));
+  await page.getByRole('button', { name: 'Close player' }).click();
+});
+
 test('cast and remote: device pick, cast request, play/pause/seek/volume/stop reflect the device', async () => {
   const { page } = phone;
-  await page.getByRole('button', { name: 'Cast to TV' }).click();
+  await page.locator(`li.torrent[data-infohash="${HASH}"] li[data-file-index="0"]`).getByRole('button', { name: 'Cast to TV' }).click();
   await assertText(page.locator('#pending-cast'), /Choose a TV for “Big Buck Bunny\.mp4”/);
   await page.getByRole('radio', { name: /Living room TV/ }).check();
   await until('POST /api/cast', () => posted('/api/cast').length === 1);
