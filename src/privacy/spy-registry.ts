@@ -53,7 +53,7 @@ export class SpyRegistry {
 
   isPermanent(ip: string): boolean {
     const r = this.#spies.get(ip);
-    return !!r && (r.reasons.has('multi-port') || r.reasons.has('loaded'));
+    return !!r && r.reasons.has('multi-port');
   }
 
   isActive(ip: string): boolean {

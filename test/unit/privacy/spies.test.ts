@@ -24,6 +24,7 @@ test('registry: reasons accumulate, spies age out unless multi-port', () => {
   now += 50;
   assert.equal(reg.isActive('1.1.1.1'), false);
   assert.equal(reg.isActive('2.2.2.2'), true, 'multi-port is permanent');
+  assert.equal(reg.isPermanent('2.2.2.2'), true);
   assert.deepEqual(reg.ageOut(), ['1.1.1.1']);
   assert.deepEqual(reg.active().map((s) => s.ip), ['2.2.2.2']);
   assert.equal(reg.add('1.1.1.1', 'sybil'), true, 'back after ageing out');

@@ -1,0 +1,184 @@
+/**
+ * The iterative get_peers walk toward a target (a decoy, in the private lookup): from the
+ * bootstrap nodes, always asking the closest not-yet-asked nodes, until the k closest known nodes
+ * have all answered. It records every address seen (for multi-port/multi-ID vetting), which nodes
+ * answered with `values`, and those values.
+ */
+import { compareDistance, isId } from './node-id.js';
+import { decodeNodes, decodePeer, type CompactNode } from './compact.js';
+import type { BDict } from './bencode-bounded.js';
+import type { KrpcClient } from './krpc.js';
+import type { PeerAddress } from './peer-source.js';
+import { newAddressBook, noteAddress, type AddressBook, type NodeRecord } from './vet.js';
+
+/** DESIGN.md: sweep until the 40 closest nodes have answered. */
+export const WALK_CLOSEST = 40;
+export const WALK_CONCURRENCY = 8;
+/** A walk that has not converged after this many queries is cut short. */
+export const WALK_MAX_QUERIES = 3_000;
+/** Values beyond this in one reply are ignored: no honest node returns more than ~100. */
+export const MAX_VALUES_PER_REPLY = 200;
+
+export interface WalkNode extends NodeRecord {
+  /** Peers the node returned for the walk's target. */
+  values: PeerAddress[];
+  /** 0 for the first node to answer, 1 for the next... */
+  answerOrder: number;
+}
+
+export interface WalkResult {
+  target: Buffer;
+  nodeId: Buffer;
+  /** Nodes that answered, closest first, at most k. */
+  closest: WalkNode[];
+  /** Every node that answered. */
+  responded: WalkNode[];
+  book: AddressBook;
+  queries: number;
+  converged: boolean;
+}
+
+export interface WalkOptions {
+  krpc: KrpcClient;
+  target: Buffer;
+  nodeId: Buffer;
+  bootstrap: readonly PeerAddress[];
+  /** Nodes with known IDs from earlier walks, to start closer. */
+  seeds?: readonly CompactNode[];
+  k?: number;
+  concurrency?: number;
+  maxQueries?: number;
+  /** Addresses never to query (our own). */
+  skip?: (addr: PeerAddress) => boolean;
+}
+
+interface Candidate {
+  host: string;
+  port: number;
+  id?: Buffer;
+  state: 'new' | 'pending' | 'done' | 'failed';
+}
+
+const keyOf = (a: PeerAddress) => `${a.host}:${a.port}`;
+
+/** Parses a get_peers reply into its node ID, nodes and values; null when it has no valid ID. */
+export function parseGetPeersReply(r: BDict): { id: Buffer; nodes: CompactNode[]; values: PeerAddress[] } | null {
+  const id = r['id'];
+  if (!Buffer.isBuffer(id) || !isId(id)) return null;
+  const nodesRaw = r['nodes'];
+  const nodes = Buffer.isBuffer(nodesRaw) ? decodeNodes(nodesRaw) : [];
+  const valuesRaw = r['values'];
+  const values: PeerAddress[] = [];
+  if (Array.isArray(valuesRaw)) {
+    for (const v of valuesRaw.slice(0, MAX_VALUES_PER_REPLY)) {
+      const peer = Buffer.isBuffer(v) ? decodePeer(v) : null;
+      if (peer) values.push(peer);
+    }
+  }
+  return { id, nodes, values };
+}
+
+export async function walk(opts: WalkOptions): Promise<WalkResult> {
+  const k = opts.k ?? WALK_CLOSEST;
+  const concurrency = opts.concurrency ?? WALK_CONCURRENCY;
+  const maxQueries = opts.maxQueries ?? WALK_MAX_QUERIES;
+  const { target, krpc } = opts;
+  const candidates = new Map<string, Candidate>();
+  const book = newAddressBook();
+  const responded: WalkNode[] = [];
+  let queries = 0;
+
+  const consider = (addr: PeerAddress, id?: Buffer) => {
+    if (opts.skip?.(addr)) return;
+    noteAddress(book, addr.host, addr.port, id);
+    const key = keyOf(addr);
+    const existing = candidates.get(key);
+    if (!existing) candidates.set(key, { host: addr.host, port: addr.port, ...(id ? { id } : {}), state: 'new' });
+    else if (!existing.id && id) existing.id = id;
+  };
+  for (const b of opts.bootstrap) consider(b);
+  for (const s of opts.seeds ?? []) consider(s, s.id);
+
+  const byDistance = (a: Candidate, b: Candidate) => {
+    if (!a.id || !b.id) return a.id ? 1 : b.id ? -1 : 0; // unknown IDs (bootstrap) go first
+    return compareDistance(target, a.id, b.id);
+  };
+  /** The k closest candidates still in play; the walk is done when all of them answered. */
+  const front = () => [...candidates.values()].filter((c) => c.state !== 'failed').sort(byDistance).slice(0, k);
+
+  return new Promise<WalkResult>((resolve) => {
+    let inflight = 0;
+    let finished = false;
+    const finish = (converged: boolean) => {
+      if (finished) return;
+      finished = true;
+      const sorted = [...responded].sort((a, b) => compareDistance(target, a.id, b.id));
+      resolve({ target, nodeId: opts.nodeId, closest: sorted.slice(0, k), responded, book, queries, converged });
+    };
+    const pump = () => {
+      if (finished) return;
+      const current = front();
+      if (current.length > 0 && current.every((c) => c.state === 'done')) return finish(true);
+      if (queries >= maxQueries) return inflight === 0 ? finish(false) : undefined;
+      for (const c of current) {
+        if (inflight >= concurrency || queries >= maxQueries) break;
+        if (c.state !== 'new') continue;
+        ask(c);
+      }
+      if (inflight === 0) finish(current.length > 0 && current.every((c) => c.state === 'done'));
+    };
+    const ask = (c: Candidate) => {
+      c.state = 'pending';
+      inflight++;
+      queries++;
+      krpc.query(c, 'get_peers', { id: opts.nodeId, info_hash: target }).then(
+        (r) => {
+          inflight--;
+          const reply = parseGetPeersReply(r);
+          if (!reply) {
+            c.state = 'failed';
+            return pump();
+          }
+          c.state = 'done';
+          if (c.id && !c.id.equals(reply.id)) noteAddress(book, c.host, c.port, c.id);
+          c.id = reply.id;
+          noteAddress(book, c.host, c.port, reply.id);
+          responded.push({ id: reply.id, host: c.host, port: c.port, values: reply.values, answerOrder: responded.length, answeredDecoyWithValues: reply.values.length > 0 });
+          for (const n of reply.nodes) consider(n, n.id);
+          pump();
+        },
+        () => {
+          inflight--;
+          c.state = 'failed';
+          pump();
+        },
+      );
+    };
+    pump();
+  });
+}
+
+export interface GetPeersAnswer {
+  node: NodeRecord;
+  values: PeerAddress[];
+}
+
+/**
+ * One get_peers to each given node (no walking on: the `nodes` they return are ignored, so the
+ * hash reaches no one else). Answers come back in the order they arrived.
+ */
+export async function getPeersFrom(krpc: KrpcClient, nodes: readonly NodeRecord[], infoHash: Buffer, nodeId: Buffer): Promise<GetPeersAnswer[]> {
+  const answers: GetPeersAnswer[] = [];
+  await Promise.all(
+    nodes.map((node) =>
+      krpc.query(node, 'get_peers', { id: nodeId, info_hash: infoHash }).then(
+        (r) => {
+          const reply = parseGetPeersReply(r);
+          if (reply && reply.id.equals(node.id)) answers.push({ node, values: reply.values });
+        },
+        () => {},
+      ),
+    ),
+  );
+  return answers;
+}
