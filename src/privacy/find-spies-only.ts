@@ -1,0 +1,69 @@
+/**
+ * `torrent-live <source> findspiesonly`: walk the torrent's neighbourhood with decoys on a
+ * schedule, grow spies.txt / spies.p2p, and never ask anyone for the real infohash's peers (so
+ * nothing is downloaded and no peer is contacted).
+ */
+import { PrivateLookupPeerSource, REWALK_INTERVAL_MS, parseHostPort, type PrivateLookupOptions } from './private-lookup.js';
+import { sweep } from './sweep.js';
+import { idFromHex, defaultRandomBytes } from './node-id.js';
+import type { CompactNode } from './compact.js';
+
+export interface FindSpiesOnly {
+  /** Resolves after each completed round; the first resolves after the first sweep. */
+  rounds: number;
+  firstRound: Promise<void>;
+  runNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function findSpiesOnly(infoHash: string, opts: PrivateLookupOptions & { intervalMs?: number }): FindSpiesOnly {
+  const source = new PrivateLookupPeerSource(opts);
+  const seeds: CompactNode[] = [];
+  const loaded = source.watch.load();
+  const real = idFromHex(infoHash);
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  const state = { rounds: 0 };
+
+  const round = async () => {
+    const krpc = await source.krpc();
+    const self = krpc.address();
+    await loaded;
+    const result = await sweep({
+      krpc,
+      real,
+      bootstrap: opts.bootstrap.map(parseHostPort),
+      seeds: [...seeds],
+      randomBytes: opts.randomBytes ?? defaultRandomBytes,
+      askReal: false,
+      dnsbl: opts.dnsbl,
+      isKnownSpy: (ip) => source.watch.registry.isActive(ip),
+      skip: (a) => a.port === self.port && a.host === self.host,
+    });
+    seeds.splice(0, seeds.length, ...result.walk.closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
+    source.watch.record(result.findings, infoHash);
+    await source.watch.retest(krpc, opts.randomBytes ?? defaultRandomBytes);
+    source.watch.persist();
+    await source.watch.flush();
+    state.rounds++;
+  };
+  const runNow = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    running = (running ?? Promise.resolve()).then(round).catch((err: Error) => opts.bus?.emit('warning', { message: `findspiesonly: ${err.message}` }));
+    return running;
+  };
+  const firstRound = runNow();
+  const timer = setInterval(() => void runNow(), opts.intervalMs ?? opts.rewalkIntervalMs ?? REWALK_INTERVAL_MS);
+  timer.unref();
+  return {
+    get rounds() { return state.rounds; },
+    firstRound,
+    runNow,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await source.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The private lookup end to end on a loopback DHT of 160 honest bittorrent-dht nodes, three
+ * honest seeders and 22 spy nodes of every kind (test/sim/spies.ts): the file streams byte-exact
+ * through the engine, the real infohash reaches no detectable spy, no detectable spy peer is
+ * contacted, behaviour-caught spy peers are dropped, and the spy lists are right.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeFixture } from '../sim/fixtures.js';
+import { startWorld } from '../sim/world.js';
+import { startService } from '../sim/service.js';
+import { startSpies } from '../sim/spies.js';
+import { EventBus } from '../../src/events.js';
+import { PrivateLookupPeerSource } from '../../src/privacy/private-lookup.js';
+import { parseBlocklist } from '../../src/privacy/blocklist.js';
+import { numberToIpv4 } from '../../src/privacy/ip-range.js';
+
+test('private lookup on a DHT with spies: byte-exact stream, no spy asked or contacted, spies listed', async () => {
+  const fx = await makeFixture({ name: 'private.mp4', files: [{ name: 'private.mp4', length: 2_500_000 }], seed: 31, pieceLength: 64 * 1024 });
+  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 20 });
+  const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash });
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-private-'));
+  const bus = new EventBus();
+  const source = new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: '127.0.0.1', storeDir, bus, krpcTimeoutMs: 700, relookupMinGapMs: 1_000 });
+  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_500 });
+  bus.subscribe((e) => svc.events.push(e));
+  try {
+    const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${fx.infoHash}` }) });
+    assert.equal(added.status, 201);
+    const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(res.status, 200);
+    assert.ok(body.equals(fx.content), 'streamed bytes match the file');
+
+    const askedReal = (nodes: typeof spies.allNodes) => nodes.filter((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith('127.0.0.1:')));
+    const detectable = [...spies.decoySpies, ...spies.sybils, ...spies.multiPort];
+    assert.deepEqual(askedReal(detectable).map((n) => `${n.host}:${n.port}`), [], 'no detectable spy node got the real infohash');
+    const metDecoySpies = spies.decoySpies.filter((n) => n.received.some((q) => q.from.startsWith('127.0.0.1:')));
+    assert.ok(metDecoySpies.length >= 6, `the sweep met the decoy spies (${metDecoySpies.length})`);
+
+    assert.deepEqual(spies.decoyPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no decoy-detected spy peer was contacted');
+
+    await source.close();
+    const listed = new Set(JSON.parse(fs.readFileSync(path.join(storeDir, 'spies.txt'), 'utf8')) as string[]);
+    const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
+    assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `spies.txt lists ${caught.length}/${spies.decoyDetectableIps.size} decoy-detectable IPs`);
+    for (const s of world.seeders) assert.equal(listed.has(s.host), false, `honest seeder ${s.host} is not listed`);
+    for (const n of world.dht.nodes) assert.equal(listed.has(n.host), false, `honest node ${n.host} is not listed`);
+    for (const s of [...spies.sybils, ...spies.multiPort]) assert.ok(listed.has(s.host), `${s.host} (sybil or multi-port) is listed`);
+    const p2p = parseBlocklist(fs.readFileSync(path.join(storeDir, 'spies.p2p'), 'utf8'));
+    assert.equal(p2p.malformed, 0);
+    assert.deepEqual(new Set(p2p.ranges.map((r) => numberToIpv4(r.start))), listed);
+    const audit = fs.readFileSync(path.join(storeDir, 'audit.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; ip: string });
+    assert.ok(audit.some((a) => a.kind === 'peer' && world.seeders.some((s) => s.host === a.ip)), 'audit records the seeders connected to');
+    assert.ok(audit.some((a) => a.kind === 'spy'), 'audit records spies with evidence');
+    assert.ok(svc.events.some((e) => e.event === 'spy'), 'spy events emitted');
+  } finally {
+    await svc.close({ keepStore: true });
+    await source.close();
+    await spies.close();
+    await world.close();
+    fs.rmSync(storeDir, { recursive: true, force: true });
+  }
+});
