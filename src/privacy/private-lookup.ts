@@ -69,6 +69,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
   readonly #connected = new Set<string>();
   readonly #sourceOf = new Map<string, Set<string>>();
   readonly #slow = new Map<string, number>();
+  readonly #condemned = new Set<string>();
   #spare: PeerAddress[] = [];
   #running: Promise<void> | null = null;
   #lastLookup = -Infinity;
@@ -192,6 +193,9 @@ class PrivateSession extends EventEmitter implements PeerSession {
     }
     const reason = verdict === 'slow' ? 'slow' : verdict;
     this.#connected.delete(key);
+    // Once is enough: the engine reports its own blocks back as 'bad-data', which would loop.
+    if (this.#condemned.has(key)) return;
+    this.#condemned.add(key);
     watch.suspect(peer.host, peer.port, reason, this.infoHash);
     this.emit('drop', peer, reason);
     // The node(s) that vouched for a peer caught by its behaviour lose our trust too: a spy node

@@ -19,17 +19,30 @@ import { parseBlocklist } from '../../src/privacy/blocklist.js';
 import { numberToIpv4 } from '../../src/privacy/ip-range.js';
 
 test('private lookup on a DHT with spies: byte-exact stream, no spy asked or contacted, spies listed', async () => {
-  const fx = await makeFixture({ name: 'private.mp4', files: [{ name: 'private.mp4', length: 2_500_000 }], seed: 31, pieceLength: 64 * 1024 });
-  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 20 });
+  const fx = await makeFixture({ name: 'private.mp4', files: [{ name: 'private.mp4', length: 4_000_000 }], seed: 31, pieceLength: 64 * 1024 });
+  // Slow seeders keep the download going past the no-pieces timeout, so behaviour checks run.
+  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 300 });
   const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash });
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-private-'));
   const bus = new EventBus();
   const source = new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: '127.0.0.1', storeDir, bus, krpcTimeoutMs: 700, relookupMinGapMs: 1_000 });
-  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_500 });
+  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_000 });
   bus.subscribe((e) => svc.events.push(e));
   try {
     const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${fx.infoHash}` }) });
     assert.equal(added.status, 201);
+    const droppedFor = (ip: string) => svc.events.some((e) => e.event === 'peer' && e.ip === ip && e.state === 'dropped' && e.reason === 'no-pieces');
+    const connectedTo = (ip: string) => svc.events.some((e) => e.event === 'peer' && e.ip === ip && e.state === 'connected');
+    const behaviourMet = () => spies.behaviourPeers.filter((p) => connectedTo(p.host));
+    // Wait (the test runner's timeout bounds it) until a behaviour spy was met and every one met was dropped.
+    while (!(behaviourMet().length > 0 && behaviourMet().every((p) => droppedFor(p.host))) && !svc.events.some((e) => e.event === 'done')) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(behaviourMet().length > 0, 'the real-only spies handed out their spy peers (they cannot be told apart before)');
+    for (const p of behaviourMet()) {
+      assert.ok(droppedFor(p.host), `behaviour spy peer ${p.host} dropped for sending no pieces`);
+      assert.equal(source.watch.registry.isSuspect(p.host), true);
+    }
+    const vouchers = spies.realOnly.filter((n) => behaviourMet().some((p) => p.host === `127.78.0.${n.host.split('.')[3]}`));
+    for (const n of vouchers) assert.equal(source.watch.registry.isSuspect(n.host), true, `the node that vouched for it (${n.host}) is suspect`);
     const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
     const body = Buffer.from(await res.arrayBuffer());
     assert.equal(res.status, 200);
