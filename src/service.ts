@@ -11,7 +11,7 @@ import { TorrentManager } from './core/torrent-manager.js';
 import { fileSourceReader } from './core/torrent-file.js';
 import type { PeerSource } from './privacy/peer-source.js';
 import { PlainLookupPeerSource } from './privacy/plain-lookup.js';
-import { createApp, listen, type RunningServer } from './server/app.js';
+import { createApp, listen, type AppOptions, type RunningServer } from './server/app.js';
 import { createAuth, type Auth } from './server/auth.js';
 import { ownHosts } from './server/auth-hosts.js';
 import { loadOrCreateToken } from './server/auth-token.js';
@@ -36,6 +36,10 @@ export interface ServiceParts {
   apiRouters?: (ctx: { manager: TorrentManager; auth: Auth; bus: EventBus }) => Router[];
   pageRouters?: Router[];
   publicRouters?: Router[];
+  /** Extra headers on /stream responses (DLNA renderers need transferMode/contentFeatures). */
+  streamHeaders?: AppOptions['streamHeaders'];
+  /** Serves `/stream/...?transcode=`; built from the manager once it exists. */
+  transcode?: (ctx: { manager: TorrentManager; bus: EventBus }) => NonNullable<AppOptions['transcode']>;
 }
 
 export function defaultPeerSource(config: Readonly<Config>): PeerSource {
@@ -71,6 +75,8 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     apiRouters: parts.apiRouters?.({ manager, auth, bus }) ?? [],
     pageRouters: parts.pageRouters ?? [],
     publicRouters: parts.publicRouters ?? [],
+    ...(parts.streamHeaders ? { streamHeaders: parts.streamHeaders } : {}),
+    ...(parts.transcode ? { transcode: parts.transcode({ manager, bus }) } : {}),
   });
   let http: RunningServer;
   try {
