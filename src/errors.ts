@@ -17,7 +17,6 @@ export const ERRORS = {
   E_BAD_HOST: { exitCode: 1, hint: 'use the address the terminal prints; other host names are refused (DNS rebinding)' },
   E_CROSS_ORIGIN: { exitCode: 1, hint: 'state-changing requests must come from the web remote itself' },
   E_BAD_BLOCKLIST: { exitCode: 2, hint: 'give a readable PeerGuardian p2p, dat or CIDR list (gzip ok) to --blocklist' },
-  E_DHT_SOCKET: { exitCode: 1, hint: 'the DHT UDP socket failed; check --bind and --dht-port' },
   E_TOO_LARGE: { exitCode: 2, hint: 'the upload is larger than the server accepts' },
 } as const satisfies Record<string, { exitCode: number; hint: string }>;
 

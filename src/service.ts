@@ -10,7 +10,8 @@ import { EventBus } from './events.js';
 import { TorrentManager } from './core/torrent-manager.js';
 import { fileSourceReader } from './core/torrent-file.js';
 import type { PeerSource } from './privacy/peer-source.js';
-import { PlainLookupPeerSource } from './privacy/plain-lookup.js';
+import { startPrivacy, type Privacy } from './privacy/setup.js';
+import { spiesRouter } from './server/spies-api.js';
 import { createApp, listen, type AppOptions, type RunningServer } from './server/app.js';
 import { createAuth, type Auth } from './server/auth.js';
 import { ownHosts } from './server/auth-hosts.js';
@@ -23,6 +24,8 @@ export interface Service {
   auth: Auth;
   token: string;
   http: RunningServer;
+  /** The private lookup's state; absent when a test supplies its own PeerSource. */
+  privacy: Privacy | undefined;
   /** http://host:port as reachable from this machine. */
   localUrl: string;
   close(): Promise<void>;
@@ -42,15 +45,14 @@ export interface ServiceParts {
   transcode?: (ctx: { manager: TorrentManager; bus: EventBus }) => NonNullable<AppOptions['transcode']>;
 }
 
-export function defaultPeerSource(config: Readonly<Config>): PeerSource {
-  return new PlainLookupPeerSource({ bootstrap: config.dhtBootstrap, bindAddress: config.bindAddress, dhtPort: config.dhtPort });
-}
-
 export async function startService(config: Readonly<Config>, parts: ServiceParts = {}): Promise<Service> {
   const storeDir = path.resolve(config.storeDir);
   fs.mkdirSync(storeDir, { recursive: true });
   const bus = parts.bus ?? new EventBus();
-  const peerSource = parts.peerSource ?? defaultPeerSource(config);
+  // The private lookup is the default and only production PeerSource (DESIGN.md); blocklists are
+  // loaded first so a bad one stops the start before anything listens.
+  const privacy = parts.peerSource ? undefined : await startPrivacy({ ...config, storeDir }, bus);
+  const peerSource = parts.peerSource ?? privacy!.peerSource;
   const manager = new TorrentManager({
     storeDir,
     maxPeers: config.maxPeers,
@@ -60,6 +62,7 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     peerSource,
     bus,
     reader: fileSourceReader,
+    ...(privacy ? { spiesBlocked: (infoHash: string) => privacy.stats.spiesBlocked(infoHash) } : {}),
   });
   const { token } = await loadOrCreateToken(storeDir, { rotate: config.newToken });
   let port = config.httpPort;
@@ -72,7 +75,7 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     manager,
     bus,
     auth,
-    apiRouters: parts.apiRouters?.({ manager, auth, bus }) ?? [],
+    apiRouters: [...(privacy ? [spiesRouter({ stats: privacy.stats, watch: privacy.watch })] : []), ...(parts.apiRouters?.({ manager, auth, bus }) ?? [])],
     pageRouters: parts.pageRouters ?? [],
     publicRouters: parts.publicRouters ?? [],
     ...(parts.streamHeaders ? { streamHeaders: parts.streamHeaders } : {}),
@@ -83,6 +86,7 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     http = await listen(app, config.httpPort, config.httpHost);
   } catch (err) {
     await manager.close();
+    await privacy?.close();
     throw err;
   }
   port = http.port;
@@ -94,10 +98,12 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     auth,
     token,
     http,
+    privacy,
     localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${http.port}`,
     close: async () => {
       await http.close();
       await manager.close();
+      await privacy?.close();
     },
   };
 }

@@ -16,6 +16,7 @@ import { buildConfig, type Config } from '../config.js';
 import { printPairing } from './pairing.js';
 import { lanAddresses } from '../server/auth-hosts.js';
 import { isLoopbackAddress } from '../server/auth-rules.js';
+import { runFindSpiesOnly } from './find-spies.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,6 +38,13 @@ function phoneUrls(config: Readonly<Config>, port: number): string[] {
   return hosts.map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
 }
 
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
 async function runService(config: Readonly<Config>, sources: TorrentSource[], extra: { onClose?: () => Promise<void>; banner?: string } = {}): Promise<void> {
   const service: Service = await startService(config, serviceParts());
   const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl });
@@ -45,11 +53,7 @@ async function runService(config: Readonly<Config>, sources: TorrentSource[], ex
   output.info(`torrent-live serving on ${service.localUrl}  (web remote: ${service.localUrl}/)`);
   await printPairing({ urls: phoneUrls(config, service.http.port), token: service.token, localUrl: `${service.localUrl}/`, rotated: config.newToken, qr: !config.json });
   for (const s of sources) service.manager.start(s);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilSignal();
   output.info('stopping…');
   output.close();
   await service.close();
@@ -67,6 +71,10 @@ async function run(command: Command): Promise<void> {
     case 'stream': {
       const sources = await resolveSources(command.sources);
       return runService(command.config, sources);
+    }
+    case 'findspiesonly': {
+      const sources = await resolveSources(command.sources);
+      return runFindSpiesOnly(command.config, sources, { stdout: process.stdout, untilStopped: untilSignal() });
     }
     case 'serve':
       return runService(command.config, []);

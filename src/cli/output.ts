@@ -38,7 +38,7 @@ export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; jso
   let ticks = 0;
   const timer = setInterval(() => {
     ticks++;
-    const lines = opts.manager.sessions().map((s) => progressLine(s.status()));
+    const lines = opts.manager.sessions().map((s) => progressLine(s.status(), { spiesBlocked: opts.manager.spiesBlocked(s.infoHash) }));
     if (lines.length === 0) return;
     if (tty) {
       clearLine();

@@ -20,9 +20,13 @@ export interface TorrentManagerOptions {
   peerSource: PeerSource;
   bus: EventBus;
   reader: SourceReader;
+  /** Addresses the privacy layer kept away from or dropped for this torrent. */
+  spiesBlocked?: (infoHash: string) => number;
 }
 
-export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {}
+export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {
+  spiesBlocked: number;
+}
 
 export function mimeFor(name: string): string {
   return mime.getType(name) ?? 'application/octet-stream';
@@ -46,6 +50,10 @@ export class TorrentManager implements Catalog {
 
   get updateId(): number {
     return this.#updateId;
+  }
+
+  spiesBlocked(infoHash: string): number | undefined {
+    return this.#opts.spiesBlocked?.(infoHash);
   }
 
   session(infoHash: string): TorrentSession | undefined {
@@ -107,6 +115,7 @@ export class TorrentManager implements Catalog {
     const status = session.status();
     return {
       ...status,
+      spiesBlocked: this.#opts.spiesBlocked?.(session.infoHash) ?? 0,
       name: session.name ?? session.infoHash,
       files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) })),
     };

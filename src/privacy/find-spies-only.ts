@@ -16,10 +16,14 @@ export interface FindSpiesOnly {
   stop(): Promise<void>;
 }
 
-export function findSpiesOnly(infoHash: string, opts: PrivateLookupOptions & { intervalMs?: number }): FindSpiesOnly {
-  const source = new PrivateLookupPeerSource(opts);
+export function findSpiesOnly(
+  infoHash: string,
+  opts: PrivateLookupOptions & { intervalMs?: number; /** Several hunts share one socket and one spy list. */ source?: PrivateLookupPeerSource },
+): FindSpiesOnly {
+  const owned = !opts.source;
+  const source = opts.source ?? new PrivateLookupPeerSource(opts);
   const seeds: CompactNode[] = [];
-  const loaded = source.watch.load();
+  const loaded = owned ? source.watch.load() : Promise.resolve(0);
   const real = idFromHex(infoHash);
   let stopped = false;
   let running: Promise<void> | null = null;
@@ -63,7 +67,7 @@ export function findSpiesOnly(infoHash: string, opts: PrivateLookupOptions & { i
       stopped = true;
       clearInterval(timer);
       await running;
-      await source.close();
+      if (owned) await source.close();
     },
   };
 }

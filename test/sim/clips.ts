@@ -1,0 +1,81 @@
+/**
+ * Real video clips made by ffmpeg's lavfi sources (testsrc2 draws a running clock, so a frame's
+ * time is visible), for transcoding tests and the bench. Each kind is made once per process into
+ * one temp folder, removed when the process exits.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi';
+
+export interface ClipOptions {
+  seconds?: number;
+  width?: number;
+  height?: number;
+  rate?: number;
+  ffmpegPath?: string;
+}
+
+export interface Clip {
+  kind: ClipKind;
+  path: string;
+  /** File name with the extension players and mimeFor expect. */
+  name: string;
+  seconds: number;
+  bytes: Buffer;
+}
+
+let dir: string | undefined;
+const made = new Map<string, Promise<Clip>>();
+
+function clipsDir(): string {
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-clips-'));
+    const created = dir;
+    process.once('exit', () => fs.rmSync(created, { recursive: true, force: true }));
+  }
+  return dir;
+}
+
+const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi' };
+
+/** Codec arguments per kind; a keyframe every 2 s so input seeking lands near the asked time. */
+function codecArgs(kind: ClipKind, rate: number): string[] {
+  const gop = String(rate * 2);
+  switch (kind) {
+    case 'h264-aac-mp4':
+      return ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
+    case 'hevc-ac3-mkv':
+      return ['-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-x265-params', `keyint=${gop}:log-level=error`, '-c:a', 'ac3', '-b:a', '128k'];
+    case 'mpeg4-mp3-avi':
+      return ['-c:v', 'mpeg4', '-q:v', '5', '-g', gop, '-c:a', 'libmp3lame', '-b:a', '96k'];
+  }
+}
+
+export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> {
+  const seconds = opts.seconds ?? 12;
+  const width = opts.width ?? 320;
+  const height = opts.height ?? 240;
+  const rate = opts.rate ?? 25;
+  const key = `${kind}-${seconds}s-${width}x${height}-${rate}`;
+  const cached = made.get(key);
+  if (cached) return cached;
+  const name = `${key}.${EXT[kind]}`;
+  const file = path.join(clipsDir(), name);
+  const ffmpeg = opts.ffmpegPath ?? process.env['FFMPEG_PATH'] ?? 'ffmpeg';
+  const job = run(ffmpeg, [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    ...codecArgs(kind, rate),
+    '-shortest', file,
+  ], { maxBuffer: 1024 * 1024 }).then(() => ({ kind, path: file, name, seconds, bytes: fs.readFileSync(file) }));
+  made.set(key, job);
+  job.catch(() => made.delete(key));
+  return job;
+}
