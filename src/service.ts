@@ -47,12 +47,12 @@ export interface ServiceParts {
 
 export async function startService(config: Readonly<Config>, parts: ServiceParts = {}): Promise<Service> {
   const storeDir = path.resolve(config.storeDir);
-  fs.mkdirSync(storeDir, { recursive: true });
   const bus = parts.bus ?? new EventBus();
   // The private lookup is the default and only production PeerSource (DESIGN.md); blocklists are
   // loaded first so a bad one stops the start before anything listens.
   const privacy = parts.peerSource ? undefined : await startPrivacy({ ...config, storeDir }, bus);
   const peerSource = parts.peerSource ?? privacy!.peerSource;
+  fs.mkdirSync(storeDir, { recursive: true });
   const manager = new TorrentManager({
     storeDir,
     maxPeers: config.maxPeers,

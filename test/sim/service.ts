@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildConfig } from '../../src/config.js';
+import { buildConfig, type Config } from '../../src/config.js';
 import { EventBus, type AppEvent } from '../../src/events.js';
 import { PlainLookupPeerSource } from '../../src/privacy/plain-lookup.js';
 import type { PeerSource } from '../../src/privacy/peer-source.js';
@@ -27,6 +27,9 @@ export async function startService(opts: {
   maxPeers?: number;
   noPiecesTimeoutMs?: number;
   parts?: Omit<ServiceParts, 'bus' | 'peerSource'>;
+  /** Run the production default (the private lookup built by the service itself). */
+  privateLookup?: boolean;
+  config?: Partial<Config>;
 }): Promise<TestService> {
   const storeDir = opts.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
   const bus = new EventBus();
@@ -41,9 +44,10 @@ export async function startService(opts: {
     maxPeers: opts.maxPeers,
     noPiecesTimeoutMs: opts.noPiecesTimeoutMs,
     progressIntervalMs: 500,
+    ...opts.config,
   });
-  const peerSource = opts.peerSource ?? new PlainLookupPeerSource({ bootstrap: opts.bootstrap, bindAddress: '127.0.0.1', relookupIntervalMs: 2_000 });
-  const service = await startRealService(config, { ...opts.parts, bus, peerSource });
+  const peerSource = opts.privateLookup ? undefined : (opts.peerSource ?? new PlainLookupPeerSource({ bootstrap: opts.bootstrap, bindAddress: '127.0.0.1', relookupIntervalMs: 2_000 }));
+  const service = await startRealService(config, { ...opts.parts, bus, ...(peerSource ? { peerSource } : {}) });
   return {
     ...service,
     events,

@@ -1,0 +1,93 @@
+/**
+ * The DLNA media server's HTTP side: device description, service descriptions and SOAP control.
+ * Public (behind the Host check only): DLNA clients cannot carry a pairing token. It only reads
+ * the catalog; the `res` URLs it hands out carry per-file stream tokens.
+ */
+import os from 'node:os';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { Catalog } from '../core/catalog.js';
+import { baseUrlOf } from '../server/api.js';
+import { contentDirectoryControl, connectionManagerControl, type ControlReply } from './dlna-control.js';
+import { dlnaContentFeatures } from './didl.js';
+import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from './soap.js';
+import { CONNECTION_MANAGER_SCPD, CONTENT_DIRECTORY_SCPD, DLNA_PATHS, deviceDescription } from './upnp-descriptions.js';
+import { PACKAGE_VERSION } from './version.js';
+
+export type AdapterLog = (event: string, fields: Record<string, unknown>) => void;
+
+export interface DlnaRouterOptions {
+  catalog: Catalog;
+  streamUrl(baseUrl: string, infoHash: string, fileIndex: number): string;
+  udn: string;
+  friendlyName?: string;
+  /** The base URL clients reach this server by; default: from the request's Host. */
+  baseUrl?: (req: Request) => string;
+  durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
+  log?: AdapterLog;
+}
+
+const XML = 'text/xml; charset="utf-8"';
+
+export function defaultFriendlyName(): string {
+  return `torrent-live (${os.hostname()})`;
+}
+
+export function dlnaRouter(opts: DlnaRouterOptions): express.Router {
+  const router = express.Router();
+  const baseOf = opts.baseUrl ?? baseUrlOf;
+  const description = deviceDescription({ udn: opts.udn, friendlyName: opts.friendlyName ?? defaultFriendlyName(), version: PACKAGE_VERSION });
+  const sendXml = (res: Response, body: string, status = 200): void => {
+    res.status(status).set({ 'Content-Type': XML, 'Cache-Control': 'no-store', EXT: '' }).send(body);
+  };
+
+  router.get(DLNA_PATHS.description, (_req, res) => sendXml(res, description));
+  router.get(DLNA_PATHS.contentDirectoryScpd, (_req, res) => sendXml(res, CONTENT_DIRECTORY_SCPD));
+  router.get(DLNA_PATHS.connectionManagerScpd, (_req, res) => sendXml(res, CONNECTION_MANAGER_SCPD));
+
+  const soapBody = express.text({ type: () => true, limit: MAX_SOAP_BYTES });
+  const control = (run: (req: Request) => ControlReply) => (req: Request, res: Response) => {
+    try {
+      const reply = run(req);
+      sendXml(res, reply.body, reply.status);
+    } catch (err) {
+      if (!(err instanceof SoapParseError)) throw err;
+      opts.log?.('dlna_bad_soap', { remote: req.socket.remoteAddress, reason: err.message });
+      sendXml(res, soapFault(UPNP_ERRORS.INVALID_ACTION, err.message), err.status === 413 ? 413 : 400);
+    }
+  };
+  const actionOf = (req: Request) => parseSoapAction(typeof req.body === 'string' ? req.body : '', req.get('soapaction'));
+  router.post(
+    DLNA_PATHS.contentDirectoryControl,
+    soapBody,
+    control((req) => {
+      const action = actionOf(req);
+      const base = baseOf(req);
+      opts.log?.('dlna_action', { remote: req.socket.remoteAddress, service: 'ContentDirectory', action: action.action, objectId: action.args['ObjectID'] });
+      return contentDirectoryControl(
+        action,
+        { torrents: opts.catalog.list(base), updateId: opts.catalog.updateId },
+        { urlFor: (h, i) => opts.streamUrl(base, h, i), ...(opts.durationOf ? { durationOf: opts.durationOf } : {}) },
+      );
+    }),
+  );
+  router.post(DLNA_PATHS.connectionManagerControl, soapBody, control((req) => connectionManagerControl(actionOf(req))));
+
+  // Eventing is not implemented: browsing clients poll SystemUpdateID instead. Saying so
+  // plainly (501) lets a control point fall back rather than wait for events that never come.
+  router.all([DLNA_PATHS.contentDirectoryEvents, DLNA_PATHS.connectionManagerEvents], (_req, res) => {
+    res.status(501).set('Cache-Control', 'no-store').end();
+  });
+
+  const tooLarge: ErrorRequestHandler = (err: { type?: string }, req, res, next) => {
+    if (err.type !== 'entity.too.large' || !req.path.startsWith('/dlna/')) return next(err);
+    sendXml(res, soapFault(UPNP_ERRORS.INVALID_ARGS, `the SOAP body is larger than ${MAX_SOAP_BYTES} bytes`), 413);
+  };
+  router.use(tooLarge);
+  return router;
+}
+
+/** Headers DLNA renderers and clients look for on /stream responses (wire as streamHeaders). */
+export function dlnaStreamHeaders(contentType: string): Record<string, string> {
+  if (!contentType.startsWith('video/') && !contentType.startsWith('audio/')) return {};
+  return { 'transferMode.dlna.org': 'Streaming', 'contentFeatures.dlna.org': dlnaContentFeatures() };
+}

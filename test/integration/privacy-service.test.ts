@@ -1,0 +1,119 @@
+/**
+ * The private lookup as users get it: built by the service itself from flags (no test-made
+ * PeerSource), with a --blocklist, the spy counters on /api/spies and the torrent view, the
+ * exported spies.p2p; findspiesonly and a bad --blocklist through the real CLI.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { makeFixture } from '../sim/fixtures.js';
+import { startWorld } from '../sim/world.js';
+import { startService } from '../sim/service.js';
+import { startSpies } from '../sim/spies.js';
+import { parseBlocklist } from '../../src/privacy/blocklist.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/torrent-live.js');
+
+test('default service: private lookup with a gzip --blocklist, /api/spies, spies.p2p, spies blocked per torrent', async () => {
+  const fx = await makeFixture({ name: 'default.bin', files: [{ name: 'default.bin', length: 1_500_000 }], seed: 61, pieceLength: 64 * 1024 });
+  const world = await startWorld({ fixtures: [fx], dhtSize: 150, seeders: 2 });
+  const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, realOnly: 0 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-privsvc-'));
+  const blockedSeeder = world.seeders[1]!.host;
+  const listFile = path.join(dir, 'others.p2p.gz');
+  fs.writeFileSync(listFile, zlib.gzipSync(`# from a friend\nsomeone:${blockedSeeder}-${blockedSeeder}\n`));
+  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir: path.join(dir, 'store'), privateLookup: true, config: { blocklists: [listFile] } });
+  try {
+    assert.equal(svc.privacy?.blocklistRanges, 1);
+    await svc.manager.add(`magnet:?xt=urn:btih:${fx.infoHash}`);
+    const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(fx.content), 'byte-exact through the default private lookup');
+    const connected = new Set(svc.events.flatMap((e) => (e.event === 'peer' && e.state === 'connected' ? [e.ip] : [])));
+    assert.ok(connected.has(world.seeders[0]!.host), 'the allowed seeder served it');
+    assert.equal(connected.has(blockedSeeder), false, 'the blocklisted seeder was never contacted');
+    for (const p of spies.decoyPeers) assert.equal(p.connections, 0, `decoy spy peer ${p.host} never contacted`);
+
+    const report = (await (await fetch(`${svc.baseUrl}/api/spies`)).json()) as { discovered: number; active: number; blocked: number; history: unknown[]; spies: Array<{ ip: string; reason: string }> };
+    assert.ok(report.discovered >= 10, `spies discovered: ${report.discovered}`);
+    assert.ok(report.active >= report.discovered && report.blocked >= report.active, JSON.stringify({ ...report, spies: report.spies.length }));
+    assert.ok(report.history.length >= 1);
+    assert.ok(report.spies.every((s) => s.ip && s.reason));
+    assert.ok(report.spies.some((s) => s.reason === 'decoy-values'));
+
+    const p2p = await fetch(`${svc.baseUrl}/api/spies.p2p`);
+    assert.match(p2p.headers.get('content-disposition') ?? '', /spies\.p2p/);
+    const parsed = parseBlocklist(await p2p.text());
+    assert.equal(parsed.malformed, 0);
+    assert.equal(parsed.ranges.length, report.active);
+
+    const torrents = (await (await fetch(`${svc.baseUrl}/api/torrents`)).json()) as Array<{ infoHash: string; spiesBlocked: number }>;
+    assert.ok(torrents[0]!.spiesBlocked > 0, `spiesBlocked on the torrent view: ${torrents[0]!.spiesBlocked}`);
+  } finally {
+    await svc.close();
+    await spies.close();
+    await world.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function cli(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  return { child, exit, out: () => stdout, err: () => stderr };
+}
+
+test('CLI: a bad --blocklist exits 2 with E_BAD_BLOCKLIST and writes nothing', async () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-badlist-'));
+  fs.writeFileSync(path.join(cwd, 'junk.txt'), 'hello\nworld\n');
+  try {
+    for (const list of ['missing.p2p', 'junk.txt']) {
+      const run = cli(['c9e15763f722f23e98a29decdfae341b98d53056', '--blocklist', list, '--dht-bootstrap', '127.0.0.1:9', '--port', '0'], cwd);
+      assert.equal(await run.exit, 2, run.err());
+      assert.match(run.err(), new RegExp(`E_BAD_BLOCKLIST.*${list.replace('.', '\\.')}`));
+    }
+    assert.deepEqual(fs.readdirSync(cwd).sort(), ['junk.txt']);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('CLI findspiesonly: grows spies.txt and spies.p2p, contacts no peer, downloads nothing, Ctrl-C exits 0', async () => {
+  const fx = await makeFixture({ name: 'hunted.bin', files: [{ name: 'hunted.bin', length: 300_000 }], seed: 62 });
+  const world = await startWorld({ fixtures: [fx], dhtSize: 150, seeders: 2 });
+  const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash });
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-hunt-cli-'));
+  const run = cli([fx.infoHash, 'findspiesonly', '--store', 'store', '--bind', '127.0.0.4', '--dht-bootstrap', world.dht.bootstrap.join(',')], cwd);
+  try {
+    while (!/round done: \d+ spies active/.test(run.out())) {
+      if (run.child.exitCode !== null) assert.fail(`findspiesonly exited early: ${run.err()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    run.child.kill('SIGINT');
+    assert.equal(await run.exit, 0, run.err());
+    const store = path.join(cwd, 'store');
+    const listed = new Set(JSON.parse(fs.readFileSync(path.join(store, 'spies.txt'), 'utf8')) as string[]);
+    const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
+    assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `${caught.length}/${spies.decoyDetectableIps.size} listed`);
+    assert.equal(parseBlocklist(fs.readFileSync(path.join(store, 'spies.p2p'), 'utf8')).ranges.length, listed.size);
+    assert.deepEqual(fs.readdirSync(store).filter((f) => !['spies.txt', 'spies.p2p', 'audit.ndjson'].includes(f)), [], 'nothing downloaded');
+    for (const s of world.seeders) assert.equal(s.connections, 0, `seeder ${s.host} never contacted`);
+    for (const p of [...spies.decoyPeers, ...spies.behaviourPeers]) assert.equal(p.connections, 0);
+    const askedReal = spies.allNodes.some((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith('127.0.0.4:')));
+    assert.equal(askedReal, false, 'the real infohash was never asked');
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await spies.close();
+    await world.close();
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
