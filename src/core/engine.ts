@@ -66,6 +66,7 @@ export class TorrentSession {
   #lastStream: { _piece: number } | null = null;
   #connectedAt = new Map<TorrentStreamWire, number>();
   #watchdog: NodeJS.Timeout;
+  readonly #ownBlocks = new Set<string>();
   #destroyed = false;
   #doneEmitted = false;
 
@@ -122,7 +123,7 @@ export class TorrentSession {
         const [host, port] = splitAddress(wire.peerAddress);
         if (host === p.host && (p.port === undefined || p.port === port)) this.#dropWire(wire, reason);
       }
-      this.#engine.block(`${p.host}:${p.port ?? 0}`);
+      this.#block(`${p.host}:${p.port ?? 0}`);
     });
     this.#engine.on('wire', (wire: TorrentStreamWire) => {
       const [host, port] = splitAddress(wire.peerAddress);
@@ -141,6 +142,8 @@ export class TorrentSession {
       peers.report({ host, port }, 'slow');
     });
     this.#engine.on('blocking', (addr: string) => {
+      // torrent-stream emits 'blocking' for our own blocks too; only its hash-failure blocks are news.
+      if (this.#ownBlocks.delete(addr)) return;
       const [host, port] = splitAddress(addr);
       peers.report({ host, port }, 'bad-data');
     });
@@ -149,7 +152,13 @@ export class TorrentSession {
   #dropWire(wire: TorrentStreamWire, reason: string): void {
     const [host, port] = splitAddress(wire.peerAddress);
     this.#opts.bus.emit('peer', { ip: host, port, infoHash: this.infoHash, state: 'dropped', reason });
-    this.#engine.block(wire.peerAddress);
+    this.#block(wire.peerAddress);
+  }
+
+  /** torrent-stream blocks by IP (every port of it), which is what a spy deserves. */
+  #block(addr: string): void {
+    this.#ownBlocks.add(addr);
+    this.#engine.block(addr);
   }
 
   /** Drops peers that hold a slot without ever sending a block, and asks for replacements. */
