@@ -1,0 +1,10 @@
+/** The casting library: discover TVs (Chromecast over mDNS, DLNA over SSDP) and drive them. Imports nothing from src/. */
+export type {
+  DeviceKind, DeviceInfo, SubtitleTrack, MediaSpec, CastState, CastStatus, CastTarget, Discovery, DiscoveryOptions, IgnoredAnswer, CastErrorCode,
+} from './types.js';
+export { CastError, isCastError } from './types.js';
+export { startDiscovery } from './discovery.js';
+export { connect } from './connect.js';
+export { dlnaStreamHeaders } from './dlna-profile.js';
+export { srtToVtt } from './srt.js';
+export { pickInterfaceAddress } from './interfaces.js';
