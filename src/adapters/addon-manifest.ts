@@ -1,0 +1,173 @@
+/**
+ * A Stremio-style add-on (the addon protocol: /manifest.json and /{resource}/{type}/{id}.json)
+ * listing every video file as a "movie" whose one stream is its tokenised /stream URL.
+ *
+ * Access: Stremio resolves resources relative to the manifest URL and drops any query string,
+ * so the credential sits in the path, as the protocol's "configuration" segment does:
+ * `/addon/<key>/manifest.json`. The key is an HMAC of the pairing token (read-only: it opens the
+ * listing, never the API) and changes when the token is rotated. Loopback and paired clients may
+ * use `/addon/manifest.json` without a key.
+ */
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Catalog, CatalogTorrent } from '../core/catalog.js';
+import type { Auth } from '../server/auth.js';
+import { tokensEqual } from '../server/auth-rules.js';
+import { baseUrlOf } from '../server/api.js';
+import { sendJsonError } from '../server/json-error.js';
+import { mediaFiles } from './media-files.js';
+import type { StreamUrlFor } from './m3u.js';
+import { PACKAGE_VERSION } from './version.js';
+
+export const ADDON_ID = 'org.torrentlive.addon';
+export const ADDON_CATALOG_ID = 'torrent-live';
+export const ADDON_ID_PREFIX = 'tl:';
+/** What the add-on key is an HMAC of (never a valid infohash, so never a stream token). */
+const ADDON_KEY_SCOPE = 'addon:stremio';
+
+export type AddonAuth = Pick<Auth, 'streamUrl' | 'streamToken' | 'isTrustedRequest' | 'isPairedRequest'>;
+
+export interface AddonManifest {
+  id: string;
+  version: string;
+  name: string;
+  description: string;
+  resources: string[];
+  types: string[];
+  catalogs: Array<{ type: string; id: string; name: string }>;
+  idPrefixes: string[];
+  behaviorHints: { configurable: boolean; configurationRequired: boolean };
+}
+
+export interface AddonMeta {
+  id: string;
+  type: 'movie';
+  name: string;
+  description: string;
+  posterShape: 'landscape';
+}
+
+export interface AddonStream {
+  url: string;
+  name: string;
+  title: string;
+  behaviorHints: { notWebReady: boolean; bingeGroup: string };
+}
+
+export function addonManifest(version: string = PACKAGE_VERSION): AddonManifest {
+  return {
+    id: ADDON_ID,
+    version,
+    name: 'torrent-live',
+    description: 'Torrents loaded in torrent-live, streamed while they download',
+    resources: ['catalog', 'meta', 'stream'],
+    types: ['movie'],
+    catalogs: [{ type: 'movie', id: ADDON_CATALOG_ID, name: 'torrent-live' }],
+    idPrefixes: [ADDON_ID_PREFIX],
+    behaviorHints: { configurable: false, configurationRequired: false },
+  };
+}
+
+export function addonItemId(infoHash: string, index: number): string {
+  return `${ADDON_ID_PREFIX}${infoHash.toLowerCase()}:${index}`;
+}
+
+export function parseAddonItemId(id: string): { infoHash: string; index: number } | undefined {
+  const m = /^tl:([0-9a-f]{40}):(\d{1,9})$/.exec(id);
+  return m ? { infoHash: m[1]!, index: Number(m[2]) } : undefined;
+}
+
+function metasOf(torrents: readonly CatalogTorrent[]): Array<{ meta: AddonMeta; infoHash: string; index: number; mime: string }> {
+  return torrents.flatMap((t) =>
+    mediaFiles(t, 'object.item.videoItem').map((f) => ({
+      infoHash: t.infoHash.toLowerCase(),
+      index: f.index,
+      mime: f.mime,
+      meta: {
+        id: addonItemId(t.infoHash, f.index),
+        type: 'movie' as const,
+        name: f.title === t.name || mediaFiles(t, 'object.item.videoItem').length === 1 ? t.name : `${t.name} — ${f.title}`,
+        description: `${f.title} · ${(f.length / 1e6).toFixed(1)} MB · from torrent ${t.name}`,
+        posterShape: 'landscape' as const,
+      },
+    })),
+  );
+}
+
+export function catalogResponse(torrents: readonly CatalogTorrent[]): { metas: AddonMeta[] } {
+  return { metas: metasOf(torrents).map((m) => m.meta) };
+}
+
+export function metaResponse(torrents: readonly CatalogTorrent[], id: string): { meta: AddonMeta } | undefined {
+  const found = metasOf(torrents).find((m) => m.meta.id === id);
+  return found && { meta: found.meta };
+}
+
+export function streamResponse(torrents: readonly CatalogTorrent[], id: string, urlFor: StreamUrlFor): { streams: AddonStream[] } {
+  const found = metasOf(torrents).find((m) => m.meta.id === id);
+  if (!found) return { streams: [] };
+  return {
+    streams: [
+      {
+        url: urlFor(found.infoHash, found.index),
+        name: 'torrent-live',
+        title: found.meta.name,
+        // Browsers (Stremio Web) play mp4/webm directly; anything else goes through the app's player.
+        behaviorHints: { notWebReady: !['video/mp4', 'video/webm'].includes(found.mime), bingeGroup: `torrent-live-${found.infoHash}` },
+      },
+    ],
+  };
+}
+
+export function addonKey(auth: Pick<Auth, 'streamToken'>): string {
+  return auth.streamToken(ADDON_KEY_SCOPE, 0);
+}
+
+/** The URL to paste into a client that installs add-ons by URL. */
+export function addonManifestUrl(auth: Pick<Auth, 'streamToken'>, baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/addon/${addonKey(auth)}/manifest.json`;
+}
+
+export function addonRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: AddonAuth; baseUrl?: (req: Request) => string }): express.Router {
+  const router = express.Router();
+  const baseOf = opts.baseUrl ?? baseUrlOf;
+  const key = addonKey(opts.auth);
+  const cors: RequestHandler = (_req, res, next) => {
+    // The protocol requires CORS: web clients fetch add-ons from their own origin.
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Cache-Control': 'no-store' });
+    next();
+  };
+  const keyed: RequestHandler = (req, res, next) => {
+    if (tokensEqual((req.params as Record<string, string>)['key'], key)) return next();
+    sendJsonError(res, 401, 'E_UNAUTHORIZED', 'this add-on URL has a wrong or outdated key; copy it again from GET /api/addon');
+  };
+  const local: RequestHandler = (req, res, next) => {
+    if (opts.auth.isTrustedRequest(req) || opts.auth.isPairedRequest(req)) return next();
+    sendJsonError(res, 401, 'E_UNAUTHORIZED', 'use the add-on URL with its key (GET /api/addon on a paired device shows it)');
+  };
+  const id = (req: Request): string => (req.params as Record<string, string>)['id'] ?? '';
+  const routes: Array<[string, (req: Request, res: Response) => void]> = [
+    ['/manifest.json', (_req, res) => void res.json(addonManifest())],
+    [`/catalog/movie/${ADDON_CATALOG_ID}.json`, (req, res) => void res.json(catalogResponse(opts.catalog.list(baseOf(req))))],
+    [
+      '/meta/movie/:id.json',
+      (req, res) => {
+        const found = metaResponse(opts.catalog.list(baseOf(req)), id(req));
+        if (!found) return sendJsonError(res, 404, 'E_NOT_FOUND', `no item ${id(req)} in torrent-live`);
+        res.json(found);
+      },
+    ],
+    [
+      '/stream/movie/:id.json',
+      (req, res) => {
+        const base = baseOf(req);
+        res.json(streamResponse(opts.catalog.list(base), id(req), (h, i) => opts.auth.streamUrl(base, h, i)));
+      },
+    ],
+  ];
+  for (const [path, handler] of routes) {
+    router.get(`/addon/:key${path}`, cors, keyed, handler);
+    router.get(`/addon${path}`, cors, local, handler);
+  }
+  router.options(/^\/addon\//, cors, (_req, res) => void res.status(204).end());
+  return router;
+}

@@ -1,0 +1,76 @@
+/**
+ * Media-center sources: DLNA media server (HTTP + SSDP), M3U playlist, .strm export and a
+ * Stremio-style add-on. The service mounts the routers; the CLI starts the SSDP advertiser.
+ */
+import type { Request, Router } from 'express';
+import type { Catalog } from '../core/catalog.js';
+import { addonRouter, type AddonAuth } from './addon-manifest.js';
+import { adapterApiRouter } from './api-routes.js';
+import { dlnaRouter, type AdapterLog } from './dlna-server.js';
+import { startSsdpAdvertiser, type SsdpAdvertiser } from './ssdp-advertiser.js';
+import { loadOrCreateUdn } from './udn.js';
+
+export { exportStrm } from './strm.js';
+export { exportStrmFromService } from './strm-export-cli.js';
+export { dlnaStreamHeaders, type AdapterLog } from './dlna-server.js';
+export { addonManifestUrl } from './addon-manifest.js';
+export type { SsdpAdvertiser } from './ssdp-advertiser.js';
+
+export interface AdapterRouterOptions {
+  catalog: Catalog;
+  auth: AddonAuth;
+  storeDir: string;
+  /** The base URL a client reached us by; default `<protocol>://<Host header>` (Host is checked). */
+  baseUrl?: (req: Request) => string;
+  /** Serve the DLNA media server's HTTP side (default true). */
+  dlna?: boolean;
+  friendlyName?: string;
+  durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
+  log?: AdapterLog;
+}
+
+export interface AdapterRouters {
+  /** Reachable without pairing (behind the Host check): DLNA descriptions/SOAP, the keyed add-on. */
+  publicRouters: Router[];
+  /** Behind pairing: /api/playlist.m3u, /api/addon. */
+  apiRouters: Router[];
+}
+
+export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
+  const base = opts.baseUrl ? { baseUrl: opts.baseUrl } : {};
+  const publicRouters: Router[] = [addonRouter({ catalog: opts.catalog, auth: opts.auth, ...base })];
+  if (opts.dlna !== false) {
+    publicRouters.unshift(
+      dlnaRouter({
+        catalog: opts.catalog,
+        streamUrl: (b, h, i) => opts.auth.streamUrl(b, h, i),
+        udn: loadOrCreateUdn(opts.storeDir),
+        ...base,
+        ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
+        ...(opts.durationOf ? { durationOf: opts.durationOf } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+      }),
+    );
+  }
+  return { publicRouters, apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth, ...base })] };
+}
+
+export interface DlnaAdvertiserOptions {
+  interfaceAddress: string;
+  httpPort: number;
+  storeDir: string;
+  log?: AdapterLog;
+  /** Tests only. */
+  ssdpPort?: number;
+}
+
+/** SSDP for the DLNA server, with the same UDN the description carries. */
+export function startDlnaAdvertiser(opts: DlnaAdvertiserOptions): Promise<SsdpAdvertiser> {
+  return startSsdpAdvertiser({
+    interfaceAddress: opts.interfaceAddress,
+    httpPort: opts.httpPort,
+    udn: loadOrCreateUdn(opts.storeDir),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.ssdpPort ? { ssdpPort: opts.ssdpPort } : {}),
+  });
+}

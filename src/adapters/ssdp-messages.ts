@@ -1,0 +1,90 @@
+/**
+ * SSDP (UPnP discovery) messages, pure: parse what arrives, decide what answers an M-SEARCH,
+ * and write responses and NOTIFYs.
+ */
+import { CONNECTION_MANAGER_TYPE, CONTENT_DIRECTORY_TYPE, MEDIA_SERVER_TYPE } from './upnp-descriptions.js';
+
+export const SSDP_ADDRESS = '239.255.255.250';
+export const SSDP_PORT = 1900;
+/** A datagram larger than this is not SSDP; it is dropped unread. */
+export const MAX_SSDP_BYTES = 4096;
+
+export interface SsdpMessage {
+  /** `M-SEARCH`, `NOTIFY`, or `RESPONSE` for an `HTTP/1.1 200 OK` line. */
+  method: string;
+  headers: Record<string, string>;
+}
+
+export function parseSsdpMessage(text: string): SsdpMessage | undefined {
+  const lines = text.split(/\r?\n/);
+  const start = lines[0] ?? '';
+  let method: string;
+  if (/^HTTP\/1\.[01] 200/i.test(start)) method = 'RESPONSE';
+  else {
+    const m = /^([A-Z-]+) \* HTTP\/1\.[01]$/i.exec(start.trim());
+    if (!m) return undefined;
+    method = m[1]!.toUpperCase();
+  }
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { method, headers };
+}
+
+export interface Advertisement {
+  /** NT in a NOTIFY, ST in a search response. */
+  type: string;
+  usn: string;
+}
+
+/** Everything this server announces: root device, its UDN, its device type and both services. */
+export function advertisements(udn: string): Advertisement[] {
+  return [
+    { type: 'upnp:rootdevice', usn: `${udn}::upnp:rootdevice` },
+    { type: udn, usn: udn },
+    ...[MEDIA_SERVER_TYPE, CONTENT_DIRECTORY_TYPE, CONNECTION_MANAGER_TYPE].map((type) => ({ type, usn: `${udn}::${type}` })),
+  ];
+}
+
+/** Which advertisements answer a search target (ST); empty when the search is not for us. */
+export function matchSearch(st: string, udn: string): Advertisement[] {
+  const all = advertisements(udn);
+  if (st === 'ssdp:all') return all;
+  return all.filter((a) => a.type === st);
+}
+
+/** A valid M-SEARCH: discover by multicast (MAN), an ST, and MX in seconds (capped at 5, as UDA says). */
+export function searchRequest(msg: SsdpMessage): { st: string; mxSeconds: number } | undefined {
+  if (msg.method !== 'M-SEARCH' || msg.headers['man']?.replace(/"/g, '') !== 'ssdp:discover') return undefined;
+  const st = msg.headers['st'];
+  if (!st) return undefined;
+  const mx = Number(msg.headers['mx'] ?? '1');
+  return { st, mxSeconds: Number.isFinite(mx) ? Math.min(Math.max(mx, 0), 5) : 1 };
+}
+
+export interface ServerIdentity {
+  location: string;
+  server: string;
+  maxAgeSeconds: number;
+}
+
+export function searchResponse(ad: Advertisement, id: ServerIdentity, date: Date): string {
+  return (
+    'HTTP/1.1 200 OK\r\n' +
+    `CACHE-CONTROL: max-age=${id.maxAgeSeconds}\r\n` +
+    `DATE: ${date.toUTCString()}\r\n` +
+    'EXT:\r\n' +
+    `LOCATION: ${id.location}\r\n` +
+    `SERVER: ${id.server}\r\n` +
+    `ST: ${ad.type}\r\n` +
+    `USN: ${ad.usn}\r\n\r\n`
+  );
+}
+
+export function notify(ad: Advertisement, id: ServerIdentity, kind: 'ssdp:alive' | 'ssdp:byebye'): string {
+  const alive = kind === 'ssdp:alive' ? `CACHE-CONTROL: max-age=${id.maxAgeSeconds}\r\nLOCATION: ${id.location}\r\nSERVER: ${id.server}\r\n` : '';
+  return `NOTIFY * HTTP/1.1\r\nHOST: ${SSDP_ADDRESS}:${SSDP_PORT}\r\n${alive}NT: ${ad.type}\r\nNTS: ${kind}\r\nUSN: ${ad.usn}\r\n\r\n`;
+}
