@@ -1,0 +1,180 @@
+/**
+ * Runs one ffmpeg through fluent-ffmpeg (the project's driver: it builds the command line, checks
+ * the encoders exist once per process, and captures the tail of stderr for error messages) and
+ * makes sure it ends: stop() sends SIGTERM, then SIGKILL after a grace period. Every live process
+ * is counted, so tests can check none outlives its request, and the slot limit counts processes
+ * that really exited, not ones merely asked to stop.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+import ffmpeg from 'fluent-ffmpeg';
+import type { FfmpegPlan } from './ffmpeg-args.js';
+
+const live = new Set<ChildProcess>();
+
+/** ffmpeg processes started here that have not exited yet. */
+export function activeProcesses(): number {
+  return live.size;
+}
+
+/** Pids of those processes (tests cross-check them with ps). */
+export function activePids(): number[] {
+  return [...live].map((p) => p.pid).filter((p): p is number => typeof p === 'number');
+}
+
+export const KILL_GRACE_MS = 1_500;
+
+export interface FfmpegExit {
+  code: number | null;
+  signal: string | null;
+  /** Last lines ffmpeg wrote to stderr (errors only: it runs with -loglevel error). */
+  stderr: string;
+  /** Set when it ended because stop() was called. */
+  stopped: boolean;
+}
+
+export interface RunningFfmpeg {
+  /** ffmpeg's stdout: the transcoded stream. */
+  output: Readable;
+  /** Resolves once the process has exited (or failed to start). */
+  exited: Promise<FfmpegExit>;
+  stop(): void;
+}
+
+export function startFfmpeg(opts: { ffmpegPath: string; plan: FfmpegPlan; graceMs?: number; onStart?: (commandLine: string) => void }): RunningFfmpeg {
+  const output = new PassThrough();
+  let proc: ChildProcess | undefined;
+  let stopped = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let settle: (e: FfmpegExit) => void = () => {};
+  const exited = new Promise<FfmpegExit>((resolve) => {
+    settle = resolve;
+  });
+  let stderrTail = '';
+  const cmd = ffmpeg({ stdoutLines: 20 })
+    .setFfmpegPath(opts.ffmpegPath)
+    .input(opts.plan.input)
+    .inputOptions(...opts.plan.inputOptions)
+    .outputOptions(...opts.plan.outputOptions);
+  const kill = (): void => {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    killTimer = setTimeout(() => {
+      if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    }, opts.graceMs ?? KILL_GRACE_MS);
+    killTimer.unref();
+  };
+  let procExit: { code: number | null; signal: string | null } | undefined;
+  let reported = false;
+  // The process exit and fluent-ffmpeg's own 'error'/'end' (which carries stderr) come in
+  // either order; settle when both are in, or shortly after the exit.
+  const finish = (): void => {
+    if (procExit && reported) settle({ ...procExit, stderr: stderrTail, stopped });
+  };
+  cmd.on('start', (commandLine: string) => {
+    // fluent-ffmpeg exposes the child only as an untyped field.
+    proc = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+    if (proc) {
+      live.add(proc);
+      proc.once('exit', (code, signal) => {
+        live.delete(proc!);
+        clearTimeout(killTimer);
+        procExit = { code, signal };
+        finish();
+        setTimeout(() => {
+          reported = true;
+          finish();
+        }, 250).unref();
+      });
+    }
+    opts.onStart?.(commandLine);
+    if (stopped) kill();
+  });
+  cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
+    stderrTail = (stderr ?? '').trim().split('\n').slice(-5).join('\n') || err.message;
+    reported = true;
+    // No process at all: spawn failed or the capability check refused the command.
+    if (!proc) settle({ code: null, signal: null, stderr: stderrTail, stopped });
+    else finish();
+  });
+  cmd.on('end', () => {
+    reported = true;
+    if (!proc) settle({ code: 0, signal: null, stderr: '', stopped });
+    else finish();
+  });
+  cmd.pipe(output, { end: true });
+  return {
+    output,
+    exited,
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      kill();
+    },
+  };
+}
+
+/** Whether the binary runs at all; a clear message for the user when it does not. */
+export function checkBinary(path: string, timeoutMs = 10_000): Promise<{ ok: true; version: string } | { ok: false; message: string }> {
+  return new Promise((resolve) => {
+    execFile(path, ['-version'], { timeout: timeoutMs, maxBuffer: 256 * 1024, encoding: 'utf8' }, (err, stdout) => {
+      if (!err) {
+        resolve({ ok: true, version: stdout.split('\n')[0] ?? '' });
+        return;
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      resolve({ ok: false, message: code === 'ENOENT' ? `${path} was not found` : code === 'EACCES' ? `${path} is not executable` : `${path} -version failed: ${err.message}` });
+    });
+  });
+}
+
+/**
+ * A fixed number of transcode slots. A request waits a little for one (a seek opens the new
+ * request before the old ffmpeg has exited), then is refused: queueing longer would hold a player
+ * that times out anyway, while a quick 503 lets it retry or fall back to the original stream.
+ */
+export class Slots {
+  readonly max: number;
+  #used = 0;
+  #waiters: Array<() => void> = [];
+
+  constructor(max: number) {
+    this.max = Math.max(1, Math.floor(max));
+  }
+
+  get used(): number {
+    return this.#used;
+  }
+
+  /** A release function, or undefined when no slot freed within waitMs (or signal aborted). */
+  acquire(waitMs: number, signal?: AbortSignal): Promise<(() => void) | undefined> {
+    const grant = (): (() => void) => {
+      this.#used++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.#used--;
+        this.#waiters.shift()?.();
+      };
+    };
+    if (this.#used < this.max) return Promise.resolve(grant());
+    if (waitMs <= 0 || signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onFree = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onGiveUp);
+        resolve(grant());
+      };
+      const onGiveUp = (): void => {
+        clearTimeout(timer);
+        this.#waiters = this.#waiters.filter((w) => w !== onFree);
+        signal?.removeEventListener('abort', onGiveUp);
+        resolve(undefined);
+      };
+      const timer = setTimeout(onGiveUp, waitMs);
+      signal?.addEventListener('abort', onGiveUp, { once: true });
+      this.#waiters.push(onFree);
+    });
+  }
+}
