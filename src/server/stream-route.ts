@@ -9,6 +9,8 @@ import type { TorrentManager } from '../core/torrent-manager.js';
 import { mimeFor } from '../core/torrent-manager.js';
 import { planByteServe } from './range.js';
 import { sendJsonError } from './json-error.js';
+import type { TorrentSession } from '../core/engine.js';
+import { srtToVtt } from '../../casting/src/index.js';
 
 export const METADATA_WAIT_MS = 60_000;
 const INFOHASH = /^[0-9a-fA-F]{40}$/;
@@ -19,6 +21,24 @@ export interface StreamRouteOptions {
   extraHeaders?: (contentType: string, req: Request) => Record<string, string>;
   /** Serves `?transcode=` requests; absent when transcoding is not wired. */
   transcode?: (req: Request, res: Response, target: { infoHash: string; fileIndex: number; contentType: string }) => Promise<void>;
+}
+
+/** Subtitles bigger than this are not subtitles. */
+export const SUBTITLE_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `?format=vtt` on a .srt/.vtt file: WebVTT for Chromecast and <track>, with CORS open because the
+ * receiver page fetches tracks cross-origin (the per-file stream token still guards the bytes).
+ */
+async function serveVtt(res: Response, session: TorrentSession, index: number, file: { name: string; length: number }): Promise<void> {
+  const ext = file.name.slice(file.name.lastIndexOf('.')).toLowerCase();
+  if (ext !== '.srt' && ext !== '.vtt') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', `format=vtt needs a .srt or .vtt file; ${file.name} is neither`);
+  if (file.length > SUBTITLE_MAX_BYTES) return sendJsonError(res, 413, 'E_TOO_LARGE', `${file.name} is ${file.length} bytes; subtitles over ${SUBTITLE_MAX_BYTES} are refused`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of session.createReadStream(index)) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  res.status(200).set({ 'Content-Type': 'text/vtt; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
+  res.end(ext === '.srt' ? srtToVtt(text) : text);
 }
 
 export function streamRouter(opts: StreamRouteOptions): express.Router {
@@ -38,6 +58,7 @@ export function streamRouter(opts: StreamRouteOptions): express.Router {
     const file = session.files[index];
     if (!file) return sendJsonError(res, 404, 'E_NOT_FOUND', `torrent ${infoHash} has no file ${indexText} (it has ${session.files.length})`);
     const contentType = mimeFor(file.name);
+    if (req.query['format'] === 'vtt') return serveVtt(res, session, index, file);
     if (opts.transcode && typeof req.query['transcode'] === 'string') {
       return opts.transcode(req, res, { infoHash: session.infoHash, fileIndex: index, contentType });
     }
