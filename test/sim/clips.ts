@@ -79,3 +79,35 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
   job.catch(() => made.delete(key));
   return job;
 }
+
+export interface MediaInspection {
+  /** Stream codec names in stream order, e.g. ['h264', 'aac']. */
+  codecs: string[];
+  /** First video packet's presentation time (s), as a player would show it. */
+  firstVideoPts: number | undefined;
+  /** Earliest and latest-ending packet times (s) over all streams. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Reads every packet's time with ffprobe: fragmented MP4 and live WebM carry no duration in
+ * their headers, so the span of the packets is the duration a player would play.
+ */
+export async function inspectMedia(file: string, ffprobePath = process.env['FFPROBE_PATH'] ?? 'ffprobe'): Promise<MediaInspection> {
+  const { stdout } = await run(ffprobePath, ['-v', 'error', '-show_entries', 'stream=codec_name,codec_type:packet=stream_index,pts_time,duration_time', '-of', 'json', file], { maxBuffer: 64 * 1024 * 1024 });
+  const parsed = JSON.parse(stdout) as { streams?: Array<{ codec_name?: string; codec_type?: string }>; packets?: Array<{ stream_index?: number; pts_time?: string; duration_time?: string }> };
+  const streams = parsed.streams ?? [];
+  const videoIndex = streams.findIndex((s) => s.codec_type === 'video');
+  let start = Infinity;
+  let end = -Infinity;
+  let firstVideoPts: number | undefined;
+  for (const p of parsed.packets ?? []) {
+    const pts = Number(p.pts_time);
+    if (!Number.isFinite(pts)) continue;
+    start = Math.min(start, pts);
+    end = Math.max(end, pts + (Number(p.duration_time) || 0));
+    if (p.stream_index === videoIndex && (firstVideoPts === undefined || pts < firstVideoPts)) firstVideoPts = pts;
+  }
+  return { codecs: streams.map((s) => s.codec_name ?? '?'), firstVideoPts, start, end };
+}
