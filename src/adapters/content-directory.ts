@@ -95,7 +95,11 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
   else if (ref.kind === 'torrent') {
     const torrent = torrentOf(ref.infoHash);
     all = mediaFiles(torrent).map((f) => fileItem(torrent, f, ctx));
-  } else all = [];
+  } else {
+    // An item has no children, but browsing a file that does not exist is still 701.
+    if (!mediaFiles(torrentOf(ref.infoHash)).some((f) => f.index === ref.index)) missing();
+    all = [];
+  }
   const page = pageOf(all, req.startingIndex, req.requestedCount);
   return { result: didlLite(page), numberReturned: page.length, totalMatches: all.length, updateId: snapshot.updateId };
 }

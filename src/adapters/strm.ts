@@ -31,7 +31,7 @@ export function sanitizeSegment(name: string, fallback: string): string {
 
 /** `<torrent>/<sub/dirs>/<file without extension>.strm`, relative, every segment sanitised. */
 export function strmRelativePath(torrentName: string, titleInTorrent: string, infoHash: string, index: number): string {
-  const parts = titleInTorrent.split(/[/\\]+/).filter((p) => p !== '');
+  const parts = titleInTorrent.split(/[/\\]+/).filter((p) => p !== '' && p !== '.' && p !== '..');
   const file = parts.pop() ?? `file-${index}`;
   const stem = file.includes('.') ? file.slice(0, file.lastIndexOf('.')) : file;
   const segments = [
