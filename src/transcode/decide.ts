@@ -69,7 +69,9 @@ export function decide(probe: Probed, caps: DeviceCapabilities, opts: { containe
   const original = source !== undefined && sourceMisfits.length === 0;
   const wanted = opts.container ?? (caps.outputs[0] ?? 'mp4');
   const streams = `${probe.video?.codec ?? 'no'} video, ${probe.audio?.codec ?? 'no'} audio`;
-  if (original && probe.container === wanted) {
+  // Without a wish, a file the device plays as is needs nothing from us (container then says what
+  // a ?transcode= URL would produce for a caller that wants one anyway).
+  if (original && (!opts.container || probe.container === opts.container)) {
     return { action: 'original', container: wanted, video: 'copy', audio: probe.audio ? 'copy' : 'none', reason: `${caps.label} plays ${probe.container} with ${streams} as is` };
   }
   const candidates: OutputContainer[] = opts.container ? [opts.container] : caps.outputs.length ? caps.outputs : ['mp4'];

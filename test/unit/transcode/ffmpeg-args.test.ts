@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFfmpegArgs, formatSeconds, toArgv, MP4_MOVFLAGS } from '../../../src/transcode/ffmpeg-args.js';
+import type { Decision } from '../../../src/transcode/decide.js';
+
+const mp4: Decision = { action: 'transcode', container: 'mp4', video: 'h264', audio: 'aac', reason: '' };
+const webm: Decision = { action: 'transcode', container: 'webm', video: 'vp9', audio: 'opus', reason: '' };
+
+function after(argv: string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  return i < 0 ? undefined : argv[i + 1];
+}
+
+test('-ss goes before -i (input seeking) and -output_ts_offset keeps the real time', () => {
+  const argv = toArgv(buildFfmpegArgs({ input: 'http://127.0.0.1:9/x/media.mkv', decision: mp4, startSeconds: 63.25 }));
+  assert.ok(argv.indexOf('-ss') >= 0 && argv.indexOf('-ss') < argv.indexOf('-i'));
+  assert.equal(after(argv, '-ss'), '63.25');
+  assert.equal(after(argv, '-output_ts_offset'), '63.25');
+  assert.ok(argv.indexOf('-output_ts_offset') > argv.indexOf('-i'));
+  assert.equal(after(argv, '-i'), 'http://127.0.0.1:9/x/media.mkv');
+  assert.equal(argv.at(-1), 'pipe:1');
+  const none = toArgv(buildFfmpegArgs({ input: 'u', decision: mp4 }));
+  assert.equal(none.indexOf('-ss'), -1);
+  assert.equal(none.indexOf('-output_ts_offset'), -1);
+});
+
+test('MP4: fragmented with an edit list, libx264 veryfast on 2 threads, keyframes every 2 s, AAC stereo', () => {
+  const argv = toArgv(buildFfmpegArgs({ input: 'u', decision: mp4 }));
+  assert.equal(after(argv, '-movflags'), MP4_MOVFLAGS);
+  assert.match(MP4_MOVFLAGS, /frag_keyframe/);
+  assert.match(MP4_MOVFLAGS, /empty_moov/);
+  assert.match(MP4_MOVFLAGS, /default_base_moof/);
+  assert.equal(after(argv, '-use_editlist'), '1');
+  assert.equal(after(argv, '-f'), 'mp4');
+  assert.equal(after(argv, '-c:v'), 'libx264');
+  assert.equal(after(argv, '-preset'), 'veryfast');
+  assert.equal(after(argv, '-threads'), '2');
+  assert.equal(after(argv, '-pix_fmt'), 'yuv420p');
+  assert.equal(after(argv, '-force_key_frames'), 'expr:gte(t,n_forced*2)');
+  assert.equal(after(argv, '-c:a'), 'aac');
+  assert.equal(after(argv, '-ac'), '2');
+});
+
+test('WebM: VP9 in realtime mode with cpu-used 8, Opus at 48 kHz, bitrate by height, scaling when decided', () => {
+  const argv = toArgv(buildFfmpegArgs({ input: 'u', decision: { ...webm, scaleHeight: 720 }, sourceHeight: 2160, threads: 4 }));
+  assert.equal(after(argv, '-c:v'), 'libvpx-vp9');
+  assert.equal(after(argv, '-deadline'), 'realtime');
+  assert.equal(after(argv, '-cpu-used'), '8');
+  assert.equal(after(argv, '-b:v'), '2M');
+  assert.equal(after(argv, '-vf'), 'scale=-2:720');
+  assert.equal(after(argv, '-threads'), '4');
+  assert.equal(after(argv, '-c:a'), 'libopus');
+  assert.equal(after(argv, '-ar'), '48000');
+  assert.equal(after(argv, '-f'), 'webm');
+  const vp8 = toArgv(buildFfmpegArgs({ input: 'u', decision: { ...webm, video: 'vp8' }, sourceHeight: 240 }));
+  assert.equal(after(vp8, '-c:v'), 'libvpx');
+  assert.equal(after(vp8, '-b:v'), '1M');
+});
+
+test('copy where decided, no audio map when there is none', () => {
+  const argv = toArgv(buildFfmpegArgs({ input: 'u', decision: { action: 'remux', container: 'mp4', video: 'copy', audio: 'none', reason: '' } }));
+  assert.equal(after(argv, '-c:v'), 'copy');
+  assert.ok(argv.includes('-an'));
+  assert.equal(argv.filter((a) => a === '-map').length, 1);
+  assert.equal(argv.indexOf('-force_key_frames'), -1, 'a copied stream keeps its own keyframes');
+  assert.equal(argv.indexOf('libx264'), -1);
+  const copyAudio = toArgv(buildFfmpegArgs({ input: 'u', decision: { ...mp4, audio: 'copy' } }));
+  assert.equal(after(copyAudio, '-c:a'), 'copy');
+  assert.ok(copyAudio.includes('0:a:0?'));
+});
+
+test('seconds are printed plainly for ffmpeg', () => {
+  assert.equal(formatSeconds(9), '9');
+  assert.equal(formatSeconds(9.5), '9.5');
+  assert.equal(formatSeconds(0.0004), '0');
+  assert.equal(formatSeconds(1 / 3), '0.333');
+  assert.equal(formatSeconds(864000), '864000');
+});
