@@ -1,0 +1,233 @@
+/**
+ * The media-center sources on the loopback world, driven as their clients drive them: a DLNA
+ * control point (SSDP M-SEARCH, device description, SOAP Browse, play a res URL), an M3U-aware
+ * server and a .strm library (through ffprobe), and a Stremio-style add-on client.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { exportStrm, startDlnaAdvertiser } from '../../src/adapters/index.js';
+import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
+import { parseSsdpMessage, type SsdpMessage } from '../../src/adapters/ssdp-messages.js';
+import { PACKAGE_VERSION } from '../../src/adapters/version.js';
+import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
+
+const CD = 'urn:schemas-upnp-org:service:ContentDirectory:1';
+const MEDIA_SERVER = 'urn:schemas-upnp-org:device:MediaServer:1';
+const CLIENT_HOST = '127.60.0.9';
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (n) => n === 'item' || n === 'container' || n === 'service' });
+
+let w: AdapterWorld;
+const sampleIndex = (): number => w.fx.files.findIndex((f) => f.path.endsWith('sample.mp4'));
+const hostileIndex = (): number => w.fx.files.findIndex((f) => f.path.includes('evil'));
+const sampleFile = () => w.fx.files[sampleIndex()]!;
+before(async () => {
+  w = await startAdapterWorld();
+});
+after(async () => {
+  await w?.close();
+});
+
+function browseEnvelope(objectId: string, flag: string, start: number, count: number, extra = ''): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?>${extra}<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">` +
+    `<s:Body><u:Browse xmlns:u="${CD}"><ObjectID>${objectId}</ObjectID><BrowseFlag>${flag}</BrowseFlag><Filter>*</Filter>` +
+    `<StartingIndex>${start}</StartingIndex><RequestedCount>${count}</RequestedCount><SortCriteria></SortCriteria></u:Browse></s:Body></s:Envelope>`
+  );
+}
+
+async function soapBrowse(controlUrl: string, objectId: string, start = 0, count = 0, flag = 'BrowseDirectChildren') {
+  const res = await fetch(controlUrl, { method: 'POST', headers: { 'content-type': 'text/xml; charset="utf-8"', soapaction: `"${CD}#Browse"` }, body: browseEnvelope(objectId, flag, start, count) });
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  const r = xml.parse(text)['s:Envelope']['s:Body']['u:BrowseResponse'];
+  // The Result is DIDL-Lite escaped inside SOAP: parse it a second time, as a control point does.
+  const didl = xml.parse(r.Result)['DIDL-Lite'];
+  return { didl, numberReturned: Number(r.NumberReturned), totalMatches: Number(r.TotalMatches), updateId: Number(r.UpdateID) };
+}
+
+/** fetch() will not send a forged Host header; node:http will. */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+function mSearch(st: string, timeoutMs: number): Promise<SsdpMessage[]> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    const found: SsdpMessage[] = [];
+    socket.on('message', (data) => {
+      const m = parseSsdpMessage(data.toString('latin1'));
+      if (m) found.push(m);
+    });
+    socket.on('error', reject);
+    socket.bind(0, CLIENT_HOST, () => {
+      socket.setMulticastInterface(CLIENT_HOST);
+      socket.send(`M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ${st}\r\n\r\n`, 1900, '239.255.255.250');
+      setTimeout(() => socket.close(() => resolve(found)), timeoutMs);
+    });
+  });
+}
+
+function listenForNotify(): Promise<{ messages: SsdpMessage[]; close(): Promise<void> }> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const messages: SsdpMessage[] = [];
+    socket.on('message', (data) => {
+      const m = parseSsdpMessage(data.toString('latin1'));
+      if (m?.method === 'NOTIFY') messages.push(m);
+    });
+    socket.bind(1900, '239.255.255.250', () => {
+      socket.addMembership('239.255.255.250', CLIENT_HOST);
+      resolve({ messages, close: () => new Promise<void>((r) => socket.close(() => r())) });
+    });
+  });
+}
+
+test('a DLNA control point finds the server over SSDP, browses it over SOAP and plays a res URL byte-exact', async () => {
+  const notifications = await listenForNotify();
+  const advertiser = await startDlnaAdvertiser({ interfaceAddress: SERVICE_HOST, httpPort: w.svc.http.port, storeDir: w.svc.storeDir });
+  let closed = false;
+  try {
+    const udn = fs.readFileSync(path.join(w.svc.storeDir, 'dlna-udn'), 'utf8').trim();
+    const answers = (await mSearch(MEDIA_SERVER, 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
+    assert.equal(answers.length, 1, 'one answer for the MediaServer search');
+    assert.equal(answers[0]!.headers['st'], MEDIA_SERVER);
+    const all = (await mSearch('ssdp:all', 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
+    assert.equal(all.length, 5, 'ssdp:all: rootdevice, UDN, device type and both services');
+    const location = answers[0]!.headers['location']!;
+    assert.equal(location, `http://${SERVICE_HOST}:${w.svc.http.port}/dlna/description.xml`);
+
+    const descText = await (await fetch(location)).text();
+    const device = xml.parse(descText).root.device;
+    assert.equal(device.deviceType, MEDIA_SERVER);
+    assert.equal(device.UDN, udn);
+    assert.equal(device.modelNumber, PACKAGE_VERSION);
+    const cdService = device.serviceList.service.find((s: Record<string, string>) => s.serviceType === CD);
+    const scpd = xml.parse(await (await fetch(new URL(cdService.SCPDURL, location))).text()).scpd;
+    assert.ok(scpd.actionList.action.some((a: { name: string }) => a.name === 'Browse'));
+    const control = new URL(cdService.controlURL, location).href;
+
+    const root = await soapBrowse(control, '0');
+    assert.equal(root.totalMatches, 1);
+    assert.equal(root.didl.container[0]['dc:title'], 'Movies');
+    assert.equal(root.didl.container[0]['@childCount'], '2', 'two videos; the .txt is not listed');
+    const folder = root.didl.container[0]['@id'];
+    const page1 = await soapBrowse(control, folder, 0, 1);
+    const page2 = await soapBrowse(control, folder, 1, 1);
+    assert.deepEqual([page1.numberReturned, page1.totalMatches, page2.numberReturned, page2.totalMatches], [1, 2, 1, 2]);
+    const items = [page1.didl.item[0], page2.didl.item[0]];
+    // The core already replaced <>" in the name; what is left (&, ]], ') must arrive escaped once.
+    const stored = w.fx.files[hostileIndex()]!.path.split('/').pop()!.replace(/[<>"]/g, '_');
+    assert.deepEqual(items.map((i) => i['dc:title']).sort(), [stored, 'sample.mp4'].sort(), 'titles round-trip through SOAP and DIDL-Lite escaping');
+    assert.ok(stored.includes('&') && stored.includes(']]') && stored.includes("'"), 'the hostile characters the core keeps are exercised');
+    assert.equal(page1.updateId, w.svc.manager.updateId);
+    const res = items.find((i) => i['dc:title'] === 'sample.mp4').res;
+    assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=01/);
+    assert.equal(Number(res['@size']), sampleFile().length);
+    const url: string = res['#text'];
+    assert.match(url, /\?st=[0-9a-f]{32}$/);
+    const noToken = await fetch(url.split('?')[0]!);
+    assert.equal(noToken.status, 401, 'this client is not trusted: the bare URL is refused');
+    await noToken.body?.cancel();
+    const range = await fetch(url, { headers: { range: 'bytes=1000-200999' } });
+    assert.equal(range.status, 206);
+    assert.ok(Buffer.from(await range.arrayBuffer()).equals(sampleFile().bytes.subarray(1000, 201000)), 'res URL plays byte-exact');
+
+    const hostile = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: browseEnvelope('0', 'BrowseDirectChildren', 0, 0, '<!DOCTYPE x [<!ENTITY a "b">]>') });
+    assert.equal(hostile.status, 400);
+    assert.match(await hostile.text(), /DOCTYPE/);
+    const search = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: `"${CD}#Search"` }, body: browseEnvelope('0', 'x', 0, 0).replace(/u:Browse/g, 'u:Search') });
+    assert.equal(search.status, 500);
+    assert.match(await search.text(), /<errorCode>602<\/errorCode>/);
+    assert.equal(await statusWithHost(location, 'evil.example:80'), 403, 'DNS rebinding: a foreign Host is refused');
+
+    await advertiser.close();
+    closed = true;
+    await new Promise((r) => setTimeout(r, 200));
+    const ours = notifications.messages.filter((m) => m.headers['usn']?.startsWith(udn));
+    assert.ok(ours.some((m) => m.headers['nts'] === 'ssdp:alive' && m.headers['location'] === location), 'NOTIFY alive was sent');
+    assert.equal(ours.filter((m) => m.headers['nts'] === 'ssdp:byebye').length, 5, 'NOTIFY byebye for every advertisement');
+  } finally {
+    if (!closed) await advertiser.close();
+    await notifications.close();
+  }
+});
+
+test('the M3U playlist needs the pairing token and its URLs play through ffprobe', async () => {
+  const base = w.svc.baseUrl;
+  const refused = await fetch(`${base}/api/playlist.m3u`);
+  assert.equal(refused.status, 401);
+  await refused.body?.cancel();
+  const res = await fetch(`${base}/api/playlist.m3u?token=${encodeURIComponent(w.svc.token)}`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /mpegurl/);
+  const lines = (await res.text()).trimEnd().split('\n');
+  assert.equal(lines[0], '#EXTM3U');
+  const at = lines.findIndex((l) => l.endsWith(',sample.mp4'));
+  assert.equal(lines[at], `#EXTINF:-1 tvg-id="${w.fx.infoHash}-${sampleIndex()}" tvg-name="sample.mp4" group-title="Movies",sample.mp4`);
+  assert.equal(lines.filter((l) => !l.startsWith('#')).length, 2, 'two videos; no .txt');
+  const probe = await ffprobe(lines[at + 1]!);
+  assert.equal(probe.code, 0, probe.stderr);
+  assert.ok(probe.json.streams?.some((s) => s.codec_type === 'video'), 'ffprobe sees a video stream');
+  assert.ok(Number(probe.json.format?.duration) > 0);
+});
+
+test('.strm export writes files whose URLs play through ffprobe, all inside the folder', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-strm-lib-'));
+  try {
+    const written = await exportStrm(w.svc.manager, w.svc.auth, w.svc.baseUrl, dir);
+    assert.deepEqual(written.map((p) => path.relative(dir, p)).sort(), [path.join('Movies', 'evil _&]]_ _x_ \'y\'.strm'), path.join('Movies', 'sample.strm')].sort());
+    const url = fs.readFileSync(path.join(dir, 'Movies', 'sample.strm'), 'utf8').trim();
+    assert.match(url, new RegExp(`^http://127\\.60\\.0\\.1:\\d+/stream/${w.fx.infoHash}/${sampleIndex()}\\?st=[0-9a-f]{32}$`));
+    const probe = await ffprobe(url);
+    assert.equal(probe.code, 0, probe.stderr);
+    assert.ok(probe.json.streams?.some((s) => s.codec_type === 'video'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Stremio-style add-on: keyed manifest, catalog, meta and stream in the protocol shapes; the stream plays', async () => {
+  const base = w.svc.baseUrl;
+  const info = await fetch(`${base}/api/addon`, { headers: { authorization: `Bearer ${w.svc.token}` } });
+  const { manifestUrl } = (await info.json()) as { manifestUrl: string };
+  assert.match(manifestUrl, new RegExp(`^${base}/addon/[0-9a-f]{32}/manifest\\.json$`));
+  const addonBase = manifestUrl.replace(/\/manifest\.json$/, '');
+  const manifestRes = await fetch(manifestUrl);
+  assert.equal(manifestRes.headers.get('access-control-allow-origin'), '*');
+  const manifest = await manifestRes.json();
+  assert.deepEqual(manifestProblems(manifest), []);
+  assert.equal((manifest as { version: string }).version, PACKAGE_VERSION);
+  const catalog = (await (await fetch(`${addonBase}/catalog/movie/torrent-live.json`)).json()) as { metas: Array<{ id: string; name: string }> };
+  assert.deepEqual(catalogResponseProblems(catalog), []);
+  assert.equal(catalog.metas.length, 2);
+  const id = `tl:${w.fx.infoHash}:${sampleIndex()}`;
+  assert.ok(catalog.metas.some((m) => m.id === id && m.name === 'Movies — sample.mp4'));
+  const meta = await (await fetch(`${addonBase}/meta/movie/${encodeURIComponent(id)}.json`)).json();
+  assert.deepEqual(metaResponseProblems(meta), []);
+  const streams = (await (await fetch(`${addonBase}/stream/movie/${encodeURIComponent(id)}.json`)).json()) as { streams: Array<{ url: string }> };
+  assert.deepEqual(streamResponseProblems(streams), []);
+  const play = await fetch(streams.streams[0]!.url, { headers: { range: 'bytes=0-65535' } });
+  assert.equal(play.status, 206);
+  assert.ok(Buffer.from(await play.arrayBuffer()).equals(sampleFile().bytes.subarray(0, 65536)));
+
+  for (const refused of [`${base}/addon/manifest.json`, `${base}/addon/${'0'.repeat(32)}/manifest.json`, `${base}/addon/${'0'.repeat(32)}/catalog/movie/torrent-live.json`]) {
+    const r = await fetch(refused);
+    assert.equal(r.status, 401, refused);
+    await r.body?.cancel();
+  }
+  const paired = await fetch(`${base}/addon/manifest.json`, { headers: { authorization: `Bearer ${w.svc.token}` } });
+  assert.equal(paired.status, 200, 'a paired client may use the short URL');
+  await paired.body?.cancel();
+});
