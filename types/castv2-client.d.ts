@@ -28,6 +28,8 @@ declare module 'castv2-client' {
   }
 
   export class Client extends EventEmitter {
+    /** The castv2 connection underneath; emits 'close' when the socket goes away (null after close). */
+    client: EventEmitter | null;
     connect(options: { host: string; port?: number }, callback: () => void): void;
     close(): void;
     getStatus(callback: Callback<ReceiverStatus>): void;

@@ -37,9 +37,15 @@ export async function connectChromecast(device: DeviceInfo, timeoutMs: number): 
 
   const call = <T>(what: string, fn: (cb: Cb<T>) => void): Promise<T> =>
     withTimeout(
-      new Promise<T>((resolve, reject) =>
-        fn((err, value) => (err ? reject(new CastError('E_DEVICE_REFUSED', `${device.name}: ${what} failed: ${err.message}`, { cause: err })) : resolve(value))),
-      ),
+      new Promise<T>((resolve, reject) => {
+        try {
+          fn((err, value) => (err ? reject(new CastError('E_DEVICE_REFUSED', `${device.name}: ${what} failed: ${err.message}`, { cause: err })) : resolve(value)));
+        } catch (err) {
+          // castv2 throws synchronously when its socket is already gone.
+          dropConnection();
+          reject(new CastError('E_DEVICE_UNREACHABLE', `${device.name} (${device.address}:${device.port}): connection lost before ${what}; try again`, { cause: err }));
+        }
+      }),
       timeoutMs,
       `${device.name} (${device.address}:${device.port}) ${what}`,
     );
@@ -85,7 +91,8 @@ export async function connectChromecast(device: DeviceInfo, timeoutMs: number): 
     c.on('error', () => {
       if (client === c) dropConnection();
     });
-    c.on('close', () => {
+    // castv2-client's sender never emits 'close' itself: watch the castv2 connection underneath.
+    c.client?.once('close', () => {
       if (client === c) {
         client = undefined;
         player = undefined;
