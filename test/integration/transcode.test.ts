@@ -182,12 +182,24 @@ test('no ffmpeg outlives its request; a full slot table answers 503 E_BUSY; bad 
     assert.equal(past.status, 400, 'a time past the end');
     await past.body?.cancel();
 
-    // The slot is free again, and a seek request gets through.
+    // The slot is free again, and a seek to 60% reads at 60% (input seeking over Range): its
+    // first bytes come while the torrent is incomplete, and pieces past the middle were fetched
+    // out of order for it.
+    const session = svc.manager.session(fx.infoHash)!;
     const again = new AbortController();
     const next = await fetch(`${url}&t=12`, { signal: again.signal });
     assert.equal(next.status, 200);
+    const seekFirst = await next.body!.getReader().read();
+    assert.ok(seekFirst.value && seekFirst.value.length > 0);
+    assert.ok(session.status().downloaded < fx.content.length, 'seek answered before the torrent completed');
+    const half = Math.floor(fx.pieces / 2);
+    const fetched = session.piecesFromNetwork;
+    const firstLate = fetched.findIndex((p) => p >= half);
+    assert.ok(firstLate >= 0, `pieces past the middle were fetched for the seek (${fetched.length}/${fx.pieces} fetched)`);
+    const have = new Set(fetched);
+    const gapBefore = Array.from({ length: half }, (_, p) => p).filter((p) => !have.has(p));
+    assert.ok(gapBefore.length > 0, `it jumped ahead: pieces before the middle were still missing (${gapBefore.length} of ${half})`);
     again.abort();
-    await next.body?.cancel().catch(() => {});
     assert.ok(await waitFor(async () => activeProcesses() === 0 && (await ffmpegChildren()).length === 0, 3000));
   } finally {
     await svc.close();
