@@ -58,8 +58,14 @@ try {
     await target.load({ url, title: 'TL <test> & "video"', contentType: 'video/mp4', sizeBytes: video.length, durationSeconds: 20 });
     const playing = await poll('playing', 15_000);
     print('playing', { status: playing });
-    await sleep(2500);
-    print('advanced', { status: await target.status() });
+    // The pipeline may take a moment to preroll: give the position up to 8 s to move 2 s on.
+    const advanceBy = Date.now() + 8000;
+    let later = await target.status();
+    while (later.positionSeconds < playing.positionSeconds + 2 && Date.now() < advanceBy) {
+      await sleep(250);
+      later = await target.status();
+    }
+    print('advanced', { status: later });
     await target.pause();
     print('paused', { status: await poll('paused', 5000) });
     await target.seek(12);
