@@ -22,7 +22,7 @@ export interface AdapterWorld {
   close(): Promise<void>;
 }
 
-export async function startAdapterWorld(): Promise<AdapterWorld> {
+export async function startAdapterWorld(opts: { host?: string; preload?: boolean } = {}): Promise<AdapterWorld> {
   const sample = fs.readFileSync(path.resolve('assets/sample.mp4'));
   const fx = await makeFixture({
     name: 'Movies',
@@ -43,7 +43,7 @@ export async function startAdapterWorld(): Promise<AdapterWorld> {
     svc = await startService({
       bootstrap: world.dht.bootstrap,
       storeDir,
-      host: SERVICE_HOST,
+      host: opts.host ?? SERVICE_HOST,
       parts: {
         isTrusted: () => false,
         apiRouters: (ctx) => {
@@ -58,8 +58,10 @@ export async function startAdapterWorld(): Promise<AdapterWorld> {
     throw err;
   }
   const running = svc;
-  await running.manager.add(fx.magnet);
-  await running.manager.session(fx.infoHash)!.ready;
+  if (opts.preload !== false) {
+    await running.manager.add(fx.magnet);
+    await running.manager.session(fx.infoHash)!.ready;
+  }
   return {
     fx,
     world,

@@ -1,0 +1,141 @@
+"""Plugin routes: list torrents, list a torrent's files, add a magnet, play, cast to a TV."""
+import urllib.parse
+
+import xbmcaddon
+import xbmcgui
+import xbmcplugin
+
+from resources.lib.api import Api, ApiError
+
+MEDIA_PREFIXES = ("video/", "audio/")
+
+
+def plugin_url(base, **query):
+    return base + "?" + urllib.parse.urlencode(query)
+
+
+def is_media(file_entry):
+    return str(file_entry.get("mime", "")).startswith(MEDIA_PREFIXES)
+
+
+def title_in_torrent(torrent_name, file_name):
+    """Multi-file torrents name files '<torrent>/<path>'; the folder already says the torrent."""
+    prefix = torrent_name + "/"
+    return file_name[len(prefix):] if file_name.startswith(prefix) and len(file_name) > len(prefix) else file_name
+
+
+def human_size(length):
+    size = float(length)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return ("%d %s" % (size, unit)) if unit == "B" else ("%.1f %s" % (size, unit))
+        size /= 1024.0
+    return str(length)
+
+
+class Plugin:
+    def __init__(self, argv, api=None):
+        self.base = argv[0]
+        self.handle = int(argv[1])
+        self.params = dict(urllib.parse.parse_qsl(argv[2].lstrip("?"))) if len(argv) > 2 else {}
+        addon = xbmcaddon.Addon()
+        self.api = api or Api(addon.getSetting("service_url"), addon.getSetting("pairing_token"))
+
+    def dispatch(self):
+        action = self.params.get("action", "torrents")
+        routes = {"torrents": self.list_torrents, "files": self.list_files, "add": self.add_magnet, "play": self.play, "cast": self.cast}
+        route = routes.get(action)
+        if route is None:
+            return self.fail("unknown action %r" % action)
+        try:
+            return route()
+        except ApiError as err:
+            return self.fail(str(err))
+
+    def fail(self, message):
+        xbmcgui.Dialog().notification("torrent-live", message, xbmcgui.NOTIFICATION_ERROR)
+        if self.params.get("action") == "play":
+            xbmcplugin.setResolvedUrl(self.handle, False, xbmcgui.ListItem())
+        elif self.params.get("action", "torrents") in ("torrents", "files"):
+            xbmcplugin.endOfDirectory(self.handle, succeeded=False)
+        return False
+
+    def list_torrents(self):
+        add = xbmcgui.ListItem(label="[Add a magnet…]")
+        xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="add"), add, isFolder=False)
+        for t in self.api.torrents():
+            media = [f for f in t.get("files", []) if is_media(f)]
+            label = t.get("name") or t["infoHash"]
+            if not t.get("ready", True):
+                label += " (waiting for metadata)"
+            item = xbmcgui.ListItem(label=label)
+            item.setInfo("video", {"title": label, "plot": "%d media files · %s" % (len(media), human_size(t.get("length", 0)))})
+            xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="files", infohash=t["infoHash"]), item, isFolder=True)
+        xbmcplugin.endOfDirectory(self.handle)
+        return True
+
+    def list_files(self):
+        info_hash = self.params.get("infohash", "")
+        t = self.api.torrent(info_hash)
+        xbmcplugin.setContent(self.handle, "videos")
+        for f in t.get("files", []):
+            if not is_media(f):
+                continue
+            title = title_in_torrent(t.get("name", ""), f["name"])
+            item = xbmcgui.ListItem(label=title)
+            item.setProperty("IsPlayable", "true")
+            item.setInfo("video", {"title": title, "size": int(f.get("length", 0))})
+            cast_url = plugin_url(self.base, action="cast", infohash=t["infoHash"], index=f["index"])
+            item.addContextMenuItems([("Cast to TV", "RunPlugin(%s)" % cast_url)])
+            xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="play", infohash=t["infoHash"], index=f["index"]), item, isFolder=False)
+        xbmcplugin.endOfDirectory(self.handle)
+        return True
+
+    def add_magnet(self):
+        source = xbmcgui.Dialog().input("Magnet link or infohash", type=xbmcgui.INPUT_ALPHANUM)
+        if not source:
+            return False
+        added = self.api.add(source.strip())
+        xbmcgui.Dialog().notification("torrent-live", "Added %s" % (added.get("name") or added.get("infoHash")), xbmcgui.NOTIFICATION_INFO)
+        return True
+
+    def _file(self):
+        t = self.api.torrent(self.params.get("infohash", ""))
+        index = int(self.params.get("index", "-1"))
+        for f in t.get("files", []):
+            if f["index"] == index:
+                return t, f
+        raise ApiError("the torrent has no file %d any more" % index)
+
+    def play(self):
+        t, f = self._file()
+        # The API hands out /stream URLs carrying their own st= token: Kodi's player sends no header.
+        item = xbmcgui.ListItem(label=title_in_torrent(t.get("name", ""), f["name"]), path=f["url"])
+        item.setMimeType(f.get("mime", "video/mp4"))
+        item.setContentLookup(False)
+        xbmcplugin.setResolvedUrl(self.handle, True, item)
+        return True
+
+    def cast(self):
+        t, f = self._file()
+        devices = self.api.devices()
+        if not devices:
+            xbmcgui.Dialog().notification("torrent-live", "No TV found on the network", xbmcgui.NOTIFICATION_WARNING)
+            return False
+        labels = ["%s (%s)" % (d.get("name", d.get("id")), d.get("kind", d.get("type", "TV"))) for d in devices]
+        choice = xbmcgui.Dialog().select("Cast to TV", labels)
+        if choice < 0:
+            return False
+        device = devices[choice]
+        self.api.cast(device["id"], t["infoHash"], f["index"])
+        xbmcgui.Dialog().notification("torrent-live", "Casting to %s" % device.get("name", device["id"]), xbmcgui.NOTIFICATION_INFO)
+        return True
+
+
+def run(argv):
+    try:
+        plugin = Plugin(argv)
+    except ApiError as err:
+        xbmcgui.Dialog().notification("torrent-live", str(err), xbmcgui.NOTIFICATION_ERROR)
+        return False
+    return plugin.dispatch()
