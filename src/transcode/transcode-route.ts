@@ -96,6 +96,12 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
     };
 
     const handler = async (req: Request, res: Response, target: TranscodeTarget): Promise<void> => {
+      // Everything below ends with the client: probe, wait for a slot, ffmpeg.
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      if (res.destroyed) gone.abort();
       const parsed = parseTranscodeQuery(req.query as Record<string, unknown>, Object.keys(DEVICE_PROFILES));
       if (!parsed.ok) return sendJsonError(res, 400, 'E_BAD_ARGUMENT', parsed.message);
       const { container, startSeconds, device } = parsed.value;
@@ -114,11 +120,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
         return sendJsonError(res, 503, 'E_NO_FFMPEG', message, `original: /stream/${target.infoHash}/${target.fileIndex}`);
       }
 
-      // Everything below ends with the client: probe, wait for a slot, ffmpeg.
-      const gone = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) gone.abort();
-      });
+      if (gone.signal.aborted) return;
       const source = await startSourceServer({ name: file.name, length: file.length, createReadStream: (range) => session.createReadStream(target.fileIndex, range) });
       let release: (() => void) | undefined;
       try {
