@@ -1,5 +1,5 @@
 /**
- * `torrent-live export-strm DIR`: asks the running service (on loopback, which needs no token)
+ * `torrent-live export-strm DIR`: asks the running service (with the store's pairing token)
  * what it holds, and writes .strm files whose URLs point at the address the media server reaches.
  * The stream tokens are derived from the pairing token in the store folder, as the service does.
  */
@@ -32,7 +32,8 @@ export async function exportStrmFromService(opts: ExportStrmFromServiceOptions):
   const listUrl = `${opts.serviceUrl.replace(/\/+$/, '')}/api/torrents`;
   let torrents: CatalogTorrent[];
   try {
-    const res = await fetch(listUrl, { headers: { accept: 'application/json' } });
+    // The token is at hand anyway; sending it also works when the service does not trust loopback.
+    const res = await fetch(listUrl, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     torrents = (await res.json()) as CatalogTorrent[];
     if (!Array.isArray(torrents)) throw new Error('the answer is not a list');

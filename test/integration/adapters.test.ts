@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { exportStrm, startDlnaAdvertiser } from '../../src/adapters/index.js';
+import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
 import { parseSsdpMessage, type SsdpMessage } from '../../src/adapters/ssdp-messages.js';
 import { PACKAGE_VERSION } from '../../src/adapters/version.js';
@@ -193,6 +193,25 @@ test('.strm export writes files whose URLs play through ffprobe, all inside the 
     const probe = await ffprobe(url);
     assert.equal(probe.code, 0, probe.stderr);
     assert.ok(probe.json.streams?.some((s) => s.codec_type === 'video'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('export-strm from the running service: URLs for the address the media server uses, tokens that play', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-strm-cli-'));
+  try {
+    const publicBase = w.svc.baseUrl.replace('127.60.0.1', 'localhost');
+    const written = await exportStrmFromService({ serviceUrl: w.svc.baseUrl, publicBaseUrl: publicBase, storeDir: w.svc.storeDir, dir });
+    assert.equal(written.length, 2);
+    const url = fs.readFileSync(path.join(dir, 'Movies', 'sample.strm'), 'utf8').trim();
+    assert.ok(url.startsWith(`${publicBase}/stream/${w.fx.infoHash}/${sampleIndex()}?st=`), url);
+    // The media server would reach "localhost" as itself; here the same URL goes to the service.
+    const res = await fetch(url.replace(publicBase, w.svc.baseUrl), { headers: { range: 'bytes=0-999' } });
+    assert.equal(res.status, 206);
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(sampleFile().bytes.subarray(0, 1000)));
+    await assert.rejects(exportStrmFromService({ serviceUrl: 'http://127.60.0.1:9', storeDir: w.svc.storeDir, dir }), /no torrent-live service answered/);
+    await assert.rejects(exportStrmFromService({ serviceUrl: w.svc.baseUrl, storeDir: dir, dir }), /pairing token/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
