@@ -17,6 +17,8 @@ export const ERRORS = {
   E_BAD_HOST: { exitCode: 1, hint: 'use the address the terminal prints; other host names are refused (DNS rebinding)' },
   E_CROSS_ORIGIN: { exitCode: 1, hint: 'state-changing requests must come from the web remote itself' },
   E_BAD_BLOCKLIST: { exitCode: 2, hint: 'give a readable PeerGuardian p2p, dat or CIDR list (gzip ok) to --blocklist' },
+  E_BUSY: { exitCode: 1, hint: 'all transcodes are in use; retry shortly or play the original stream' },
+  E_TRANSCODE: { exitCode: 1, hint: 'ffmpeg failed; play the original stream or try the other format' },
   E_TOO_LARGE: { exitCode: 2, hint: 'the upload is larger than the server accepts' },
 } as const satisfies Record<string, { exitCode: number; hint: string }>;
 

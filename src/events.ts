@@ -10,6 +10,7 @@ export interface EventMap {
   peer: { ip: string; port: number; infoHash: string; state: 'connected' | 'dropped'; reason?: string };
   done: { infoHash: string };
   cast: { device: string; state: string; reason?: string };
+  transcode: { infoHash: string; fileIndex: number; device: string; startSeconds: number; action: string; container: string; video: string; audio: string; reason: string };
   error: { message: string; code?: string };
   warning: { message: string; code?: string };
 }

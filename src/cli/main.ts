@@ -17,6 +17,7 @@ import { printPairing } from './pairing.js';
 import { lanAddresses } from '../server/auth-hosts.js';
 import { isLoopbackAddress } from '../server/auth-rules.js';
 import { runFindSpiesOnly } from './find-spies.js';
+import { createTranscodeHandler } from '../transcode/transcode-route.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,8 +28,15 @@ export async function resolveSources(list: string): Promise<TorrentSource[]> {
   return sources;
 }
 
-function serviceParts(): ServiceParts {
-  return { pageRouters: [webRemoteRouter()] };
+function serviceParts(config: Readonly<Config>): ServiceParts {
+  return {
+    pageRouters: [webRemoteRouter()],
+    transcode: (ctx) =>
+      createTranscodeHandler({
+        ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
+        onDecision: (r) => ctx.bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, action: r.decision.action, container: r.decision.container, video: r.decision.video, audio: r.decision.audio, reason: r.decision.reason }),
+      })(ctx),
+  };
 }
 
 /** Base URLs a phone on the LAN can open: every LAN address when bound to all, else the bind address. */
@@ -46,8 +54,8 @@ function untilSignal(): Promise<void> {
 }
 
 async function runService(config: Readonly<Config>, sources: TorrentSource[], extra: { onClose?: () => Promise<void>; banner?: string } = {}): Promise<void> {
-  const service: Service = await startService(config, serviceParts());
-  const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl });
+  const service: Service = await startService(config, serviceParts(config));
+  const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl, transcode: config.transcode });
   service.bus.emit('ready', { url: service.localUrl });
   if (extra.banner) output.info(extra.banner);
   output.info(`torrent-live serving on ${service.localUrl}  (web remote: ${service.localUrl}/)`);

@@ -5,13 +5,17 @@
 import type { AppEvent, EventBus } from '../events.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import { progressLine } from './progress.js';
+import type { TranscodeFormat } from '../config.js';
+import { mimeFor } from '../core/torrent-manager.js';
+
+const isVideoName = (name: string) => mimeFor(name).startsWith('video/') || /\.(mkv|avi|ts|m2ts|wmv|flv)$/i.test(name);
 
 export interface CliOutput {
   info(line: string): void;
   close(): void;
 }
 
-export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; json: boolean; baseUrl: string; stdout?: NodeJS.WriteStream; intervalMs?: number }): CliOutput {
+export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; json: boolean; baseUrl: string; stdout?: NodeJS.WriteStream; intervalMs?: number; transcode?: TranscodeFormat | undefined }): CliOutput {
   const out = opts.stdout ?? process.stdout;
   if (opts.json) {
     const unsubscribe = opts.bus.subscribe((e: AppEvent) => out.write(`${JSON.stringify(e)}\n`));
@@ -30,7 +34,11 @@ export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; jso
   const unsubscribe = opts.bus.subscribe((e) => {
     if (e.event === 'metadata') {
       info(`${e.name}:`);
-      for (const f of e.files) info(`  ${opts.baseUrl}${f.url}  (${f.name})`);
+      for (const f of e.files) {
+        info(`  ${opts.baseUrl}${f.url}  (${f.name})`);
+        // The 2015 form's [mp4|webm]: the conversion streams while downloading, seekable with &t=.
+        if (opts.transcode && isVideoName(f.name)) info(`  ${opts.baseUrl}${f.url}?transcode=${opts.transcode}  (${f.name} as ${opts.transcode})`);
+      }
     } else if (e.event === 'done') info(`done: ${e.infoHash}`);
     else if (e.event === 'error') info(`error: ${e.message}`);
     else if (e.event === 'spy') info(`spy blocked: ${e.ip}${e.port ? `:${e.port}` : ''} (${e.reason})`);

@@ -118,3 +118,32 @@ test('the 2015 form `<infohash> <path>` downloads into path and resumes on a sec
     await world.close();
   }
 });
+
+test('the 2015 form `<infohash> <path> webm`: the conversion URL is printed, plays as WebM, and the decision is an event', async () => {
+  const sample = fs.readFileSync(path.join(ROOT, 'assets/sample.mp4'));
+  const fx = await makeFixture({ name: 'old-form-webm.mp4', files: [{ name: 'old-form-webm.mp4', length: sample.length }], contents: [sample] });
+  const world = await startWorld({ fixtures: [fx] });
+  const cwd = tempDir();
+  const run = runCli([fx.infoHash, 'downloads', 'webm', 'ffmpeg', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1'], cwd);
+  try {
+    let out = '';
+    run.child.stdout.on('data', (d) => (out += d));
+    let url: string | undefined;
+    while (!(url = /(http:\/\/\S+\?transcode=webm)/.exec(out)?.[1])) {
+      if (run.child.exitCode !== null) assert.fail(`exited early: ${run.stderr()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const res = await fetch(url);
+    assert.equal(res.status, 200, await res.clone().text().catch(() => ''));
+    assert.equal(res.headers.get('content-type'), 'video/webm');
+    assert.match(res.headers.get('x-transcode-decision') ?? '', /container=webm/);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.deepEqual([...body.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'an EBML (WebM) header');
+    assert.ok(body.length > 50_000, `${body.length} bytes of WebM`);
+  } finally {
+    run.child.kill('SIGINT');
+  }
+  assert.equal(await run.exit, 0);
+  fs.rmSync(cwd, { recursive: true, force: true });
+  await world.close();
+});
