@@ -38,9 +38,10 @@ export interface ServiceParts {
   isTrusted?: (remoteAddress: string) => boolean;
   apiRouters?: (ctx: { manager: TorrentManager; auth: Auth; bus: EventBus }) => Router[];
   pageRouters?: Router[];
-  publicRouters?: Router[];
+  /** Reachable without pairing, behind the Host check (DLNA descriptions, the add-on's keyed routes). */
+  publicRouters?: (ctx: { manager: TorrentManager; auth: Auth; bus: EventBus }) => Router[];
   /** Extra headers on /stream responses (DLNA renderers need transferMode/contentFeatures). */
-  streamHeaders?: AppOptions['streamHeaders'];
+  streamHeaders?: (ctx: { manager: TorrentManager; auth: Auth }) => NonNullable<AppOptions['streamHeaders']>;
   /** Serves `/stream/...?transcode=`; built from the manager once it exists. */
   transcode?: (ctx: { manager: TorrentManager; bus: EventBus }) => NonNullable<AppOptions['transcode']>;
 }
@@ -77,8 +78,8 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     auth,
     apiRouters: [...(privacy ? [spiesRouter({ stats: privacy.stats, watch: privacy.watch })] : []), ...(parts.apiRouters?.({ manager, auth, bus }) ?? [])],
     pageRouters: parts.pageRouters ?? [],
-    publicRouters: parts.publicRouters ?? [],
-    ...(parts.streamHeaders ? { streamHeaders: parts.streamHeaders } : {}),
+    publicRouters: parts.publicRouters?.({ manager, auth, bus }) ?? [],
+    ...(parts.streamHeaders ? { streamHeaders: parts.streamHeaders({ manager, auth }) } : {}),
     ...(parts.transcode ? { transcode: parts.transcode({ manager, bus }) } : {}),
   });
   let http: RunningServer;

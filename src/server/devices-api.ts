@@ -28,6 +28,36 @@ function publicDevice(d: DeviceInfo): { id: string; name: string; kind: string; 
   return { id: d.id, name: d.name, kind: d.kind, address: d.address };
 }
 
+/** What a device is playing, so a seek in a conversion can restart it at the new time. */
+interface Playing {
+  media: MediaSpec;
+  /** Where the current conversion starts (0 for originals, which the TV seeks itself). */
+  offsetSeconds: number;
+}
+
+const isConversion = (url: string): boolean => /[?&]transcode=/.test(url);
+
+/** The same URL with `t` set: the transcoder restarts ffmpeg there (input seeking). */
+export function withStartTime(url: string, seconds: number): string {
+  const u = new URL(url);
+  u.searchParams.set('t', String(Math.round(seconds * 1000) / 1000));
+  return u.toString();
+}
+
+/**
+ * A TV playing a conversion that started at T may count from 0 (most DLNA renderers) or from T
+ * (players that honour the stream's timestamps); either way report the position in the file.
+ * A conversion's own length is not the file's, so the probed duration wins when known.
+ */
+export function positionInFile(reported: { positionSeconds: number; durationSeconds: number }, playing: Playing | undefined): { positionSeconds: number; durationSeconds: number } {
+  if (!playing) return reported;
+  const offset = playing.offsetSeconds;
+  const positionSeconds = offset > 0 && reported.positionSeconds < offset - 1 ? reported.positionSeconds + offset : reported.positionSeconds;
+  const known = playing.media.durationSeconds;
+  const durationSeconds = known && (isConversion(playing.media.url) || !reported.durationSeconds) ? known : reported.durationSeconds;
+  return { positionSeconds, durationSeconds };
+}
+
 function bodyOf(raw: unknown): Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
 }
@@ -37,6 +67,7 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
   const connectTo = opts.connect ?? defaultConnect;
   const timeoutMs = opts.deviceTimeoutMs ?? 8000;
   const targets = new Map<string, Promise<CastTarget>>();
+  const playing = new Map<string, Playing>();
 
   const targetFor = (device: DeviceInfo): Promise<CastTarget> => {
     let target = targets.get(device.id);
@@ -85,7 +116,8 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
     if (!device) return;
     try {
       const s = await withTarget(device, (t) => t.status());
-      res.set('Cache-Control', 'no-store').json({ state: s.state, positionSeconds: s.positionSeconds, durationSeconds: s.durationSeconds, volume: s.volume, ...(s.error ? { error: s.error } : {}) });
+      const where = positionInFile(s, playing.get(device.id));
+      res.set('Cache-Control', 'no-store').json({ state: s.state, positionSeconds: where.positionSeconds, durationSeconds: where.durationSeconds, volume: s.volume, ...(s.error ? { error: s.error } : {}) });
     } catch (err) {
       fail(res, err);
     }
@@ -103,6 +135,7 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
       const media = await opts.media(infoHash.toLowerCase(), fileIndex, device, transcode as 'mp4' | 'webm' | undefined);
       opts.onCast?.(device, 'loading');
       await withTarget(device, (t) => t.load(media));
+      playing.set(device.id, { media, offsetSeconds: 0 });
       opts.onCast?.(device, 'playing');
       res.json({ ok: true, device: publicDevice(device), media: { url: media.url, contentType: media.contentType } });
     } catch (err) {
@@ -128,8 +161,15 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
         switch (action) {
           case 'play': return t.play();
           case 'pause': return t.pause();
-          case 'stop': return t.stop();
-          case 'seek': return t.seek(body.seconds as number);
+          case 'stop': return t.stop().then(() => void playing.delete(device.id));
+          case 'seek': {
+            const now = playing.get(device.id);
+            if (!now || !isConversion(now.media.url)) return t.seek(body.seconds as number);
+            // A conversion has no byte ranges to seek in: restart it at the new time.
+            const seconds = body.seconds as number;
+            const media = { ...now.media, url: withStartTime(now.media.url, seconds) };
+            return t.load(media).then(() => void playing.set(device.id, { media, offsetSeconds: seconds }));
+          }
           case 'volume': return t.setVolume(body.level as number);
         }
       });
