@@ -19,6 +19,11 @@ export const ERRORS = {
   E_BAD_BLOCKLIST: { exitCode: 2, hint: 'give a readable PeerGuardian p2p, dat or CIDR list (gzip ok) to --blocklist' },
   E_BUSY: { exitCode: 1, hint: 'all transcodes are in use; retry shortly or play the original stream' },
   E_TRANSCODE: { exitCode: 1, hint: 'ffmpeg failed; play the original stream or try the other format' },
+  E_DEVICE_NOT_FOUND: { exitCode: 1, hint: 'list the TVs with `torrent-live devices`; check --interface and that the TV is on' },
+  E_DEVICE_TIMEOUT: { exitCode: 1, hint: 'the TV stopped answering; check it is on and on the same network' },
+  E_DEVICE_REFUSED: { exitCode: 1, hint: 'the TV refused the connection or the command; restart it or pick another' },
+  E_DEVICE_UNREACHABLE: { exitCode: 1, hint: 'the TV cannot be reached; check --interface and the network' },
+  E_BAD_DESCRIPTION: { exitCode: 1, hint: 'the device sent an unusable description; it is ignored' },
   E_TOO_LARGE: { exitCode: 2, hint: 'the upload is larger than the server accepts' },
 } as const satisfies Record<string, { exitCode: number; hint: string }>;
 

@@ -8,7 +8,6 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import type { Catalog } from '../core/catalog.js';
 import { baseUrlOf } from '../server/api.js';
 import { contentDirectoryControl, connectionManagerControl, type ControlReply } from './dlna-control.js';
-import { dlnaContentFeatures } from './didl.js';
 import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from './soap.js';
 import { CONNECTION_MANAGER_SCPD, CONTENT_DIRECTORY_SCPD, DLNA_PATHS, deviceDescription } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -84,10 +83,4 @@ export function dlnaRouter(opts: DlnaRouterOptions): express.Router {
   };
   router.use(tooLarge);
   return router;
-}
-
-/** Headers DLNA renderers and clients look for on /stream responses (wire as streamHeaders). */
-export function dlnaStreamHeaders(contentType: string): Record<string, string> {
-  if (!contentType.startsWith('video/') && !contentType.startsWith('audio/')) return {};
-  return { 'transferMode.dlna.org': 'Streaming', 'contentFeatures.dlna.org': dlnaContentFeatures() };
 }

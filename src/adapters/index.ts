@@ -12,7 +12,7 @@ import { loadOrCreateUdn } from './udn.js';
 
 export { exportStrm } from './strm.js';
 export { exportStrmFromService } from './strm-export-cli.js';
-export { dlnaStreamHeaders, type AdapterLog } from './dlna-server.js';
+export { type AdapterLog } from './dlna-server.js';
 export { addonManifestUrl } from './addon-manifest.js';
 export type { SsdpAdvertiser } from './ssdp-advertiser.js';
 

@@ -3,21 +3,26 @@
  * source exits 2 having written nothing. Ctrl-C closes sockets and files and exits 0.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseCommand, USAGE, type Command } from './args.js';
 import { isTorrentLiveError, TorrentLiveError } from '../errors.js';
 import { splitSourceList, resolveSource, type TorrentSource } from '../core/sources.js';
 import { fileSourceReader } from '../core/torrent-file.js';
-import { startService, type Service, type ServiceParts } from '../service.js';
+import { startService, type Service } from '../service.js';
 import { attachOutput } from './output.js';
 import { startDemoWorld } from '../demo/demo-world.js';
-import { webRemoteRouter } from '../web/router.js';
 import { buildConfig, type Config } from '../config.js';
 import { printPairing } from './pairing.js';
 import { lanAddresses } from '../server/auth-hosts.js';
 import { isLoopbackAddress } from '../server/auth-rules.js';
 import { runFindSpiesOnly } from './find-spies.js';
-import { createTranscodeHandler } from '../transcode/transcode-route.js';
+import { lanServiceParts, startMediaServerAdvertisers, startTvDiscovery, interfaceAddress } from '../lan.js';
+import { exportStrmFromService } from '../adapters/index.js';
+import { externalIpv4 } from '../../casting/src/interfaces.js';
+import { isCastError, type DeviceInfo } from '../../casting/src/index.js';
+import { mimeFor } from '../core/torrent-manager.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,17 +31,6 @@ export async function resolveSources(list: string): Promise<TorrentSource[]> {
   const sources: TorrentSource[] = [];
   for (const p of parts) sources.push(await resolveSource(p, fileSourceReader));
   return sources;
-}
-
-function serviceParts(config: Readonly<Config>): ServiceParts {
-  return {
-    pageRouters: [webRemoteRouter()],
-    transcode: (ctx) =>
-      createTranscodeHandler({
-        ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
-        onDecision: (r) => ctx.bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, action: r.decision.action, container: r.decision.container, video: r.decision.video, audio: r.decision.audio, reason: r.decision.reason }),
-      })(ctx),
-  };
 }
 
 /** Base URLs a phone on the LAN can open: every LAN address when bound to all, else the bind address. */
@@ -53,19 +47,99 @@ function untilSignal(): Promise<void> {
   });
 }
 
-async function runService(config: Readonly<Config>, sources: TorrentSource[], extra: { onClose?: () => Promise<void>; banner?: string } = {}): Promise<void> {
-  const service: Service = await startService(config, serviceParts(config));
+export const DEVICES_WAIT_MS = 4_000;
+export const CAST_DEVICE_WAIT_MS = 15_000;
+
+async function runService(
+  config: Readonly<Config>,
+  sources: TorrentSource[],
+  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service) => Promise<void> } = {},
+): Promise<void> {
+  const discovery = await startTvDiscovery(config);
+  const lan = lanServiceParts(config, { discovery });
+  let service: Service;
+  try {
+    service = await startService(config, lan.parts);
+  } catch (err) {
+    await discovery.close();
+    throw err;
+  }
+  lan.listening(service.http.port);
+  const advertisers = await startMediaServerAdvertisers(config, service).catch(async (err: unknown) => {
+    await service.close();
+    await discovery.close();
+    throw err;
+  });
   const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl, transcode: config.transcode });
   service.bus.emit('ready', { url: service.localUrl });
   if (extra.banner) output.info(extra.banner);
   output.info(`torrent-live serving on ${service.localUrl}  (web remote: ${service.localUrl}/)`);
   await printPairing({ urls: phoneUrls(config, service.http.port), token: service.token, localUrl: `${service.localUrl}/`, rotated: config.newToken, qr: !config.json });
   for (const s of sources) service.manager.start(s);
-  await untilSignal();
-  output.info('stopping…');
-  output.close();
-  await service.close();
-  await extra.onClose?.();
+  const stopped = untilSignal();
+  try {
+    await Promise.race([extra.afterStart?.(service), stopped]);
+    await stopped;
+  } finally {
+    output.info('stopping…');
+    output.close();
+    await lan.devices()?.closeTargets();
+    await Promise.all(advertisers.map((a) => a.close()));
+    await discovery.close();
+    await service.close();
+    await extra.onClose?.();
+  }
+}
+
+/** `devices`: listen a few seconds, then print every TV found (one NDJSON `device` event each with --json). */
+async function runDevices(config: Readonly<Config>): Promise<void> {
+  const discovery = await startTvDiscovery(config);
+  try {
+    await new Promise((r) => setTimeout(r, DEVICES_WAIT_MS));
+    const found = discovery.devices();
+    for (const d of found) {
+      if (config.json) process.stdout.write(`${JSON.stringify({ event: 'device', time: new Date().toISOString(), id: d.id, name: d.name, kind: d.kind, address: d.address, ...(d.model ? { model: d.model } : {}) })}\n`);
+      else process.stdout.write(`${d.kind.padEnd(10)} ${d.name}  id=${d.id}  ${d.address}:${d.port}${d.model ? `  (${d.model})` : ''}\n`);
+    }
+    if (!config.json && found.length === 0) process.stdout.write(`no TV answered within ${DEVICES_WAIT_MS / 1000} s on ${interfaceAddress(config) ?? 'the non-internal interfaces'}; choose another with --interface\n`);
+  } finally {
+    await discovery.close();
+  }
+}
+
+/** The file a user most likely means: the largest video (else the largest file). */
+export function mainFileIndex(files: ReadonlyArray<{ index: number; name: string; length: number }>): number {
+  const videos = files.filter((f) => mimeFor(f.name).startsWith('video/') || /\.(mkv|avi)$/i.test(f.name));
+  const pool = videos.length ? videos : files;
+  return [...pool].sort((a, b) => b.length - a.length)[0]?.index ?? 0;
+}
+
+/** `cast <source> --device X`: serve as usual, then cast the main file through the same /api/cast the remote uses. */
+async function castWhenReady(service: Service, infoHash: string, deviceName: string): Promise<void> {
+  const session = service.manager.session(infoHash)!;
+  await session.ready;
+  const discoveryDevice = await waitForDevice(service, deviceName);
+  const fileIndex = mainFileIndex(session.files);
+  const res = await fetch(`${service.localUrl}/api/cast`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deviceId: discoveryDevice.id, infoHash, fileIndex }),
+  });
+  const reply = (await res.json()) as { error?: { code: string; message: string } };
+  if (!res.ok) service.bus.emit('error', { message: `cast to ${discoveryDevice.name} failed: ${reply.error?.message ?? res.status}`, ...(reply.error ? { code: reply.error.code } : {}) });
+}
+
+async function waitForDevice(service: Service, idOrName: string): Promise<Pick<DeviceInfo, 'id' | 'name'>> {
+  const deadline = Date.now() + CAST_DEVICE_WAIT_MS;
+  for (;;) {
+    const list = (await (await fetch(`${service.localUrl}/api/devices`)).json()) as Array<{ id: string; name: string }>;
+    const hit = list.find((d) => d.id === idOrName) ?? list.find((d) => d.name.toLowerCase() === idOrName.toLowerCase());
+    if (hit) return hit;
+    if (Date.now() > deadline) {
+      throw new TorrentLiveError('E_DEVICE_NOT_FOUND', `no TV "${idOrName}" answered within ${CAST_DEVICE_WAIT_MS / 1000} s; seen: ${list.map((d) => `${d.name} (${d.id})`).join(', ') || 'none'}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function run(command: Command): Promise<void> {
@@ -86,16 +160,41 @@ async function run(command: Command): Promise<void> {
     }
     case 'serve':
       return runService(command.config, []);
+    case 'devices':
+      return runDevices(command.config);
+    case 'cast': {
+      const sources = await resolveSources(command.sources);
+      if (sources.length !== 1) throw new TorrentLiveError('E_BAD_ARGUMENT', 'cast takes exactly one source');
+      const device = command.device;
+      return runService(command.config, sources, {
+        afterStart: (service) =>
+          castWhenReady(service, sources[0]!.infoHash, device).catch((err: unknown) => {
+            service.bus.emit('error', { message: (err as Error).message, ...(isTorrentLiveError(err) ? { code: err.code } : isCastError(err) ? { code: err.code } : {}) });
+          }),
+      });
+    }
+    case 'export-strm': {
+      const address = interfaceAddress(command.config) ?? externalIpv4(os.networkInterfaces())[0] ?? '127.0.0.1';
+      const port = command.config.httpPort;
+      const written = await exportStrmFromService({
+        serviceUrl: `http://127.0.0.1:${port}`,
+        publicBaseUrl: `http://${address}:${port}`,
+        storeDir: path.resolve(command.config.storeDir),
+        dir: command.dir,
+      });
+      for (const p of written) process.stdout.write(`${p}\n`);
+      process.stdout.write(`${written.length} .strm file(s) written to ${path.resolve(command.dir)}\n`);
+      return;
+    }
     case 'demo': {
       const world = await startDemoWorld();
-      const config = buildConfig({ ...command.config, dhtBootstrap: world.bootstrap, bindAddress: '127.0.0.1' });
+      // The demo swarm is on loopback, and so are its TV discovery and DLNA server unless --interface says otherwise.
+      const config = buildConfig({ ...command.config, dhtBootstrap: world.bootstrap, bindAddress: '127.0.0.1', interface: command.config.interface ?? '127.0.0.1' });
       return runService(config, [world.source], {
         banner: `demo: a loopback swarm of ${world.dhtSize} DHT nodes and ${world.seeders} seeders is sharing "${world.name}" (${world.infoHash})`,
         onClose: () => world.close(),
       });
     }
-    default:
-      throw new TorrentLiveError('E_BAD_ARGUMENT', `"${command.mode}" is not available in this build yet`);
   }
 }
 

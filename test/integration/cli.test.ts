@@ -99,7 +99,7 @@ test('the 2015 form `<infohash> <path>` downloads into path and resumes on a sec
   const fx = await makeFixture({ name: 'old-form.mp4', files: [{ name: 'old-form.mp4', length: 2_500_000 }], seed: 51 });
   const world = await startWorld({ fixtures: [fx] });
   const cwd = tempDir();
-  const args = [fx.infoHash, 'downloads', '--json', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1'];
+  const args = [fx.infoHash, 'downloads', '--json', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'];
   try {
     const first = runCli(args, cwd);
     await first.waitFor((e) => e['event'] === 'done');
@@ -124,7 +124,7 @@ test('the 2015 form `<infohash> <path> webm`: the conversion URL is printed, pla
   const fx = await makeFixture({ name: 'old-form-webm.mp4', files: [{ name: 'old-form-webm.mp4', length: sample.length }], contents: [sample] });
   const world = await startWorld({ fixtures: [fx] });
   const cwd = tempDir();
-  const run = runCli([fx.infoHash, 'downloads', 'webm', 'ffmpeg', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1'], cwd);
+  const run = runCli([fx.infoHash, 'downloads', 'webm', 'ffmpeg', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'], cwd);
   try {
     let out = '';
     run.child.stdout.on('data', (d) => (out += d));

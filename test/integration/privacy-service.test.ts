@@ -77,7 +77,7 @@ test('CLI: a bad --blocklist exits 2 with E_BAD_BLOCKLIST and writes nothing', a
   fs.writeFileSync(path.join(cwd, 'junk.txt'), 'hello\nworld\n');
   try {
     for (const list of ['missing.p2p', 'junk.txt']) {
-      const run = cli(['c9e15763f722f23e98a29decdfae341b98d53056', '--blocklist', list, '--dht-bootstrap', '127.0.0.1:9', '--port', '0'], cwd);
+      const run = cli(['c9e15763f722f23e98a29decdfae341b98d53056', '--blocklist', list, '--dht-bootstrap', '127.0.0.1:9', '--port', '0', '--interface', '127.0.0.1'], cwd);
       assert.equal(await run.exit, 2, run.err());
       assert.match(run.err(), new RegExp(`E_BAD_BLOCKLIST.*${list.replace('.', '\\.')}`));
     }
