@@ -1,0 +1,91 @@
+/**
+ * End to end, cast from the phone page: the real service with everything the CLI mounts
+ * (src/lan.ts: discovery, devices API, cast plan, DLNA headers), the loopback world sharing the
+ * sample video, real headless Chromium at phone size, and a fake Chromecast (castv2 over TLS,
+ * mDNS on loopback) that fetches the URL it is given. Pause, seek and volume from the page must
+ * change the TV's own state, and the page must show what the TV reports.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeFixture } from '../sim/fixtures.js';
+import { startWorld } from '../sim/world.js';
+import { startService } from '../sim/service.js';
+import { SAMPLE_VIDEO } from '../../src/demo/demo-world.js';
+import { buildConfig } from '../../src/config.js';
+import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
+import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
+import { openPhoneBrowser } from './browser.js';
+
+const SERVICE_HOST = '127.0.0.1';
+const UI_TIMEOUT_MS = 30_000;
+
+async function until(what: string, check: () => boolean, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('cast from the page to a Chromecast: it fetches the stream; pause, seek, volume and stop reach it', async () => {
+  const tv = await startFakeChromecast({ host: '127.40.0.31', name: 'Phone Test TV' });
+  const bytes = fs.readFileSync(SAMPLE_VIDEO);
+  const fx = await makeFixture({ name: 'sample.mp4', files: [{ name: 'sample.mp4', length: bytes.length }], contents: [bytes], pieceLength: 64 * 1024 });
+  const world = await startWorld({ fixtures: [fx] });
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-webcast-'));
+  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
+  const discovery = await startTvDiscovery(config, { searchIntervalMs: 500 });
+  const lan = lanServiceParts(config, { discovery });
+  // Only 127.0.0.1 is "this machine": the browser (on 127.0.0.1 too) must still pair, so the
+  // pairing path is what runs; the TV on 127.40.0.31 gets the per-stream token.
+  const svc = await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, storeDir, parts: { ...lan.parts, isTrusted: () => false } });
+  lan.listening(svc.http.port);
+  const phone = await openPhoneBrowser();
+  const { page } = phone;
+  try {
+    await page.goto(`${svc.baseUrl}/?token=${svc.token}`);
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByLabel('Magnet link or infohash').fill(fx.magnet);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const card = page.locator(`li.torrent[data-infohash="${fx.infoHash}"]`);
+    await card.locator('li[data-file-index="0"]').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    await card.locator('li[data-file-index="0"]').getByRole('button', { name: 'Cast to TV' }).click();
+    await page.getByRole('radio', { name: /Phone Test TV/ }).check({ timeout: UI_TIMEOUT_MS });
+    await until('the TV playing and fetching the stream', () => tv.state.playerState === 'PLAYING' && tv.fetchedBytes() > 0);
+    assert.match(tv.state.contentId ?? '', new RegExp(`/stream/${fx.infoHash}/0\\?st=[0-9a-f]+$`), 'the TV got the tokenised URL');
+    await page.getByRole('button', { name: 'Pause' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.locator('#remote-now').filter({ hasText: /Phone Test TV: playing/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+    await page.locator('#remote-playpause').click();
+    await until('the TV paused', () => tv.state.playerState === 'PAUSED');
+    await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+    await page.getByLabel('Position').fill('12');
+    await until('the TV seeked', () => tv.received.some((m) => m.data['type'] === 'SEEK' && m.data['currentTime'] === 12));
+    await page.locator('#remote-position').filter({ hasText: /0:12 \/ 0:30/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+    await page.getByLabel('Volume').fill('30');
+    await until('the TV volume', () => Math.abs(tv.state.volume - 0.3) < 0.01);
+
+    await page.locator('#remote-playpause').click();
+    await until('the TV playing again', () => tv.state.playerState === 'PLAYING');
+    await phone.screenshot('web-cast-chromecast.png');
+
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await until('the TV stopped', () => tv.state.playerState === 'IDLE');
+    await page.locator('#remote-now').filter({ hasText: /stopped/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const problems = phone.problems.filter((p) => !p.startsWith('http 401'));
+    assert.deepEqual(problems, [], 'no script errors in the page');
+  } finally {
+    await phone.close();
+    await lan.devices()?.closeTargets();
+    await svc.close();
+    await discovery.close();
+    await tv.close();
+    await world.close();
+  }
+});
