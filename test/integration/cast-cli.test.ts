@@ -5,36 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/torrent-live.js');
-
-function cli(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-  const events = () => out.split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } });
-  return { child, exit, out: () => out, err: () => err, events };
-}
-
-async function until(what: string, check: () => boolean, child: { exitCode: number | null }, err: () => string): Promise<void> {
-  while (!check()) {
-    if (child.exitCode !== null) assert.fail(`exited before ${what}: ${err()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { ROOT, runCli } from '../sim/cli-process.js';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -52,25 +31,25 @@ test('devices lists the Chromecast; cast plays the torrent on it; export-strm wr
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cast-cli-'));
   const common = ['--interface', '127.0.0.1', '--store', 'store'];
   const port = await freePort();
-  const cast = cli(['cast', `magnet:?xt=urn:btih:${fx.infoHash}`, '--device', 'cli test tv', '--json', '--port', String(port), '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', ...common], cwd);
+  const cast = runCli(['cast', `magnet:?xt=urn:btih:${fx.infoHash}`, '--device', 'cli test tv', '--json', '--port', String(port), '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', ...common], cwd);
   try {
-    const devices = cli(['devices', '--json', ...common], cwd);
+    const devices = runCli(['devices', '--json', ...common], cwd);
     assert.equal(await devices.exit, 0, devices.err());
     const listed = devices.events().filter((e) => e['event'] === 'device');
     assert.ok(listed.some((d) => d['name'] === 'CLI Test TV' && d['kind'] === 'chromecast' && d['address'] === '127.40.0.21' && String(d['id']).endsWith(tv.id)), JSON.stringify(listed));
 
-    await until('the TV fetched the stream', () => tv.fetchedBytes() > 100_000, cast.child, cast.err);
+    await cast.until('the TV fetched the stream', () => tv.fetchedBytes() > 100_000);
     const load = tv.received.find((m) => m.data['type'] === 'LOAD');
     const media = load?.data['media'] as { contentId: string; contentType: string; metadata?: { title?: string } } | undefined;
     assert.ok(media, 'a LOAD reached the TV');
     assert.match(media.contentId, new RegExp(`^http://127\\.0\\.0\\.1:${port}/stream/${fx.infoHash}/\\d+\\?st=[0-9a-f]+$`), 'a loopback URL for a loopback TV, with a stream token, and no conversion for an H.264/AAC MP4');
     assert.equal(media.contentType, 'video/mp4');
     assert.equal(media.metadata?.title, 'cast-me.mp4');
-    await until('the cast event', () => cast.events().some((e) => e['event'] === 'cast' && e['state'] === 'playing'), cast.child, cast.err);
+    await cast.until('the cast event', () => cast.events().some((e) => e['event'] === 'cast' && e['state'] === 'playing'));
     assert.ok(cast.events().some((e) => e['event'] === 'transcode' && e['action'] === 'original'), 'the decision (original) is an event');
 
     const strmDir = path.join(cwd, 'library');
-    const exported = cli(['export-strm', strmDir, '--port', String(port), ...common], cwd);
+    const exported = runCli(['export-strm', strmDir, '--port', String(port), ...common], cwd);
     assert.equal(await exported.exit, 0, exported.err());
     const strm = fs.readdirSync(strmDir, { recursive: true }).map(String).filter((f) => f.endsWith('.strm'));
     assert.equal(strm.length, 1, `one video → one .strm (${strm.join(', ')})`);

@@ -1,49 +1,13 @@
 /** The CLI as a user runs it: exit codes, nothing written for bad input, the demo, the 2015 form. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/torrent-live.js');
-
-function runCli(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exit = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  const events = readline.createInterface({ input: child.stdout });
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<{ pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }> = [];
-  events.on('line', (line) => {
-    let e: Record<string, unknown>;
-    try {
-      e = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return;
-    }
-    lines.push(e);
-    for (const w of [...waiters]) if (w.pred(e)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(e);
-  });
-  return {
-    child,
-    exit,
-    stderr: () => stderr,
-    lines,
-    waitFor: (pred: (e: Record<string, unknown>) => boolean) =>
-      new Promise<Record<string, unknown>>((resolve) => {
-        const found = lines.find(pred);
-        if (found) resolve(found);
-        else waiters.push({ pred, resolve });
-      }),
-  };
-}
+import { ROOT, runCli } from '../sim/cli-process.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-'));
@@ -63,7 +27,7 @@ test('bad sources and options exit 2, name the problem and write nothing', async
   for (const [args, expected] of cases) {
     const run = runCli([...args, '--store', 'store', '--port', '0'], cwd);
     assert.equal(await run.exit, 2, args.join(' '));
-    assert.match(run.stderr(), expected);
+    assert.match(run.err(), expected);
     assert.ok(!fs.existsSync(path.join(cwd, 'store')), `nothing written for ${args.join(' ')}`);
   }
   fs.rmSync(cwd, { recursive: true, force: true });
@@ -87,7 +51,7 @@ test('demo streams the sample video from its own loopback swarm, and Ctrl-C exit
     assert.equal(res.headers.get('content-type'), 'video/mp4');
     const body = Buffer.from(await res.arrayBuffer());
     assert.ok(body.equals(fs.readFileSync(path.join(ROOT, 'assets/sample.mp4'))), 'sample video byte-exact');
-    assert.ok(run.lines.some((e) => e['event'] === 'progress'));
+    assert.ok(run.events().some((e) => e['event'] === 'progress'));
   } finally {
     run.child.kill('SIGINT');
   }
@@ -126,13 +90,8 @@ test('the 2015 form `<infohash> <path> webm`: the conversion URL is printed, pla
   const cwd = tempDir();
   const run = runCli([fx.infoHash, 'downloads', 'webm', 'ffmpeg', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'], cwd);
   try {
-    let out = '';
-    run.child.stdout.on('data', (d) => (out += d));
-    let url: string | undefined;
-    while (!(url = /(http:\/\/\S+\?transcode=webm)/.exec(out)?.[1])) {
-      if (run.child.exitCode !== null) assert.fail(`exited early: ${run.stderr()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await run.until('the conversion URL', () => /\?transcode=webm/.test(run.out()));
+    const url = /(http:\/\/\S+\?transcode=webm)/.exec(run.out())![1]!;
     const res = await fetch(url);
     assert.equal(res.status, 200, await res.clone().text().catch(() => ''));
     assert.equal(res.headers.get('content-type'), 'video/webm');

@@ -5,11 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
@@ -17,8 +15,7 @@ import { startService } from '../sim/service.js';
 import { startSpies } from '../sim/spies.js';
 import { parseBlocklist } from '../../src/privacy/blocklist.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/torrent-live.js');
+import { runCli } from '../sim/cli-process.js';
 
 test('default service: private lookup with a gzip --blocklist, /api/spies, spies.p2p, spies blocked per torrent', async () => {
   const fx = await makeFixture({ name: 'default.bin', files: [{ name: 'default.bin', length: 1_500_000 }], seed: 61, pieceLength: 64 * 1024 });
@@ -62,22 +59,12 @@ test('default service: private lookup with a gzip --blocklist, /api/spies, spies
   }
 });
 
-function cli(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-  return { child, exit, out: () => stdout, err: () => stderr };
-}
-
 test('CLI: a bad --blocklist exits 2 with E_BAD_BLOCKLIST and writes nothing', async () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-badlist-'));
   fs.writeFileSync(path.join(cwd, 'junk.txt'), 'hello\nworld\n');
   try {
     for (const list of ['missing.p2p', 'junk.txt']) {
-      const run = cli(['c9e15763f722f23e98a29decdfae341b98d53056', '--blocklist', list, '--dht-bootstrap', '127.0.0.1:9', '--port', '0', '--interface', '127.0.0.1'], cwd);
+      const run = runCli(['c9e15763f722f23e98a29decdfae341b98d53056', '--blocklist', list, '--dht-bootstrap', '127.0.0.1:9', '--port', '0', '--interface', '127.0.0.1'], cwd);
       assert.equal(await run.exit, 2, run.err());
       assert.match(run.err(), new RegExp(`E_BAD_BLOCKLIST.*${list.replace('.', '\\.')}`));
     }
@@ -92,12 +79,9 @@ test('CLI findspiesonly: grows spies.txt and spies.p2p, contacts no peer, downlo
   const world = await startWorld({ fixtures: [fx], dhtSize: 150, seeders: 2 });
   const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash });
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-hunt-cli-'));
-  const run = cli([fx.infoHash, 'findspiesonly', '--store', 'store', '--bind', '127.0.0.4', '--dht-bootstrap', world.dht.bootstrap.join(',')], cwd);
+  const run = runCli([fx.infoHash, 'findspiesonly', '--store', 'store', '--bind', '127.0.0.4', '--dht-bootstrap', world.dht.bootstrap.join(',')], cwd);
   try {
-    while (!/round done: \d+ spies active/.test(run.out())) {
-      if (run.child.exitCode !== null) assert.fail(`findspiesonly exited early: ${run.err()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await run.until('a finished round', () => /round done: \d+ spies active/.test(run.out()));
     run.child.kill('SIGINT');
     assert.equal(await run.exit, 0, run.err());
     const store = path.join(cwd, 'store');

@@ -1,0 +1,53 @@
+/** The real CLI (bin/torrent-live.js) as a child process, with its output and NDJSON events. */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/torrent-live.js');
+
+export type CliEvent = Record<string, unknown>;
+
+export interface CliProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  exit: Promise<number>;
+  out(): string;
+  err(): string;
+  /** Every stdout line that parsed as JSON (the NDJSON events with --json). */
+  events(): CliEvent[];
+  /** Resolves with the first event matching, or rejects if the CLI exits first. */
+  waitFor(pred: (e: CliEvent) => boolean): Promise<CliEvent>;
+  /** Polls until check() holds; fails if the CLI exits first. */
+  until(what: string, check: () => boolean): Promise<void>;
+}
+
+export function runCli(args: string[], cwd: string): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const events = (): CliEvent[] =>
+    out.split('\n').flatMap((line) => {
+      try {
+        const e: unknown = JSON.parse(line);
+        return typeof e === 'object' && e !== null ? [e as CliEvent] : [];
+      } catch {
+        return [];
+      }
+    });
+  const until = async (what: string, check: () => boolean): Promise<void> => {
+    while (!check()) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the CLI exited (${child.exitCode ?? child.signalCode}) before ${what}: ${err.slice(-1500)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const waitFor = async (pred: (e: CliEvent) => boolean): Promise<CliEvent> => {
+    let found: CliEvent | undefined;
+    await until('the awaited event', () => (found = events().find(pred)) !== undefined);
+    return found!;
+  };
+  return { child, exit, out: () => out, err: () => err, events, waitFor, until };
+}
