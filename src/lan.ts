@@ -48,16 +48,22 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
   const storeDir = path.resolve(config.storeDir);
   let devices: DevicesRouter | undefined;
   let port = 0;
+  // Durations learnt by probes (casting, transcoding) go into DLNA listings; nothing is probed just for that.
+  const durations = new Map<string, number>();
+  const durationOf = (infoHash: string, fileIndex: number): number | undefined => durations.get(`${infoHash}/${fileIndex}`);
+  const learnDuration = (infoHash: string, fileIndex: number, seconds: number | undefined): void => {
+    if (seconds && Number.isFinite(seconds)) durations.set(`${infoHash}/${fileIndex}`, seconds);
+  };
   const baseUrlFor = (deviceAddress: string): string => `http://${pickInterfaceAddress(os.networkInterfaces(), interfaceAddress(config), deviceAddress)}:${port}`;
   const parts: ServiceParts = {
     pageRouters: opts.webRemote === false ? [] : [webRemoteRouter()],
-    publicRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir }).publicRouters,
+    publicRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir, durationOf }).publicRouters,
     apiRouters: (ctx) => {
       const routers: Router[] = [...adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir, dlna: false }).apiRouters];
       if (opts.discovery) {
         devices = devicesApiRouter({
           discovery: opts.discovery,
-          media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, ffmpegPath: config.ffmpegPath, bus: ctx.bus }),
+          media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, ffmpegPath: config.ffmpegPath, bus: ctx.bus, onProbe: (h, i, p) => learnDuration(h, i, p.durationSeconds) }),
           onCast: (device, state) => ctx.bus.emit('cast', { device: device.name, state }),
         });
         routers.push(devices);
@@ -76,7 +82,10 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
     transcode: (ctx) =>
       createTranscodeHandler({
         ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
-        onDecision: (r) => ctx.bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, action: r.decision.action, container: r.decision.container, video: r.decision.video, audio: r.decision.audio, reason: r.decision.reason }),
+        onDecision: (r) => {
+          learnDuration(r.infoHash, r.fileIndex, r.durationSeconds);
+          ctx.bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, action: r.decision.action, container: r.decision.container, video: r.decision.video, audio: r.decision.audio, reason: r.decision.reason });
+        },
       })(ctx),
   };
   return {

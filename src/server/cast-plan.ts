@@ -52,7 +52,7 @@ export async function probeTorrentFile(manager: TorrentManager, infoHash: string
   }
 }
 
-export function castMediaResolver(opts: CastMediaOptions & { ffmpegPath?: string | undefined; bus: EventBus }) {
+export function castMediaResolver(opts: CastMediaOptions & { ffmpegPath?: string | undefined; bus: EventBus; onProbe?: (infoHash: string, fileIndex: number, probed: ProbeResult) => void }) {
   const media = castMedia(opts);
   const ffprobePath = defaultFfprobePath(opts.ffmpegPath ?? 'ffmpeg');
   return async (infoHash: string, fileIndex: number, device: DeviceInfo, requested?: TranscodeFormat): Promise<MediaSpec> => {
@@ -61,6 +61,7 @@ export function castMediaResolver(opts: CastMediaOptions & { ffmpegPath?: string
     let probed: ProbeResult | undefined;
     try {
       probed = await probeTorrentFile(opts.manager, infoHash, fileIndex, ffprobePath);
+      opts.onProbe?.(infoHash, fileIndex, probed);
     } catch (err) {
       // Without ffprobe the original is the honest choice: the TV may still play it.
       opts.bus.emit('warning', { message: `could not probe ${infoHash}/${fileIndex} for ${device.name}: ${(err as Error).message}` });

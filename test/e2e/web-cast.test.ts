@@ -59,6 +59,14 @@ test('cast from the page to a Chromecast: it fetches the stream; pause, seek, vo
     assert.match(tv.state.contentId ?? '', new RegExp(`/stream/${fx.infoHash}/0\\?st=[0-9a-f]+$`), 'the TV got the tokenised URL');
     await page.getByRole('button', { name: 'Pause' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await page.locator('#remote-now').filter({ hasText: /Phone Test TV: playing/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+    // The probe made for the cast also gives DLNA clients the file's duration.
+    const cd = 'urn:schemas-upnp-org:service:ContentDirectory:1';
+    const browse = await fetch(`${svc.baseUrl}/dlna/control/ContentDirectory`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset="utf-8"', soapaction: `"${cd}#Browse"` },
+      body: `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:Browse xmlns:u="${cd}"><ObjectID>t:${fx.infoHash}</ObjectID><BrowseFlag>BrowseDirectChildren</BrowseFlag><Filter>*</Filter><StartingIndex>0</StartingIndex><RequestedCount>0</RequestedCount><SortCriteria></SortCriteria></u:Browse></s:Body></s:Envelope>`,
+    });
+    assert.match(await browse.text(), /duration=&quot;0:00:30(\.0+)?&quot;|duration="0:00:30/, 'the DIDL res carries the probed 30 s');
 
     await page.locator('#remote-playpause').click();
     await until('the TV paused', () => tv.state.playerState === 'PAUSED');
