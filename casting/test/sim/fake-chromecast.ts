@@ -144,6 +144,8 @@ export async function startFakeChromecast(opts: FakeChromecastOptions): Promise<
       const url = typeof media?.contentId === 'string' ? media.contentId : '';
       state.contentId = url;
       state.playerState = 'BUFFERING';
+      // A real receiver drops the old stream when it loads a new one.
+      for (const req of fetches) req.destroy();
       state.currentTime = typeof data.currentTime === 'number' ? data.currentTime : 0;
       mediaSessionId += 1;
       fetchMedia(url).then(
