@@ -34,6 +34,7 @@ export async function startDiscovery(opts: DiscoveryTestOptions = {}): Promise<D
             descriptionTimeoutMs: opts.descriptionTimeoutMs ?? 3000,
             descriptionMaxBytes: opts.descriptionMaxBytes ?? 256 * 1024,
             onDevice: (d) => registry.seen(d),
+            onGoodbye: (id) => registry.remove(id),
             onIgnored,
           }),
         );

@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import { boundedRequest } from './http-fetch.js';
 import { parseDeviceDescription } from './device-description.js';
 import { checkSsdpLocation } from './ssdp-location.js';
-import { buildMSearch, MEDIA_RENDERER, parseSsdpAnswer, SSDP_ADDRESS, SSDP_PORT, udnFromUsn } from './ssdp-message.js';
+import { buildMSearch, MEDIA_RENDERER, parseSsdpAnswer, parseSsdpNotify, SSDP_ADDRESS, SSDP_PORT, udnFromUsn } from './ssdp-message.js';
 import { buildSoapRequest, parseSoapResponse, SERVICE_CONNECTION_MANAGER } from './soap.js';
 import type { Browser } from './mdns-browser.js';
 import type { DeviceInfo, IgnoredAnswer } from './types.js';
@@ -19,6 +19,8 @@ export interface SsdpBrowserOptions {
   descriptionTimeoutMs: number;
   descriptionMaxBytes: number;
   onDevice: (device: Omit<DeviceInfo, 'lastSeenMs'>) => void;
+  /** A renderer announced its clean shutdown (ssdp:byebye). */
+  onGoodbye?: (id: string) => void;
   onIgnored: (reason: IgnoredAnswer) => void;
 }
 
@@ -72,21 +74,42 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
   function onMessage(message: Buffer, rinfo: dgram.RemoteInfo): void {
     const answer = parseSsdpAnswer(message);
     if (!answer || answer.status !== 200) return;
-    const st = answer.headers.ST ?? '';
-    if (st !== MEDIA_RENDERER) return;
-    const check = checkSsdpLocation(answer.headers.LOCATION, rinfo.address);
+    if ((answer.headers.ST ?? '') !== MEDIA_RENDERER) return;
+    sighted(answer.headers.LOCATION, answer.headers.USN, rinfo.address);
+  }
+
+  /** Announcements: a renderer that starts is found at once, one that shuts down leaves at once. */
+  function onNotify(message: Buffer, rinfo: dgram.RemoteInfo): void {
+    const notify = parseSsdpNotify(message);
+    if (!notify || notify.nt !== MEDIA_RENDERER) return;
+    if (notify.kind === 'alive') return sighted(notify.location, notify.usn, rinfo.address);
+    const udn = udnFromUsn(notify.usn);
+    if (!udn) return;
+    // Only the renderer's own address may say goodbye for it: another host cannot unlist a TV.
+    let own = false;
+    for (const [key, entry] of known) {
+      if (key.endsWith(`|${udn}`) && entry.state === 'ok' && entry.device.address === rinfo.address) {
+        known.delete(key);
+        own = true;
+      }
+    }
+    if (own) opts.onGoodbye?.(`dlna:${udn}`);
+  }
+
+  function sighted(locationHeader: string | undefined, usn: string | undefined, from: string): void {
+    const check = checkSsdpLocation(locationHeader, from);
     if (!check.ok) {
-      ignore(rinfo.address, check.reason);
+      ignore(from, check.reason);
       return;
     }
-    const key = `${check.url.href}|${udnFromUsn(answer.headers.USN) ?? ''}`;
+    const key = `${check.url.href}|${udnFromUsn(usn) ?? ''}`;
     const entry = known.get(key);
     if (entry?.state === 'ok') opts.onDevice(entry.device);
     else if (entry?.state === 'pending') return;
     else if (entry?.state === 'failed' && entry.untilMs > Date.now()) return;
     else {
       known.set(key, { state: 'pending' });
-      void describe(check.url, rinfo.address, key);
+      void describe(check.url, from, key);
     }
   }
 
@@ -109,6 +132,25 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
     sockets.push(socket);
   }
 
+  // One listener for announcements on the SSDP port (shared with any other UPnP program through
+  // reuseAddr); without it, searches alone still find renderers, only later.
+  const listener = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  listener.on('message', onNotify);
+  listener.on('error', () => undefined);
+  const listening = await new Promise<boolean>((resolve) => {
+    listener.once('error', () => resolve(false));
+    listener.bind(port, SSDP_ADDRESS, () => resolve(true));
+  });
+  if (listening) {
+    for (const address of opts.localAddresses) {
+      try {
+        listener.addMembership(SSDP_ADDRESS, address);
+      } catch {
+        // an interface without multicast: searches still work there
+      }
+    }
+  }
+
   const search = (): void => {
     const msg = buildMSearch(MEDIA_RENDERER, 1, port);
     for (const s of sockets) s.send(msg, port, SSDP_ADDRESS);
@@ -123,6 +165,13 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
       clearTimeout(retry);
       clearInterval(timer);
       await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await new Promise<void>((r) => {
+        try {
+          listener.close(() => r());
+        } catch {
+          r(); // never bound
+        }
+      });
     },
   };
 }

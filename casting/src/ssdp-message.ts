@@ -27,6 +27,31 @@ export function parseSsdpAnswer(message: Buffer): SsdpAnswer | undefined {
   return { status: Number(m[1]), headers };
 }
 
+export interface SsdpNotify { kind: 'alive' | 'byebye'; nt: string; location?: string; usn?: string }
+
+/**
+ * A `NOTIFY * HTTP/1.1` announcement (device start: ssdp:alive, clean shutdown: ssdp:byebye), or
+ * undefined for anything else. Same bounds as answers: untrusted LAN bytes.
+ */
+export function parseSsdpNotify(message: Buffer): SsdpNotify | undefined {
+  if (message.length > MAX_SSDP_MESSAGE) return undefined;
+  const lines = message.toString('utf8').split(/\r?\n/);
+  if (!/^NOTIFY \* HTTP\/1\.[01]$/.test((lines[0] ?? '').trim())) return undefined;
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1, 64)) {
+    const idx = line.indexOf(':');
+    if (idx > 0) headers[line.slice(0, idx).trim().toUpperCase()] = line.slice(idx + 1).trim();
+  }
+  const nts = headers['NTS'];
+  if (nts !== 'ssdp:alive' && nts !== 'ssdp:byebye') return undefined;
+  return {
+    kind: nts === 'ssdp:alive' ? 'alive' : 'byebye',
+    nt: headers['NT'] ?? '',
+    ...(headers['LOCATION'] ? { location: headers['LOCATION'] } : {}),
+    ...(headers['USN'] ? { usn: headers['USN'] } : {}),
+  };
+}
+
 /** "uuid:abc::urn:..." → "uuid:abc". */
 export function udnFromUsn(usn: string | undefined): string | undefined {
   if (!usn) return undefined;

@@ -63,3 +63,16 @@ test('protocolInfo list parse and sink matching', () => {
   assert.equal(sinkAccepts(list, 'video/x-h264'), false, 'only over rtsp');
   assert.equal(sinkAccepts([], 'video/webm'), true);
 });
+
+test('SSDP NOTIFY: alive and byebye parsed, anything else refused, bounded', async () => {
+  const { parseSsdpNotify } = await import('../../src/ssdp-message.js');
+  const msg = (lines: string[]) => Buffer.from([...lines, '', ''].join('\r\n'));
+  assert.deepEqual(parseSsdpNotify(msg(['NOTIFY * HTTP/1.1', 'HOST: 239.255.255.250:1900', 'NT: urn:schemas-upnp-org:device:MediaRenderer:1', 'NTS: ssdp:alive', 'LOCATION: http://10.0.0.5:49152/d.xml', 'USN: uuid:tv::urn:schemas-upnp-org:device:MediaRenderer:1'])), {
+    kind: 'alive', nt: 'urn:schemas-upnp-org:device:MediaRenderer:1', location: 'http://10.0.0.5:49152/d.xml', usn: 'uuid:tv::urn:schemas-upnp-org:device:MediaRenderer:1',
+  });
+  assert.equal(parseSsdpNotify(msg(['NOTIFY * HTTP/1.1', 'NT: x', 'NTS: ssdp:byebye', 'USN: uuid:tv']))?.kind, 'byebye');
+  assert.equal(parseSsdpNotify(msg(['NOTIFY * HTTP/1.1', 'NT: x', 'NTS: ssdp:update'])), undefined);
+  assert.equal(parseSsdpNotify(msg(['M-SEARCH * HTTP/1.1', 'NTS: ssdp:alive'])), undefined);
+  assert.equal(parseSsdpNotify(msg(['HTTP/1.1 200 OK'])), undefined);
+  assert.equal(parseSsdpNotify(Buffer.alloc(9000, 65)), undefined);
+});
