@@ -74,8 +74,8 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
   function onMessage(message: Buffer, rinfo: dgram.RemoteInfo): void {
     const answer = parseSsdpAnswer(message);
     if (!answer || answer.status !== 200) return;
-    if ((answer.headers.ST ?? '') !== MEDIA_RENDERER) return;
-    sighted(answer.headers.LOCATION, answer.headers.USN, rinfo.address);
+    if ((answer.headers['st'] ?? '') !== MEDIA_RENDERER) return;
+    sighted(answer.headers['location'], answer.headers['usn'], rinfo.address);
   }
 
   /** Announcements: a renderer that starts is found at once, one that shuts down leaves at once. */

@@ -10,45 +10,55 @@ export function buildMSearch(searchTarget: string, mxSeconds = 1, port = SSDP_PO
   );
 }
 
-export interface SsdpAnswer { status: number; headers: Record<string, string> }
+/** One SSDP datagram: `RESPONSE` for an `HTTP/1.x NNN` status line, else the method (M-SEARCH, NOTIFY). */
+export interface SsdpMessage {
+  method: string;
+  /** The status code of a RESPONSE. */
+  status?: number;
+  /** Header names lower-cased (SSDP, like HTTP, ignores their case). */
+  headers: Record<string, string>;
+}
 
-/** An `HTTP/1.1 200 OK` search answer with upper-cased header names, or undefined. */
-export function parseSsdpAnswer(message: Buffer): SsdpAnswer | undefined {
-  if (message.length > MAX_SSDP_MESSAGE) return undefined;
-  const lines = message.toString('utf8').split(/\r?\n/);
-  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
-  if (!m) return undefined;
+/**
+ * The one bounded parse of SSDP datagrams, for the renderer search here and the media server's
+ * advertiser in src/adapters: untrusted LAN bytes, so at most MAX_SSDP_MESSAGE bytes and 64 lines.
+ */
+export function parseSsdpMessage(message: Buffer | string): SsdpMessage | undefined {
+  const text = typeof message === 'string' ? message : message.length > MAX_SSDP_MESSAGE ? undefined : message.toString('latin1');
+  if (text === undefined || text.length > MAX_SSDP_MESSAGE) return undefined;
+  const lines = text.split(/\r?\n/);
+  const start = (lines[0] ?? '').trim();
+  const response = /^HTTP\/1\.[01] (\d{3})/.exec(start);
+  const request = response ? undefined : /^([A-Z-]+) \* HTTP\/1\.[01]$/i.exec(start);
+  if (!response && !request) return undefined;
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1, 64)) {
     const idx = line.indexOf(':');
-    if (idx <= 0) continue;
-    headers[line.slice(0, idx).trim().toUpperCase()] = line.slice(idx + 1).trim();
+    if (idx > 0) headers[line.slice(0, idx).trim().toLowerCase()] = line.slice(idx + 1).trim();
   }
-  return { status: Number(m[1]), headers };
+  return response ? { method: 'RESPONSE', status: Number(response[1]), headers } : { method: request![1]!.toUpperCase(), headers };
+}
+
+export interface SsdpAnswer { status: number; headers: Record<string, string> }
+
+/** A search answer (`HTTP/1.1 NNN`), or undefined. */
+export function parseSsdpAnswer(message: Buffer): SsdpAnswer | undefined {
+  const m = parseSsdpMessage(message);
+  return m?.method === 'RESPONSE' ? { status: m.status!, headers: m.headers } : undefined;
 }
 
 export interface SsdpNotify { kind: 'alive' | 'byebye'; nt: string; location?: string; usn?: string }
 
-/**
- * A `NOTIFY * HTTP/1.1` announcement (device start: ssdp:alive, clean shutdown: ssdp:byebye), or
- * undefined for anything else. Same bounds as answers: untrusted LAN bytes.
- */
+/** A `NOTIFY *` announcement (device start: ssdp:alive, clean shutdown: ssdp:byebye), or undefined. */
 export function parseSsdpNotify(message: Buffer): SsdpNotify | undefined {
-  if (message.length > MAX_SSDP_MESSAGE) return undefined;
-  const lines = message.toString('utf8').split(/\r?\n/);
-  if (!/^NOTIFY \* HTTP\/1\.[01]$/.test((lines[0] ?? '').trim())) return undefined;
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1, 64)) {
-    const idx = line.indexOf(':');
-    if (idx > 0) headers[line.slice(0, idx).trim().toUpperCase()] = line.slice(idx + 1).trim();
-  }
-  const nts = headers['NTS'];
-  if (nts !== 'ssdp:alive' && nts !== 'ssdp:byebye') return undefined;
+  const m = parseSsdpMessage(message);
+  const nts = m?.headers['nts'];
+  if (m?.method !== 'NOTIFY' || (nts !== 'ssdp:alive' && nts !== 'ssdp:byebye')) return undefined;
   return {
     kind: nts === 'ssdp:alive' ? 'alive' : 'byebye',
-    nt: headers['NT'] ?? '',
-    ...(headers['LOCATION'] ? { location: headers['LOCATION'] } : {}),
-    ...(headers['USN'] ? { usn: headers['USN'] } : {}),
+    nt: m.headers['nt'] ?? '',
+    ...(m.headers['location'] ? { location: m.headers['location'] } : {}),
+    ...(m.headers['usn'] ? { usn: m.headers['usn'] } : {}),
   };
 }
 

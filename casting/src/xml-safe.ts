@@ -73,14 +73,31 @@ export function textAt(node: XmlValue | undefined, ...path: string[]): string | 
   return text(cur);
 }
 
-/** Escapes text for XML content and attribute values. */
-export function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+/**
+ * Characters XML 1.0 cannot carry at all, even escaped: C0 controls other than tab/LF/CR, the
+ * non-characters U+FFFE/U+FFFF and lone surrogates. Text holding them (a torrent's file name, a
+ * device's answer) would make the whole document unparseable, so they are dropped.
+ */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function stripInvalidXmlChars(value: string): string {
+  return value.replace(NOT_XML_CHAR, '');
 }
 
-/** Undoes the five predefined entities and numeric references (what processEntities:false leaves). */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Escapes text for XML content and attribute values alike (so `]]>` and quotes are inert). */
+export function escapeXml(value: string): string {
+  return stripInvalidXmlChars(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/**
+ * Undoes the five predefined entities and numeric references, nothing else: parsing runs with
+ * entity processing off (no DTD expansion), so this is the only decoding done. References to
+ * characters XML cannot carry decode to nothing; an unknown `&name;` stays as written.
+ */
 export function unescapeXml(value: string): string {
-  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|lt|gt|amp|quot|apos);/gi, (_m, e: string) => {
+  return value.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot|apos);/gi, (_m, e: string) => {
     const lower = e.toLowerCase();
     if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16));
     if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10));
@@ -89,5 +106,5 @@ export function unescapeXml(value: string): string {
 }
 
 function safeCodePoint(n: number): string {
-  return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '';
+  return Number.isFinite(n) && n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? stripInvalidXmlChars(String.fromCodePoint(n)) : '';
 }

@@ -2,7 +2,8 @@
  * DIDL-Lite (UPnP ContentDirectory's listing format), built as text from plain objects. Pure:
  * the content directory decides what to list; this only writes it, escaped.
  */
-import { escapeXml } from './xml-text.js';
+import { escapeXml } from '../../casting/src/xml-safe.js';
+import { DLNA_FLAGS_STREAMING } from '../../casting/src/dlna-profile.js';
 
 export type MediaClass = 'object.item.videoItem' | 'object.item.audioItem';
 
@@ -36,12 +37,11 @@ export type DidlObject = DidlContainer | DidlItem;
 /**
  * DLNA.ORG_OP=01: byte seeks (Range) work, time seeks do not. FLAGS: streaming transfer mode,
  * background transfer, connection stall allowed, DLNA 1.5 — what a file served over HTTP with
- * Range support is. Without the fourth field some TVs refuse to play at all.
+ * Range support is. Without the fourth field some TVs refuse to play at all. No DLNA.ORG_PN: a
+ * browsing client is told only what we know, not a guessed profile.
  */
-export const DLNA_FLAGS = '01700000000000000000000000000000';
-
 export function dlnaContentFeatures(): string {
-  return `DLNA.ORG_OP=01;DLNA.ORG_CI=0;DLNA.ORG_FLAGS=${DLNA_FLAGS}`;
+  return `DLNA.ORG_OP=01;DLNA.ORG_CI=0;DLNA.ORG_FLAGS=${DLNA_FLAGS_STREAMING}`;
 }
 
 export function protocolInfo(mime: string): string {

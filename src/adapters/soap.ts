@@ -3,7 +3,7 @@
  * write responses and UPnP faults. Pure: the HTTP route hands the body text in.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeXmlEntities, escapeXml } from './xml-text.js';
+import { escapeXml, unescapeXml } from '../../casting/src/xml-safe.js';
 
 /** A Browse request is a few hundred bytes; anything past this is not a control point talking. */
 export const MAX_SOAP_BYTES = 16 * 1024;
@@ -71,9 +71,9 @@ export function parseSoapAction(body: string, soapActionHeader?: string): SoapAc
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       // <Filter/> parses as an empty object, or one with only attributes.
       const text = (value as Record<string, unknown>)['#text'];
-      args[localName(key)] = typeof text === 'string' ? decodeXmlEntities(text) : '';
+      args[localName(key)] = typeof text === 'string' ? unescapeXml(text) : '';
     } else if (typeof value === 'string' || typeof value === 'number') {
-      args[localName(key)] = decodeXmlEntities(String(value));
+      args[localName(key)] = unescapeXml(String(value));
     } else {
       throw new SoapParseError(`argument ${localName(key)} is given more than once or is not text`);
     }

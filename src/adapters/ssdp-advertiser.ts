@@ -11,7 +11,8 @@ import os from 'node:os';
 import { isIP } from 'node:net';
 import { TorrentLiveError } from '../errors.js';
 import type { AdapterLog } from './dlna-server.js';
-import { advertisements, matchSearch, MAX_SSDP_BYTES, notify, parseSsdpMessage, searchRequest, searchResponse, SSDP_ADDRESS, SSDP_PORT, type ServerIdentity } from './ssdp-messages.js';
+import { advertisements, matchSearch, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
+import { parseSsdpMessage, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/ssdp-message.js';
 import { DLNA_PATHS } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -84,8 +85,7 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
   };
 
   listener.on('message', (data, from) => {
-    if (data.length > MAX_SSDP_BYTES) return;
-    const msg = parseSsdpMessage(data.toString('latin1'));
+    const msg = parseSsdpMessage(data);
     const search = msg && searchRequest(msg);
     if (!search) return;
     const answers = matchSearch(search.st, opts.udn);

@@ -1,38 +1,9 @@
 /**
- * SSDP (UPnP discovery) messages, pure: parse what arrives, decide what answers an M-SEARCH,
- * and write responses and NOTIFYs.
+ * SSDP (UPnP discovery) messages for the media server, pure: decide what answers an M-SEARCH,
+ * and write responses and NOTIFYs (parsing is casting/'s, shared with the renderer search).
  */
+import { SSDP_ADDRESS, SSDP_PORT, type SsdpMessage } from '../../casting/src/ssdp-message.js';
 import { CONNECTION_MANAGER_TYPE, CONTENT_DIRECTORY_TYPE, MEDIA_SERVER_TYPE } from './upnp-descriptions.js';
-
-export const SSDP_ADDRESS = '239.255.255.250';
-export const SSDP_PORT = 1900;
-/** A datagram larger than this is not SSDP; it is dropped unread. */
-export const MAX_SSDP_BYTES = 4096;
-
-export interface SsdpMessage {
-  /** `M-SEARCH`, `NOTIFY`, or `RESPONSE` for an `HTTP/1.1 200 OK` line. */
-  method: string;
-  headers: Record<string, string>;
-}
-
-export function parseSsdpMessage(text: string): SsdpMessage | undefined {
-  const lines = text.split(/\r?\n/);
-  const start = lines[0] ?? '';
-  let method: string;
-  if (/^HTTP\/1\.[01] 200/i.test(start)) method = 'RESPONSE';
-  else {
-    const m = /^([A-Z-]+) \* HTTP\/1\.[01]$/i.exec(start.trim());
-    if (!m) return undefined;
-    method = m[1]!.toUpperCase();
-  }
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { method, headers };
-}
 
 export interface Advertisement {
   /** NT in a NOTIFY, ST in a search response. */

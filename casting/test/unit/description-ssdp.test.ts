@@ -47,7 +47,7 @@ test('checkSsdpLocation: plain http on the answering host only', () => {
 test('SSDP messages: M-SEARCH, bounded answer parse, UDN from USN', () => {
   assert.match(buildMSearch('urn:schemas-upnp-org:device:MediaRenderer:1').toString(), /^M-SEARCH \* HTTP\/1\.1\r\nHOST: 239\.255\.255\.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: urn:schemas-upnp-org:device:MediaRenderer:1\r\n/);
   const a = parseSsdpAnswer(Buffer.from('HTTP/1.1 200 OK\r\nLocation: http://10.0.0.5/d.xml\r\nst: x\r\nUSN: uuid:ab-12::urn:x\r\n\r\n'));
-  assert.deepEqual(a, { status: 200, headers: { LOCATION: 'http://10.0.0.5/d.xml', ST: 'x', USN: 'uuid:ab-12::urn:x' } });
+  assert.deepEqual(a, { status: 200, headers: { location: 'http://10.0.0.5/d.xml', st: 'x', usn: 'uuid:ab-12::urn:x' } });
   assert.equal(parseSsdpAnswer(Buffer.from('NOTIFY * HTTP/1.1\r\n\r\n')), undefined);
   assert.equal(parseSsdpAnswer(Buffer.alloc(10_000, 65)), undefined);
   assert.equal(udnFromUsn('uuid:ab-12::urn:x'), 'uuid:ab-12');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { didlLite, formatDuration, mediaClassOf, protocolInfo } from '../../../src/adapters/didl.js';
-import { decodeXmlEntities, escapeXml } from '../../../src/adapters/xml-text.js';
+import { escapeXml, unescapeXml } from '../../../casting/src/xml-safe.js';
 
 const HOSTILE = 'a]]><b>&amp; "q" \'s\' \u0001\u0008\u000b\u001f</dc:title><x/>\uFFFE\uD800 end';
 
@@ -12,7 +12,7 @@ test('escapeXml neutralises markup, quotes, ]]> and drops characters XML cannot 
   assert.equal(escapeXml('tab\tnl\ncr\r'), 'tab\tnl\ncr\r', 'tab, LF and CR are legal XML');
   assert.equal(escapeXml('x\u0000\u0007y\uFFFF'), 'xy');
   assert.equal(escapeXml('emoji 😀 ok'), 'emoji 😀 ok', 'surrogate pairs are kept');
-  assert.equal(decodeXmlEntities(escapeXml(HOSTILE)), HOSTILE.replace(/[\u0001\u0008\u000b\u001f\uFFFE\uD800]/g, ''));
+  assert.equal(unescapeXml(escapeXml(HOSTILE)), HOSTILE.replace(/[\u0001\u0008\u000b\u001f\uFFFE\uD800]/g, ''));
 });
 
 test('DIDL-Lite with hostile names is well-formed and parses back to the same titles', () => {
