@@ -3,10 +3,9 @@
  * schedule, grow spies.txt / spies.p2p, and never ask anyone for the real infohash's peers (so
  * nothing is downloaded and no peer is contacted).
  */
-import { PrivateLookupPeerSource, REWALK_INTERVAL_MS, parseHostPort, type PrivateLookupOptions } from './private-lookup.js';
+import { PrivateLookupPeerSource, REWALK_INTERVAL_MS, type PrivateLookupOptions } from './private-lookup.js';
 import { sweep } from './sweep.js';
-import { idFromHex, defaultRandomBytes } from './node-id.js';
-import type { CompactNode } from './compact.js';
+import { idFromHex } from './node-id.js';
 
 export interface FindSpiesOnly {
   /** Resolves after each completed round; the first resolves after the first sweep. */
@@ -22,31 +21,17 @@ export function findSpiesOnly(
 ): FindSpiesOnly {
   const owned = !opts.source;
   const source = opts.source ?? new PrivateLookupPeerSource(opts);
-  const seeds: CompactNode[] = [];
-  const loaded = owned ? source.watch.load() : Promise.resolve(0);
   const real = idFromHex(infoHash);
   let stopped = false;
   let running: Promise<void> | null = null;
   const state = { rounds: 0 };
 
   const round = async () => {
-    const krpc = await source.krpc();
-    const self = krpc.address();
-    await loaded;
-    const result = await sweep({
-      krpc,
-      real,
-      bootstrap: opts.bootstrap.map(parseHostPort),
-      seeds: [...seeds],
-      randomBytes: opts.randomBytes ?? defaultRandomBytes,
-      askReal: false,
-      dnsbl: opts.dnsbl,
-      isKnownSpy: (ip) => source.watch.registry.isActive(ip),
-      skip: (a) => a.port === self.port && a.host === self.host,
-    });
-    seeds.splice(0, seeds.length, ...result.walk.closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
+    const options = await source.sweepOptions(real, false);
+    const result = await sweep(options);
+    source.rememberClosest(result.walk.closest);
     source.watch.record(result.findings, infoHash);
-    await source.watch.retest(krpc, opts.randomBytes ?? defaultRandomBytes);
+    await source.watch.retest(options.krpc, options.randomBytes);
     source.watch.persist();
     await source.watch.flush();
     state.rounds++;

@@ -62,6 +62,11 @@ export interface LookupContext {
   sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions>;
 }
 
+/** The next walk starts from the closest nodes the last one found. */
+function rememberClosest(ctx: LookupContext, closest: readonly CompactNode[]): void {
+  ctx.seeds.splice(0, ctx.seeds.length, ...closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
+}
+
 class PrivateSession extends EventEmitter implements PeerSession {
   readonly #ctx: LookupContext;
   readonly #real: Buffer;
@@ -109,7 +114,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
   async #round(askReal: boolean): Promise<void> {
     const result = await sweep(await this.#ctx.sweepOptions(this.#real, askReal));
     if (this.#stopped) return;
-    this.#ctx.seeds.splice(0, this.#ctx.seeds.length, ...result.walk.closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
+    rememberClosest(this.#ctx, result.walk.closest);
     const fresh = this.#ctx.watch.record(result.findings, this.infoHash);
     this.#dropSpies(fresh);
     if (!askReal) return;
@@ -219,12 +224,13 @@ export class PrivateLookupPeerSource implements PeerSource {
   readonly #sessions = new Set<PrivateSession>();
   readonly #ctx: LookupContext;
   #krpc: Promise<KrpcClient> | undefined;
-  #loaded: Promise<number>;
+  /** Spies from earlier runs (spies.txt), loaded once; every walk waits for it. */
+  readonly loaded: Promise<number>;
 
   constructor(opts: PrivateLookupOptions) {
     this.#opts = opts;
     this.watch = new SpyWatch({ storeDir: opts.storeDir, bus: opts.bus, ...(opts.now ? { now: opts.now } : {}) });
-    this.#loaded = this.watch.load();
+    this.loaded = this.watch.load();
     const bootstrap = opts.bootstrap.map(parseHostPort);
     const ctx: LookupContext = {
       opts,
@@ -232,7 +238,7 @@ export class PrivateLookupPeerSource implements PeerSource {
       seeds: [],
       krpc: () => this.krpc(),
       sweepOptions: async (real, askReal) => {
-        await this.#loaded;
+        await this.loaded;
         const krpc = await this.krpc();
         const self = krpc.address();
         return {
@@ -253,6 +259,15 @@ export class PrivateLookupPeerSource implements PeerSource {
       },
     };
     this.#ctx = ctx;
+  }
+
+  /** What a sweep for `real` needs (socket, seeds, spy checks); findspiesonly sweeps with it too. */
+  sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions> {
+    return this.#ctx.sweepOptions(real, askReal);
+  }
+
+  rememberClosest(closest: readonly CompactNode[]): void {
+    rememberClosest(this.#ctx, closest);
   }
 
   krpc(): Promise<KrpcClient> {
