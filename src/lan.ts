@@ -11,8 +11,10 @@ import { pickInterfaceAddress, startDiscovery, dlnaStreamHeaders, type Discovery
 import { externalIpv4 } from '../casting/src/interfaces.js';
 import type { Config } from './config.js';
 import { TorrentLiveError } from './errors.js';
-import { adapterRouters, startDlnaAdvertiser, type SsdpAdvertiser } from './adapters/index.js';
+import { adapterRouters, startDlnaAdvertiser, type AdapterRouters, type SsdpAdvertiser } from './adapters/index.js';
 import type { Service, ServiceParts } from './service.js';
+import type { TorrentManager } from './core/torrent-manager.js';
+import type { Auth } from './server/auth.js';
 import { castMediaResolver } from './server/cast-plan.js';
 import { findSubtitles } from './server/cast-media.js';
 import { devicesApiRouter, type DevicesRouter } from './server/devices-api.js';
@@ -55,11 +57,16 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
     if (seconds && Number.isFinite(seconds)) durations.set(`${infoHash}/${fileIndex}`, seconds);
   };
   const baseUrlFor = (deviceAddress: string): string => `http://${pickInterfaceAddress(os.networkInterfaces(), interfaceAddress(config), deviceAddress)}:${port}`;
+  // These parts serve one service: the public and the paired halves of the adapters come from one
+  // build (one UDN read, one add-on router).
+  let adapters: AdapterRouters | undefined;
+  const adaptersFor = (ctx: { manager: TorrentManager; auth: Auth }): AdapterRouters =>
+    (adapters ??= adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir, durationOf }));
   const parts: ServiceParts = {
     pageRouters: opts.webRemote === false ? [] : [webRemoteRouter()],
-    publicRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir, durationOf }).publicRouters,
+    publicRouters: (ctx) => adaptersFor(ctx).publicRouters,
     apiRouters: (ctx) => {
-      const routers: Router[] = [...adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir, dlna: false }).apiRouters];
+      const routers: Router[] = [...adaptersFor(ctx).apiRouters];
       if (opts.discovery) {
         devices = devicesApiRouter({
           discovery: opts.discovery,

@@ -21,8 +21,8 @@ import { runFindSpiesOnly } from './find-spies.js';
 import { lanServiceParts, startMediaServerAdvertisers, startTvDiscovery, interfaceAddress } from '../lan.js';
 import { exportStrmFromService } from '../adapters/index.js';
 import { externalIpv4 } from '../../casting/src/interfaces.js';
-import { isCastError, type DeviceInfo } from '../../casting/src/index.js';
-import { mimeFor } from '../core/torrent-manager.js';
+import { isCastError, type Discovery } from '../../casting/src/index.js';
+import { isVideoName } from '../core/torrent-manager.js';
 
 const require = createRequire(import.meta.url);
 
@@ -53,7 +53,7 @@ export const CAST_DEVICE_WAIT_MS = 15_000;
 async function runService(
   config: Readonly<Config>,
   sources: TorrentSource[],
-  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service) => Promise<void> } = {},
+  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service, discovery: Discovery) => Promise<void> } = {},
 ): Promise<void> {
   const discovery = await startTvDiscovery(config);
   const lan = lanServiceParts(config, { discovery });
@@ -78,7 +78,7 @@ async function runService(
   for (const s of sources) service.manager.start(s);
   const stopped = untilSignal();
   try {
-    await Promise.race([extra.afterStart?.(service), stopped]);
+    await Promise.race([extra.afterStart?.(service, discovery), stopped]);
     await stopped;
   } finally {
     output.info('stopping…');
@@ -109,37 +109,23 @@ async function runDevices(config: Readonly<Config>): Promise<void> {
 
 /** The file a user most likely means: the largest video (else the largest file). */
 export function mainFileIndex(files: ReadonlyArray<{ index: number; name: string; length: number }>): number {
-  const videos = files.filter((f) => mimeFor(f.name).startsWith('video/') || /\.(mkv|avi)$/i.test(f.name));
+  const videos = files.filter((f) => isVideoName(f.name));
   const pool = videos.length ? videos : files;
   return [...pool].sort((a, b) => b.length - a.length)[0]?.index ?? 0;
 }
 
 /** `cast <source> --device X`: serve as usual, then cast the main file through the same /api/cast the remote uses. */
-async function castWhenReady(service: Service, infoHash: string, deviceName: string): Promise<void> {
+async function castWhenReady(service: Service, discovery: Discovery, infoHash: string, idOrName: string): Promise<void> {
   const session = service.manager.session(infoHash)!;
   await session.ready;
-  const discoveryDevice = await waitForDevice(service, deviceName);
-  const fileIndex = mainFileIndex(session.files);
+  const device = await discovery.waitFor(idOrName, CAST_DEVICE_WAIT_MS);
   const res = await fetch(`${service.localUrl}/api/cast`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ deviceId: discoveryDevice.id, infoHash, fileIndex }),
+    body: JSON.stringify({ deviceId: device.id, infoHash, fileIndex: mainFileIndex(session.files) }),
   });
   const reply = (await res.json()) as { error?: { code: string; message: string } };
-  if (!res.ok) service.bus.emit('error', { message: `cast to ${discoveryDevice.name} failed: ${reply.error?.message ?? res.status}`, ...(reply.error ? { code: reply.error.code } : {}) });
-}
-
-async function waitForDevice(service: Service, idOrName: string): Promise<Pick<DeviceInfo, 'id' | 'name'>> {
-  const deadline = Date.now() + CAST_DEVICE_WAIT_MS;
-  for (;;) {
-    const list = (await (await fetch(`${service.localUrl}/api/devices`)).json()) as Array<{ id: string; name: string }>;
-    const hit = list.find((d) => d.id === idOrName) ?? list.find((d) => d.name.toLowerCase() === idOrName.toLowerCase());
-    if (hit) return hit;
-    if (Date.now() > deadline) {
-      throw new TorrentLiveError('E_DEVICE_NOT_FOUND', `no TV "${idOrName}" answered within ${CAST_DEVICE_WAIT_MS / 1000} s; seen: ${list.map((d) => `${d.name} (${d.id})`).join(', ') || 'none'}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  if (!res.ok) service.bus.emit('error', { message: `cast to ${device.name} failed: ${reply.error?.message ?? res.status}`, ...(reply.error ? { code: reply.error.code } : {}) });
 }
 
 async function run(command: Command): Promise<void> {
@@ -167,8 +153,8 @@ async function run(command: Command): Promise<void> {
       if (sources.length !== 1) throw new TorrentLiveError('E_BAD_ARGUMENT', 'cast takes exactly one source');
       const device = command.device;
       return runService(command.config, sources, {
-        afterStart: (service) =>
-          castWhenReady(service, sources[0]!.infoHash, device).catch((err: unknown) => {
+        afterStart: (service, discovery) =>
+          castWhenReady(service, discovery, sources[0]!.infoHash, device).catch((err: unknown) => {
             service.bus.emit('error', { message: (err as Error).message, ...(isTorrentLiveError(err) ? { code: err.code } : isCastError(err) ? { code: err.code } : {}) });
           }),
       });

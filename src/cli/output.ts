@@ -6,9 +6,7 @@ import type { AppEvent, EventBus } from '../events.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import { progressLine } from './progress.js';
 import type { TranscodeFormat } from '../config.js';
-import { mimeFor } from '../core/torrent-manager.js';
-
-const isVideoName = (name: string) => mimeFor(name).startsWith('video/') || /\.(mkv|avi|ts|m2ts|wmv|flv)$/i.test(name);
+import { isVideoName } from '../core/torrent-manager.js';
 
 export interface CliOutput {
   info(line: string): void;

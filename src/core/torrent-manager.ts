@@ -32,6 +32,11 @@ export function mimeFor(name: string): string {
   return mime.getType(name) ?? 'application/octet-stream';
 }
 
+/** Video by its name's MIME type (mime knows mkv, avi, ts, wmv, flv...). */
+export function isVideoName(name: string): boolean {
+  return mimeFor(name).startsWith('video/');
+}
+
 export function streamUrl(baseUrl: string, infoHash: string, fileIndex: number): string {
   return `${baseUrl.replace(/\/$/, '')}/stream/${infoHash}/${fileIndex}`;
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { MediaSpec, SubtitleTrack } from '../../casting/src/index.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
-import { mimeFor } from '../core/torrent-manager.js';
+import { isVideoName, mimeFor } from '../core/torrent-manager.js';
 import { TorrentLiveError } from '../errors.js';
 import type { TranscodeFormat } from '../config.js';
 
@@ -35,11 +35,10 @@ export function findSubtitles(files: ReadonlyArray<{ index: number; name: string
   const dir = path.posix.dirname(video.name);
   const videoStem = stem(video.name);
   const isSub = (n: string) => SUBTITLE_EXTENSIONS.includes(path.posix.extname(n).toLowerCase());
-  const isVideo = (n: string) => mimeFor(n).startsWith('video/');
   const siblings = files.filter((f) => f.index !== videoIndex && isSub(f.name));
   const sameDir = siblings.filter((f) => path.posix.dirname(f.name) === dir);
   const named = sameDir.filter((f) => stem(f.name).startsWith(videoStem));
-  const onlyVideo = files.filter((f) => path.posix.dirname(f.name) === dir && isVideo(f.name)).length === 1;
+  const onlyVideo = files.filter((f) => path.posix.dirname(f.name) === dir && isVideoName(f.name)).length === 1;
   const subDirs = siblings.filter((f) => /(^|\/)(subs?|subtitles?)\//i.test(f.name) && path.posix.dirname(path.posix.dirname(f.name)) === dir);
   const chosen = named.length ? named : onlyVideo ? [...sameDir, ...subDirs] : [];
   return chosen.map((f) => {
