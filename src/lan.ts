@@ -18,7 +18,9 @@ import type { Auth } from './server/auth.js';
 import { castMediaResolver } from './server/cast-plan.js';
 import { findSubtitles } from './server/cast-media.js';
 import { devicesApiRouter, type DevicesRouter } from './server/devices-api.js';
-import { createTranscodeHandler } from './transcode/transcode-route.js';
+import { createTranscodeHandler, defaultFfprobePath } from './transcode/transcode-route.js';
+import { ProbeCache } from './transcode/probe-cache.js';
+import { decisionFields } from './transcode/decide.js';
 import { webRemoteRouter } from './web/router.js';
 
 /** The one address `--interface` names, or undefined for "every non-internal IPv4". */
@@ -50,12 +52,10 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
   const storeDir = path.resolve(config.storeDir);
   let devices: DevicesRouter | undefined;
   let port = 0;
-  // Durations learnt by probes (casting, transcoding) go into DLNA listings; nothing is probed just for that.
-  const durations = new Map<string, number>();
-  const durationOf = (infoHash: string, fileIndex: number): number | undefined => durations.get(`${infoHash}/${fileIndex}`);
-  const learnDuration = (infoHash: string, fileIndex: number, seconds: number | undefined): void => {
-    if (seconds && Number.isFinite(seconds)) durations.set(`${infoHash}/${fileIndex}`, seconds);
-  };
+  // One set of ffprobe answers for casting, transcoding and the DLNA listings' durations
+  // (nothing is probed just for a listing).
+  const probes = new ProbeCache({ ffprobePath: defaultFfprobePath(config.ffmpegPath ?? 'ffmpeg') });
+  const durationOf = (infoHash: string, fileIndex: number): number | undefined => probes.cached(infoHash, fileIndex)?.durationSeconds;
   const baseUrlFor = (deviceAddress: string): string => `http://${pickInterfaceAddress(os.networkInterfaces(), interfaceAddress(config), deviceAddress)}:${port}`;
   // These parts serve one service: the public and the paired halves of the adapters come from one
   // build (one UDN read, one add-on router).
@@ -70,7 +70,7 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
       if (opts.discovery) {
         devices = devicesApiRouter({
           discovery: opts.discovery,
-          media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, ffmpegPath: config.ffmpegPath, bus: ctx.bus, onProbe: (h, i, p) => learnDuration(h, i, p.durationSeconds) }),
+          media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, probes, bus: ctx.bus }),
           onCast: (device, state) => ctx.bus.emit('cast', { device: device.name, state }),
         });
         routers.push(devices);
@@ -89,10 +89,8 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
     transcode: (ctx) =>
       createTranscodeHandler({
         ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
-        onDecision: (r) => {
-          learnDuration(r.infoHash, r.fileIndex, r.durationSeconds);
-          ctx.bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, action: r.decision.action, container: r.decision.container, video: r.decision.video, audio: r.decision.audio, reason: r.decision.reason });
-        },
+        probes,
+        onDecision: (r) => ctx.bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, ...decisionFields(r.decision) }),
       })(ctx),
   };
   return {

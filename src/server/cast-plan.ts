@@ -1,17 +1,15 @@
 /**
  * What to send a TV: the original file when it plays it, else a conversion of only what it cannot
  * play (issue 5: probe the first pieces, decide per device). The decision is pure (planCast); the
- * probe reads the torrent file through the transcoder's private loopback source.
+ * probe is the transcoder's, shared through its ProbeCache.
  */
 import type { DeviceInfo, MediaSpec } from '../../casting/src/index.js';
 import type { TranscodeFormat } from '../config.js';
-import type { TorrentManager } from '../core/torrent-manager.js';
 import type { EventBus } from '../events.js';
 import { DEVICE_PROFILES, capabilitiesFromProtocolInfo, castProfileForModel, type DeviceCapabilities } from '../transcode/capabilities.js';
-import { decide, type Decision } from '../transcode/decide.js';
-import { probe, type ProbeResult } from '../transcode/probe.js';
-import { startSourceServer } from '../transcode/source-server.js';
-import { defaultFfprobePath } from '../transcode/transcode-route.js';
+import { decide, decisionFields, type Decision } from '../transcode/decide.js';
+import type { ProbeResult } from '../transcode/probe.js';
+import type { ProbeCache } from '../transcode/probe-cache.js';
 import { castMedia, type CastMediaOptions } from './cast-media.js';
 
 export const CAST_PROBE_TIMEOUT_MS = 15_000;
@@ -40,36 +38,22 @@ export function planCast(probed: ProbeResult | undefined, caps: DeviceCapabiliti
   return { transcode: decision.container, decision, ...withProfile };
 }
 
-export async function probeTorrentFile(manager: TorrentManager, infoHash: string, fileIndex: number, ffprobePath: string): Promise<ProbeResult> {
-  const session = manager.session(infoHash);
-  const file = session?.files[fileIndex];
-  if (!session || !file) throw new Error(`no file ${fileIndex} in torrent ${infoHash}`);
-  const source = await startSourceServer({ name: file.name, length: file.length, createReadStream: (range) => session.createReadStream(fileIndex, range) });
-  try {
-    return await probe(source.url, { ffprobePath, timeoutMs: CAST_PROBE_TIMEOUT_MS });
-  } finally {
-    await source.close();
-  }
-}
-
-export function castMediaResolver(opts: CastMediaOptions & { ffmpegPath?: string | undefined; bus: EventBus; onProbe?: (infoHash: string, fileIndex: number, probed: ProbeResult) => void }) {
+export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache; bus: EventBus }) {
   const media = castMedia(opts);
-  const ffprobePath = defaultFfprobePath(opts.ffmpegPath ?? 'ffmpeg');
   return async (infoHash: string, fileIndex: number, device: DeviceInfo, requested?: TranscodeFormat): Promise<MediaSpec> => {
     const session = opts.manager.session(infoHash);
     if (session && !session.isReady()) await session.ready;
     let probed: ProbeResult | undefined;
     try {
-      probed = await probeTorrentFile(opts.manager, infoHash, fileIndex, ffprobePath);
-      opts.onProbe?.(infoHash, fileIndex, probed);
+      if (!session) throw new Error('the torrent is not loaded');
+      probed = await opts.probes.probeFile(session, fileIndex);
     } catch (err) {
       // Without ffprobe the original is the honest choice: the TV may still play it.
       opts.bus.emit('warning', { message: `could not probe ${infoHash}/${fileIndex} for ${device.name}: ${(err as Error).message}` });
     }
     const plan = planCast(probed, capabilitiesFor(device), requested);
     if (plan.decision) {
-      const d = plan.decision;
-      opts.bus.emit('transcode', { infoHash, fileIndex, device: device.name, startSeconds: 0, action: d.action, container: d.container, video: d.video, audio: d.audio, reason: d.reason });
+      opts.bus.emit('transcode', { infoHash, fileIndex, device: device.name, startSeconds: 0, ...decisionFields(plan.decision) });
     }
     const spec = media(infoHash, fileIndex, device.address, plan.transcode);
     return {

@@ -16,6 +16,11 @@ export interface Decision {
   scaleHeight?: number;
 }
 
+/** The decision as the `transcode` event and logs carry it. */
+export function decisionFields(d: Decision): Pick<Decision, 'action' | 'container' | 'video' | 'audio' | 'reason'> {
+  return { action: d.action, container: d.container, video: d.video, audio: d.audio, reason: d.reason };
+}
+
 type Probed = Pick<ProbeResult, 'container' | 'video' | 'audio'>;
 
 /** What we encode to, per output container, when the device lists no format for it. */

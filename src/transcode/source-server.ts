@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { planByteServe } from '../server/range.js';
+import type { TorrentSession } from '../core/engine.js';
 
 export interface FileSource {
   name: string;
@@ -75,4 +76,11 @@ export async function startSourceServer(file: FileSource, host = '127.0.0.1'): P
       return closing;
     },
   };
+}
+
+/** The source for one file of a torrent session. */
+export function startSessionFileSource(session: Pick<TorrentSession, 'files' | 'createReadStream'>, fileIndex: number): Promise<SourceServer> {
+  const file = session.files[fileIndex];
+  if (!file) throw new Error(`no file ${fileIndex} in this torrent`);
+  return startSourceServer({ name: file.name, length: file.length, createReadStream: (range) => session.createReadStream(fileIndex, range) });
 }

@@ -15,9 +15,11 @@ import { DEVICE_PROFILES } from './capabilities.js';
 import { decide, decideWithoutProbe, type Decision } from './decide.js';
 import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg } from './ffmpeg-stream.js';
-import { probe, type ProbeResult } from './probe.js';
+import type { ProbeResult } from './probe.js';
+import { ProbeCache } from './probe-cache.js';
+import { DLNA_FLAGS_STREAMING } from '../../casting/src/dlna-profile.js';
 import { parseTranscodeQuery } from './query.js';
-import { startSourceServer } from './source-server.js';
+import { startSessionFileSource } from './source-server.js';
 
 export interface TranscodeLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -46,8 +48,10 @@ export interface TranscodeOptions {
   queueWaitMs?: number;
   graceMs?: number;
   log?: (entry: TranscodeLogEntry) => void;
-  /** Each decision as it is made (status views, a future `transcode` event). */
+  /** Each decision as it is made (the `transcode` event). */
   onDecision?: (record: TranscodeRecord) => void;
+  /** Probe answers shared with the cast plan and DLNA listings; default: a cache of its own. */
+  probes?: ProbeCache;
 }
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
@@ -59,7 +63,6 @@ export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeT
 };
 
 const MAX_RECORDS = 50;
-const MAX_CACHED_PROBES = 100;
 const BINARY_RECHECK_MS = 10_000;
 
 export function defaultFfprobePath(ffmpegPath: string): string {
@@ -83,7 +86,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
   const log = opts.log ?? (() => {});
   return ({ manager, bus }) => {
     const slots = new Slots(opts.maxConcurrent ?? 2);
-    const probes = new Map<string, ProbeResult>();
+    const probes = opts.probes ?? new ProbeCache({ ffprobePath });
     const records: TranscodeRecord[] = [];
     let binary: { ok: boolean; message: string; at: number } | undefined;
     let warned = false;
@@ -121,20 +124,15 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
       }
 
       if (gone.signal.aborted) return;
-      const source = await startSourceServer({ name: file.name, length: file.length, createReadStream: (range) => session.createReadStream(target.fileIndex, range) });
+      const source = await startSessionFileSource(session, target.fileIndex);
       let release: (() => void) | undefined;
       try {
-        const key = `${target.infoHash}:${target.fileIndex}`;
-        let probed = probes.get(key);
-        if (!probed) {
-          try {
-            probed = await probe(source.url, { ffprobePath, signal: gone.signal });
-            if (probes.size >= MAX_CACHED_PROBES) probes.delete(probes.keys().next().value!);
-            probes.set(key, probed);
-          } catch (err) {
-            if (gone.signal.aborted) return;
-            log({ level: 'warn', msg: 'probe failed', infoHash: target.infoHash, fileIndex: target.fileIndex, error: String(err) });
-          }
+        let probed: ProbeResult | undefined;
+        try {
+          probed = await probes.probeUrl(target.infoHash, target.fileIndex, source.url, gone.signal);
+        } catch (err) {
+          if (gone.signal.aborted) return;
+          log({ level: 'warn', msg: 'probe failed', infoHash: target.infoHash, fileIndex: target.fileIndex, error: String(err) });
         }
         const caps = DEVICE_PROFILES[device]!;
         const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
@@ -158,7 +156,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
           ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
           // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming.
           ...(req.get('getcontentFeatures.dlna.org') === '1'
-            ? { 'contentFeatures.dlna.org': `DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=01700000000000000000000000000000`, 'transferMode.dlna.org': 'Streaming' }
+            ? { 'contentFeatures.dlna.org': `DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=${DLNA_FLAGS_STREAMING}`, 'transferMode.dlna.org': 'Streaming' }
             : {}),
         };
         if (req.method === 'HEAD') {
