@@ -16,7 +16,7 @@ import { baseUrlOf } from '../server/api.js';
 import { sendJsonError } from '../server/json-error.js';
 import { mediaFiles } from './media-files.js';
 import type { StreamUrlFor } from './m3u.js';
-import { PACKAGE_VERSION } from './version.js';
+import { PACKAGE_VERSION } from '../version.js';
 
 export const ADDON_ID = 'org.torrentlive.addon';
 export const ADDON_CATALOG_ID = 'torrent-live';

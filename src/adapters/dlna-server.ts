@@ -10,7 +10,7 @@ import { baseUrlOf } from '../server/api.js';
 import { contentDirectoryControl, connectionManagerControl, type ControlReply } from './dlna-control.js';
 import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from './soap.js';
 import { CONNECTION_MANAGER_SCPD, CONTENT_DIRECTORY_SCPD, DLNA_PATHS, deviceDescription } from './upnp-descriptions.js';
-import { PACKAGE_VERSION } from './version.js';
+import { PACKAGE_VERSION } from '../version.js';
 
 export type AdapterLog = (event: string, fields: Record<string, unknown>) => void;
 

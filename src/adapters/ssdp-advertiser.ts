@@ -14,7 +14,7 @@ import type { AdapterLog } from './dlna-server.js';
 import { advertisements, matchSearch, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
 import { parseSsdpMessage, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/ssdp-message.js';
 import { DLNA_PATHS } from './upnp-descriptions.js';
-import { PACKAGE_VERSION } from './version.js';
+import { PACKAGE_VERSION } from '../version.js';
 
 export interface SsdpAdvertiserOptions {
   /** IPv4 address of the interface to announce on (and the one LOCATION points at). */

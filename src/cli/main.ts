@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { parseCommand, USAGE, type Command } from './args.js';
 import { isTorrentLiveError, TorrentLiveError } from '../errors.js';
+import { PACKAGE_VERSION } from '../version.js';
 import { splitSourceList, resolveSource, type TorrentSource } from '../core/sources.js';
 import { fileSourceReader } from '../core/torrent-file.js';
 import { startService, type Service } from '../service.js';
@@ -23,8 +23,6 @@ import { exportStrmFromService } from '../adapters/index.js';
 import { externalIpv4 } from '../../casting/src/interfaces.js';
 import { isCastError, type Discovery } from '../../casting/src/index.js';
 import { isVideoName } from '../core/torrent-manager.js';
-
-const require = createRequire(import.meta.url);
 
 export async function resolveSources(list: string): Promise<TorrentSource[]> {
   const parts = splitSourceList(list, fileSourceReader.exists);
@@ -134,7 +132,7 @@ async function run(command: Command): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     case 'version':
-      process.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
+      process.stdout.write(`${PACKAGE_VERSION}\n`);
       return;
     case 'stream': {
       const sources = await resolveSources(command.sources);

@@ -14,7 +14,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
 import { parseSsdpMessage, type SsdpMessage } from '../../casting/src/ssdp-message.js';
-import { PACKAGE_VERSION } from '../../src/adapters/version.js';
+import { PACKAGE_VERSION } from '../../src/version.js';
 import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
 
 const CD = 'urn:schemas-upnp-org:service:ContentDirectory:1';

@@ -4,7 +4,7 @@ import { addonItemId, addonManifest, catalogResponse, metaResponse, parseAddonIt
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../../src/adapters/addon-shapes.js';
 import { advertisements, matchSearch, notify, searchRequest, searchResponse } from '../../../src/adapters/ssdp-messages.js';
 import { parseSsdpMessage } from '../../../casting/src/ssdp-message.js';
-import { PACKAGE_VERSION } from '../../../src/adapters/version.js';
+import { PACKAGE_VERSION } from '../../../src/version.js';
 import { HASH_A, HASH_B, torrent, urlFor } from './helpers.js';
 import fs from 'node:fs';
 
