@@ -34,18 +34,16 @@ export async function runFindSpiesOnly(
   const source = new PrivateLookupPeerSource(options);
   const intervalMs = io.intervalMs ?? REWALK_INTERVAL_MS;
   say(`findspiesonly: hunting around ${sources.length} torrent(s) every ${Math.round(intervalMs / 1000)} s; no peer is contacted, nothing is downloaded${ranges ? `; ${ranges} blocklist ranges loaded` : ''}`);
-  const hunts = sources.map((s) => ({ s, hunt: findSpiesOnly(s.infoHash, { ...options, source, intervalMs }) }));
-  const report = async () => {
-    const active = source.watch.registry.active().length;
-    say(`round done: ${active} spies active; lists: ${path.join(storeDir, SPIES_TXT)}, ${path.join(storeDir, SPIES_P2P)}`);
-  };
-  await Promise.race([Promise.all(hunts.map((h) => h.hunt.firstRound)).then(report), io.untilStopped]);
-  // Later rounds run on each hunt's own timer; report after each batch.
-  const ticker = setInterval(() => void report(), intervalMs);
-  ticker.unref();
+  const hunts = sources.map((s) =>
+    findSpiesOnly(s.infoHash, {
+      ...options,
+      source,
+      intervalMs,
+      onRound: (n) => say(`round done: ${source.watch.registry.active().length} spies active (round ${n} around ${s.infoHash}); lists: ${path.join(storeDir, SPIES_TXT)}, ${path.join(storeDir, SPIES_P2P)}`),
+    }),
+  );
   await io.untilStopped;
-  clearInterval(ticker);
-  await Promise.all(hunts.map((h) => h.hunt.stop()));
+  await Promise.all(hunts.map((h) => h.stop()));
   await source.close();
   say(`stopped; ${source.watch.registry.active().length} spies kept in ${path.join(storeDir, SPIES_TXT)}`);
   unsubscribe();

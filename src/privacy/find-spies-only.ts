@@ -17,7 +17,13 @@ export interface FindSpiesOnly {
 
 export function findSpiesOnly(
   infoHash: string,
-  opts: PrivateLookupOptions & { intervalMs?: number; /** Several hunts share one socket and one spy list. */ source?: PrivateLookupPeerSource },
+  opts: PrivateLookupOptions & {
+    intervalMs?: number;
+    /** Several hunts share one socket and one spy list. */
+    source?: PrivateLookupPeerSource;
+    /** After each completed round (progress for the CLI). */
+    onRound?: (rounds: number) => void;
+  },
 ): FindSpiesOnly {
   const owned = !opts.source;
   const source = opts.source ?? new PrivateLookupPeerSource(opts);
@@ -35,6 +41,7 @@ export function findSpiesOnly(
     source.watch.persist();
     await source.watch.flush();
     state.rounds++;
+    opts.onRound?.(state.rounds);
   };
   const runNow = (): Promise<void> => {
     if (stopped) return Promise.resolve();
