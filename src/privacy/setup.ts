@@ -6,7 +6,7 @@
 import type { EventBus } from '../events.js';
 import { blocklistSet, loadBlocklist } from './blocklist.js';
 import { startCrawler, type Crawler } from './crawler.js';
-import { createDnsblCheck, parseDnsblZones, type Resolve4 } from './dnsbl.js';
+import { createDnsblCheck, parseDnsblZones } from './dnsbl.js';
 import type { PeerSession, PeerSource } from './peer-source.js';
 import { parseHostPort, PrivateLookupPeerSource, type PrivateLookupOptions } from './private-lookup.js';
 import { SpyStats } from './spy-stats.js';
@@ -40,9 +40,9 @@ export async function loadBlocklists(sources: readonly string[]): Promise<{ isBl
   return { isBlocklisted: (ip) => set.has(ip), ranges: lists.reduce((n, l) => n + l.ranges.length, 0) };
 }
 
-export async function lookupOptions(settings: PrivacySettings, bus: EventBus, extra: { resolve4?: Resolve4 } = {}): Promise<{ options: PrivateLookupOptions; ranges: number }> {
+export async function lookupOptions(settings: PrivacySettings, bus: EventBus): Promise<{ options: PrivateLookupOptions; ranges: number }> {
   const { isBlocklisted, ranges } = await loadBlocklists(settings.blocklists);
-  const dnsbl = createDnsblCheck(parseDnsblZones(settings.dnsbl), extra.resolve4 ? { resolve4: extra.resolve4 } : {});
+  const dnsbl = createDnsblCheck(parseDnsblZones(settings.dnsbl));
   return {
     ranges,
     options: {
