@@ -39,11 +39,13 @@ export function parseHms(value: string | undefined): number {
 
 /** Seconds → "H:MM:SS" (REL_TIME targets) or "H:MM:SS.mmm" (DIDL duration). */
 export function formatHms(seconds: number, withMillis = false): string {
-  const total = Math.max(0, Number.isFinite(seconds) ? seconds : 0);
-  const whole = Math.floor(total);
-  const h = Math.floor(whole / 3600);
-  const m = Math.floor((whole % 3600) / 60);
-  const s = whole % 60;
+  // Whole seconds are truncated (a position never runs ahead); milliseconds are rounded once, so
+  // 59.9996 s reads 0:01:00.000 rather than a 1000 ms field.
+  const clamped = Math.max(0, Number.isFinite(seconds) ? seconds : 0);
+  const totalMs = withMillis ? Math.round(clamped * 1000) : Math.floor(clamped) * 1000;
+  const h = Math.floor(totalMs / 3_600_000);
+  const m = Math.floor((totalMs % 3_600_000) / 60_000);
+  const s = Math.floor((totalMs % 60_000) / 1000);
   const base = `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
-  return withMillis ? `${base}.${String(Math.round((total - whole) * 1000)).padStart(3, '0').slice(0, 3)}` : base;
+  return withMillis ? `${base}.${String(totalMs % 1000).padStart(3, '0')}` : base;
 }

@@ -4,6 +4,7 @@
  */
 import { escapeXml } from '../../casting/src/xml-safe.js';
 import { DLNA_FLAGS_STREAMING } from '../../casting/src/dlna-profile.js';
+import { formatHms } from '../../casting/src/status-map.js';
 
 export type MediaClass = 'object.item.videoItem' | 'object.item.audioItem';
 
@@ -55,14 +56,9 @@ export function mediaClassOf(mime: string): MediaClass | undefined {
   return undefined;
 }
 
-/** `H+:MM:SS.mmm`, the res@duration format. */
+/** `H+:MM:SS.mmm`, the res@duration format (casting/ writes the same for renderers). */
 export function formatDuration(seconds: number): string {
-  const totalMs = Math.max(0, Math.round(seconds * 1000));
-  const h = Math.floor(totalMs / 3_600_000);
-  const m = Math.floor((totalMs % 3_600_000) / 60_000);
-  const s = Math.floor((totalMs % 60_000) / 1000);
-  const ms = totalMs % 1000;
-  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}`;
+  return formatHms(seconds, true);
 }
 
 const DIDL_OPEN =

@@ -89,3 +89,8 @@ test('chromecastLoadMessage carries url, type, title, poster and WebVTT tracks',
   assert.deepEqual((media.tracks as unknown[])[0], { trackId: 1, type: 'TEXT', subtype: 'SUBTITLES', trackContentId: 'http://h/s.vtt', trackContentType: 'text/vtt', name: 'Français', language: 'fr' });
   assert.deepEqual(options.activeTrackIds, [1]);
 });
+
+test('formatHms rounds milliseconds once, never into a four-digit field', () => {
+  assert.equal(formatHms(59.9996, true), '0:01:00.000');
+  assert.equal(formatHms(59.9994, true), '0:00:59.999');
+});
