@@ -7,8 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Router } from 'express';
-import { pickInterfaceAddress, startDiscovery, dlnaStreamHeaders, type Discovery, type DiscoveryOptions } from '../casting/src/index.js';
-import { externalIpv4 } from '../casting/src/interfaces.js';
+import { externalIpv4, pickInterfaceAddress, startDiscovery, dlnaStreamHeaders, type Discovery, type DiscoveryOptions } from '../casting/src/index.js';
 import type { Config } from './config.js';
 import { TorrentLiveError } from './errors.js';
 import { adapterRouters, startDlnaAdvertiser, type AdapterRouters, type SsdpAdvertiser } from './adapters/index.js';

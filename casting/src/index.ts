@@ -7,4 +7,4 @@ export { startDiscovery } from './discovery.js';
 export { connect } from './connect.js';
 export { dlnaStreamHeaders } from './dlna-profile.js';
 export { srtToVtt } from './srt.js';
-export { pickInterfaceAddress } from './interfaces.js';
+export { pickInterfaceAddress, externalIpv4 } from './interfaces.js';

@@ -66,7 +66,8 @@ export class TorrentSession {
   #lastStream: { _piece: number } | null = null;
   #connectedAt = new Map<TorrentStreamWire, number>();
   #watchdog: NodeJS.Timeout;
-  readonly #ownBlocks = new Set<string>();
+  /** True while we block a peer ourselves: torrent-stream's 'blocking' then reports our own act. */
+  #blockingOurselves = false;
   #destroyed = false;
   #doneEmitted = false;
 
@@ -143,7 +144,7 @@ export class TorrentSession {
     });
     this.#engine.on('blocking', (addr: string) => {
       // torrent-stream emits 'blocking' for our own blocks too; only its hash-failure blocks are news.
-      if (this.#ownBlocks.delete(addr)) return;
+      if (this.#blockingOurselves) return;
       const [host, port] = splitAddress(addr);
       peers.report({ host, port }, 'bad-data');
     });
@@ -157,8 +158,13 @@ export class TorrentSession {
 
   /** torrent-stream blocks by IP (every port of it), which is what a spy deserves. */
   #block(addr: string): void {
-    this.#ownBlocks.add(addr);
-    this.#engine.block(addr);
+    // engine.block emits 'blocking' synchronously, so a flag around the call is enough.
+    this.#blockingOurselves = true;
+    try {
+      this.#engine.block(addr);
+    } finally {
+      this.#blockingOurselves = false;
+    }
   }
 
   /** Drops peers that hold a slot without ever sending a block, and asks for replacements. */
