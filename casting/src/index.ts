@@ -8,3 +8,8 @@ export { connect } from './connect.js';
 export { dlnaStreamHeaders } from './dlna-profile.js';
 export { srtToVtt } from './srt.js';
 export { pickInterfaceAddress, externalIpv4 } from './interfaces.js';
+// UPnP primitives the service's own DLNA media server shares with the renderer side.
+export { escapeXml, unescapeXml, stripInvalidXmlChars } from './xml-safe.js';
+export { parseSsdpMessage, SSDP_ADDRESS, SSDP_PORT, type SsdpMessage } from './ssdp-message.js';
+export { DLNA_FLAGS_STREAMING } from './dlna-profile.js';
+export { formatHms } from './status-map.js';

@@ -2,9 +2,7 @@
  * DIDL-Lite (UPnP ContentDirectory's listing format), built as text from plain objects. Pure:
  * the content directory decides what to list; this only writes it, escaped.
  */
-import { escapeXml } from '../../casting/src/xml-safe.js';
-import { DLNA_FLAGS_STREAMING } from '../../casting/src/dlna-profile.js';
-import { formatHms } from '../../casting/src/status-map.js';
+import { DLNA_FLAGS_STREAMING, escapeXml, formatHms } from '../../casting/src/index.js';
 
 export type MediaClass = 'object.item.videoItem' | 'object.item.audioItem';
 

@@ -4,7 +4,7 @@
  */
 import type { CatalogTorrent } from '../core/catalog.js';
 import { mediaFiles } from './media-files.js';
-import { stripInvalidXmlChars } from '../../casting/src/xml-safe.js';
+import { stripInvalidXmlChars } from '../../casting/src/index.js';
 
 export type StreamUrlFor = (infoHash: string, fileIndex: number) => string;
 

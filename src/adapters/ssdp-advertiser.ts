@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { TorrentLiveError } from '../errors.js';
 import type { AdapterLog } from './dlna-server.js';
 import { advertisements, matchSearch, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
-import { parseSsdpMessage, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/ssdp-message.js';
+import { parseSsdpMessage, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/index.js';
 import { DLNA_PATHS } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
 
