@@ -18,17 +18,10 @@ import { buildConfig } from '../../src/config.js';
 import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
 import { openPhoneBrowser } from './browser.js';
+import { until } from '../sim/wait.js';
 
 const SERVICE_HOST = '127.0.0.1';
 const UI_TIMEOUT_MS = 30_000;
-
-async function until(what: string, check: () => boolean, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('cast from the page to a Chromecast: it fetches the stream; pause, seek, volume and stop reach it', async () => {
   const tv = await startFakeChromecast({ host: '127.40.0.31', name: 'Phone Test TV' });

@@ -12,6 +12,7 @@ import { startFakeRemoteServer, FAKE_BODY_LIMIT_BYTES, type FakeRemoteServer } f
 import { openPhoneBrowser, type PhoneBrowser } from './browser.js';
 import { makeSampleVideo } from './sample-video.js';
 import { PAIRING_COOKIE } from '../../src/server/auth.js';
+import { until as waitUntil } from '../sim/wait.js';
 
 const TOKEN = 'browser-test-token-abcdefghijklmnopqrstuvwxyz0123';
 const HASH = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -35,15 +36,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const until = (what: string, check: () => boolean): Promise<void> => waitUntil(what, check, UI_TIMEOUT_MS);
 const posted = (path: string) => server.requests.filter((r) => r.method === 'POST' && r.path === path);
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + UI_TIMEOUT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('pairing: without the token the page is refused; the token link pairs and leaves the URL', async () => {
   const { page, context } = phone;

@@ -16,15 +16,8 @@ import { startService } from '../sim/service.js';
 import { buildConfig } from '../../src/config.js';
 import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
+import { until } from '../sim/wait.js';
 import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('an HEVC/AC-3 MKV cast to a Chromecast is converted for it; a seek restarts the conversion at t', async () => {
   const clip = await makeClip('hevc-ac3-mkv', { seconds: 12 });
