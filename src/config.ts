@@ -52,7 +52,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   progressIntervalMs: 1_000,
 });
 
-export function buildConfig(overrides: Partial<Config>): Readonly<Config> {
+/** Overrides may carry `undefined` (an unset flag): those keep the default. */
+export type ConfigOverrides = { [K in keyof Config]?: Config[K] | undefined };
+
+export function buildConfig(overrides: ConfigOverrides): Readonly<Config> {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return Object.freeze({ ...DEFAULT_CONFIG, ...defined });
 }

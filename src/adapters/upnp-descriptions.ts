@@ -36,7 +36,7 @@ export function deviceDescription(opts: { udn: string; friendlyName: string; ver
 }
 
 type Arg = readonly [name: string, direction: 'in' | 'out', stateVariable: string];
-type StateVariable = readonly [name: string, dataType: string, allowed?: readonly string[], sendEvents?: boolean];
+type StateVariable = readonly [name: string, dataType: string, allowed?: readonly string[] | undefined, sendEvents?: boolean];
 
 function scpd(actions: ReadonlyArray<readonly [string, readonly Arg[]]>, variables: readonly StateVariable[]): string {
   const actionXml = actions

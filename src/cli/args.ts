@@ -5,7 +5,7 @@
  *   torrent-live devices | cast <source> --device X | serve | demo | export-strm DIR
  */
 import { parseArgs } from 'node:util';
-import { buildConfig, type Config, type TranscodeFormat } from '../config.js';
+import { buildConfig, type Config, type ConfigOverrides, type TranscodeFormat } from '../config.js';
 import { TorrentLiveError } from '../errors.js';
 
 export type Command =
@@ -71,7 +71,7 @@ export function parseCommand(argv: string[]): Command {
   if (positionals.length === 0) return { mode: 'help' };
 
   const dnsbl = v.dnsbl === undefined || v.dnsbl === 'none' ? [] : v.dnsbl.split(',').map((s) => s.trim()).filter(Boolean);
-  const common: Partial<Config> = {
+  const common: ConfigOverrides = {
     storeDir: v.store,
     httpPort: integer('port', v.port, 0, 65535),
     httpHost: v.host,

@@ -19,7 +19,7 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function progressLine(s: SessionStatus, extra: { spiesBlocked?: number } = {}): string {
+export function progressLine(s: SessionStatus, extra: { spiesBlocked?: number | undefined } = {}): string {
   const name = s.name ?? `${s.infoHash.slice(0, 8)}… (fetching metadata)`;
   if (!s.ready) return `${name} | ${s.peers} peers`;
   const pct = s.length ? ((100 * s.downloaded) / s.length).toFixed(1) : '0.0';

@@ -15,7 +15,7 @@ export interface ByteServePlan {
 
 export const MAX_RANGE_HEADER_BYTES = 1024;
 
-export function planByteServe(opts: { method: string; rangeHeader: string | undefined; length: number; contentType: string; extraHeaders?: Record<string, string> }): ByteServePlan {
+export function planByteServe(opts: { method: string; rangeHeader: string | undefined; length: number; contentType: string; extraHeaders?: Record<string, string> | undefined }): ByteServePlan {
   const { length } = opts;
   const base: Record<string, string> = { 'Accept-Ranges': 'bytes', 'Content-Type': opts.contentType, ...opts.extraHeaders };
   const bodless = opts.method === 'HEAD';

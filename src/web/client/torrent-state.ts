@@ -29,7 +29,7 @@ export interface RemoteState {
   torrents: TorrentView[];
   /** Spy events seen since the page opened (all torrents, and walks not tied to one). */
   spiesSeen: number;
-  lastCast?: { device: string; state: string; reason?: string } | undefined;
+  lastCast?: { device: string; state: string; reason?: string | undefined } | undefined;
   lastError?: string | undefined;
 }
 
