@@ -56,6 +56,7 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
   fs.mkdirSync(storeDir, { recursive: true });
   const manager = new TorrentManager({
     storeDir,
+    bindAddress: config.bindAddress,
     maxPeers: config.maxPeers,
     freerider: config.freerider,
     noPiecesTimeoutMs: config.noPiecesTimeoutMs,

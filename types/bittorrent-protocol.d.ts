@@ -5,7 +5,15 @@ declare module 'bittorrent-protocol' {
     peerId: string;
     peerExtensions: Record<string, boolean>;
     peerInterested: boolean;
+    peerChoking: boolean;
     amChoking: boolean;
+    amInterested: boolean;
+    /** Set when both ends offered BEP 6 (fast extension). */
+    hasFast: boolean;
+    peerAllowedFastSet: number[];
+    peerPieces: { get(i: number): boolean };
+    peerExtendedMapping: Record<string, number>;
+    downloaded: number;
     extendedHandshake: Record<string, unknown>;
     ut_metadata: { setMetadata(m: Uint8Array): void; fetch(): void; on(ev: string, fn: (...args: unknown[]) => void): void };
     use(ext: unknown): void;
@@ -14,6 +22,10 @@ declare module 'bittorrent-protocol' {
     unchoke(): void;
     choke(): void;
     interested(): void;
+    uninterested(): void;
+    haveAll(): void;
+    haveNone(): void;
+    cancel(index: number, offset: number, length: number): void;
     have(index: number): void;
     piece(index: number, offset: number, buffer: Uint8Array): void;
     request(index: number, offset: number, length: number, cb: (err: Error | null, block?: Uint8Array) => void): void;
@@ -32,5 +44,14 @@ declare module 'bitfield' {
     buffer: Uint8Array;
     get(i: number): boolean;
     set(i: number, value?: boolean): void;
+  }
+}
+
+declare module 'fs-chunk-store' {
+  export default class FSChunkStore {
+    constructor(chunkLength: number, opts: { files: Array<{ path: string; length: number; offset: number }> });
+    put(index: number, buf: Uint8Array, cb: (err: Error | null) => void): void;
+    get(index: number, opts: { offset: number; length: number } | null, cb: (err: Error | null, buf?: Uint8Array) => void): void;
+    close(cb: (err: Error | null) => void): void;
   }
 }

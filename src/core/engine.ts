@@ -1,32 +1,44 @@
 /**
- * One torrent: torrent-stream does metadata (ut_metadata), piece choice under the read head,
- * verification, storage and resume; this class keeps it DHT-free (peers come only from the
- * PeerSession), freerider by default (never unchoke, so requests are ignored; no listening
- * socket), sanitises store paths, and turns what happens on the wires into events and verdicts.
+ * One torrent: metadata (from the .torrent, the metadata cache or peers over ut_metadata), the
+ * peers the privacy layer hands over (and only those: no DHT, trackers or PEX of our own, no
+ * listening socket), resume from what is already on disk, the downloader, and read streams over
+ * file ranges. It turns what happens on the wires into events and into verdicts for the privacy
+ * layer: 'slow' (snubbing), 'no-pieces', and 'bad-data' only for a peer proven to have sent a bad
+ * block. It writes file data under dataDir and `<infohash>.torrent` under metadataDir, nothing else.
  */
-import path from 'node:path';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import torrentStream, { type TorrentStreamEngine, type TorrentStreamWire } from 'torrent-stream';
-import FSChunkStore from 'fs-chunk-store';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
-import type { PeerSession } from '../privacy/peer-source.js';
-import { resolveInStore, safeRelativePath } from './store-paths.js';
+import type { PeerAddress, PeerSession } from '../privacy/peer-source.js';
 import { TorrentLiveError } from '../errors.js';
+import { Downloader } from './downloader.js';
+import { FileRangeStream, type PieceSource } from './file-reader.js';
+import { PeerLink } from './peer-wire.js';
+import { PiecePicker } from './piece-picker.js';
+import { PieceStore } from './piece-store.js';
+import { parseMeta, type TorrentMeta } from './torrent-meta.js';
 
 export const WATCHDOG_INTERVAL_MS = 2_000;
-export const TORRENT_CACHE_DIR = '.torrents';
+/** Candidates kept waiting for a free connection slot. */
+export const MAX_CANDIDATES = 500;
 
 export interface TorrentSessionOptions {
   infoHash: string;
-  /** .torrent bytes when known; otherwise metadata comes from peers. */
+  /** .torrent bytes when known; otherwise metadata comes from the cache or from peers. */
   torrentFile?: Buffer | undefined;
-  storeDir: string;
+  /** Where file data goes (paths sanitised inside it). */
+  dataDir: string;
+  /** Where `<infohash>.torrent` is cached for resume. */
+  metadataDir: string;
   maxPeers: number;
   freerider: boolean;
   peers: PeerSession;
   bus: EventBus;
   noPiecesTimeoutMs: number;
+  /** Local address for outgoing peer TCP (--bind). */
+  bindAddress?: string | undefined;
   now?: () => number;
 }
 
@@ -53,157 +65,194 @@ export interface SessionStatus {
   done: boolean;
 }
 
+/** A piece became readable; fromNetwork is false for pieces found on disk at start (resume). */
+export type PieceListener = (piece: number, fromNetwork: boolean) => void;
+
+export function metadataPath(metadataDir: string, infoHash: string): string {
+  return path.join(metadataDir, `${infoHash}.torrent`);
+}
+
 export class TorrentSession {
   readonly infoHash: string;
-  /** Indexes of pieces that came from the network in this run (resume tests read it). */
-  readonly piecesFromNetwork: number[] = [];
   readonly ready: Promise<void>;
-  #engine: TorrentStreamEngine;
   #opts: TorrentSessionOptions;
-  #verified = new Set<number>();
-  #files: SessionFile[] = [];
-  #openStreams = new Set<{ _piece: number }>();
-  #lastStream: { _piece: number } | null = null;
-  #connectedAt = new Map<TorrentStreamWire, number>();
+  #now: () => number;
+  #peerId = `2d544c303130302d${crypto.randomBytes(12).toString('hex')}`; // "-TL0100-" + random
+  #meta: TorrentMeta | null = null;
+  #metaBytes: Buffer | null = null;
+  #metaLoading = false;
+  #store: PieceStore | null = null;
+  #downloader: Downloader | null = null;
+  #stored: Uint8Array | null = null;
+  #storedCount = 0;
+  #waiters = new Map<number, Array<{ resolve: () => void; reject: (err: Error) => void }>>();
+  #lastHead: number | null = null;
+  #links = new Map<string, PeerLink>();
+  #openedAt = new Map<string, number>();
+  #dropReason = new Map<string, string>();
+  #candidates: PeerAddress[] = [];
+  #blockedHosts = new Set<string>();
+  #pieceListeners = new Set<PieceListener>();
   #watchdog: NodeJS.Timeout;
-  /** True while we block a peer ourselves: torrent-stream's 'blocking' then reports our own act. */
-  #blockingOurselves = false;
+  #resolveReady!: () => void;
+  #rejectReady!: (err: Error) => void;
   #destroyed = false;
   #doneEmitted = false;
+  #saidAlone = false;
 
   constructor(opts: TorrentSessionOptions) {
     this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
     this.infoHash = opts.infoHash;
-    const storeDir = path.resolve(opts.storeDir);
-    fs.mkdirSync(path.join(storeDir, TORRENT_CACHE_DIR), { recursive: true });
-    if (opts.torrentFile) fs.writeFileSync(path.join(storeDir, TORRENT_CACHE_DIR, `${opts.infoHash}.torrent`), opts.torrentFile);
-
-    this.#engine = torrentStream(opts.torrentFile ?? `magnet:?xt=urn:btih:${opts.infoHash}`, {
-      dht: false,
-      tracker: false,
-      path: storeDir,
-      tmp: storeDir,
-      name: TORRENT_CACHE_DIR,
-      connections: opts.maxPeers,
-      uploads: opts.freerider ? 0 : 4,
-      storage: (pieceLength, { files }) =>
-        FSChunkStore(pieceLength, {
-          files: files.map((f) => ({ ...f, path: resolveInStore(storeDir, path.relative(storeDir, f.path)) })),
-        }),
-    });
-    this.#engine.setMaxListeners(0);
-    this.#wirePeers();
     this.ready = new Promise((resolve, reject) => {
-      this.#engine.once('ready', () => {
-        this.#onReady();
-        resolve();
-      });
-      this.#engine.once('error', (err: Error) => reject(new TorrentLiveError('E_STORE', `torrent ${this.infoHash}: ${err.message}`, { cause: err })));
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
     });
     this.ready.catch(() => {});
-    this.#engine.on('verify', (index: number) => {
-      this.#verified.add(index);
-      this.#maybeDone();
-    });
-    this.#engine.on('download', (index: number) => this.piecesFromNetwork.push(index));
+    opts.peers.on('peer', (p) => this.#candidate(p));
+    opts.peers.on('drop', (p, reason) => this.#drop(p, reason));
     this.#watchdog = setInterval(() => this.#checkPeers(), WATCHDOG_INTERVAL_MS);
     this.#watchdog.unref();
-  }
-
-  #now(): number {
-    return (this.#opts.now ?? Date.now)();
-  }
-
-  #wirePeers(): void {
-    const { peers, bus } = this.#opts;
-    peers.on('peer', (p) => {
-      if (!this.#destroyed) this.#engine.connect(`${p.host}:${p.port}`);
-    });
-    peers.on('drop', (p, reason) => {
-      for (const wire of [...this.#engine.swarm.wires]) {
-        const [host, port] = splitAddress(wire.peerAddress);
-        if (host === p.host && (p.port === undefined || p.port === port)) this.#dropWire(wire, reason);
-      }
-      this.#block(`${p.host}:${p.port ?? 0}`);
-    });
-    this.#engine.on('wire', (wire: TorrentStreamWire) => {
-      const [host, port] = splitAddress(wire.peerAddress);
-      this.#connectedAt.set(wire, this.#now());
-      bus.emit('peer', { ip: host, port, infoHash: this.infoHash, state: 'connected' });
-      peers.report({ host, port }, 'connected');
-      wire.once('close', () => {
-        this.#connectedAt.delete(wire);
-        bus.emit('peer', { ip: host, port, infoHash: this.infoHash, state: 'dropped', reason: 'closed' });
-        peers.report({ host, port }, 'closed');
-        if (!this.#destroyed && this.#engine.swarm.wires.length < this.#opts.maxPeers) peers.needMore();
-      });
-    });
-    this.#engine.on('timeout', (wire: TorrentStreamWire) => {
-      const [host, port] = splitAddress(wire.peerAddress);
-      peers.report({ host, port }, 'slow');
-    });
-    this.#engine.on('blocking', (addr: string) => {
-      // torrent-stream emits 'blocking' for our own blocks too; only its hash-failure blocks are news.
-      if (this.#blockingOurselves) return;
-      const [host, port] = splitAddress(addr);
-      peers.report({ host, port }, 'bad-data');
-    });
-  }
-
-  #dropWire(wire: TorrentStreamWire, reason: string): void {
-    const [host, port] = splitAddress(wire.peerAddress);
-    this.#opts.bus.emit('peer', { ip: host, port, infoHash: this.infoHash, state: 'dropped', reason });
-    this.#block(wire.peerAddress);
-  }
-
-  /** torrent-stream blocks by IP (every port of it), which is what a spy deserves. */
-  #block(addr: string): void {
-    // engine.block emits 'blocking' synchronously, so a flag around the call is enough.
-    this.#blockingOurselves = true;
-    try {
-      this.#engine.block(addr);
-    } finally {
-      this.#blockingOurselves = false;
-    }
-  }
-
-  /** Drops peers that hold a slot without ever sending a block, and asks for replacements. */
-  #checkPeers(): void {
-    if (this.#destroyed || this.isDone()) return;
-    const now = this.#now();
-    for (const [wire, since] of this.#connectedAt) {
-      if (wire.downloaded > 0 || now - since < this.#opts.noPiecesTimeoutMs) continue;
-      const [host, port] = splitAddress(wire.peerAddress);
-      this.#opts.peers.report({ host, port }, 'no-pieces');
-      this.#connectedAt.delete(wire);
-      this.#dropWire(wire, 'no-pieces');
-    }
-    if (this.#engine.swarm.wires.length < this.#opts.maxPeers) this.#opts.peers.needMore();
-  }
-
-  #onReady(): void {
-    const torrent = this.#engine.torrent!;
-    this.#files = torrent.files.map((f, index) => ({ index, name: safeRelativePath(f.path), length: f.length, offset: f.offset }));
-    // The whole torrent downloads in the background; open streams get priority over it.
-    for (const f of this.#engine.files) f.select();
-    this.#maybeDone();
+    const cached = opts.torrentFile ?? readIfExists(metadataPath(opts.metadataDir, opts.infoHash));
+    if (cached) void this.#setMeta(cached, !opts.torrentFile);
   }
 
   get name(): string | null {
-    return this.#engine.torrent?.name ?? null;
+    return this.#meta?.name ?? null;
   }
 
   get files(): readonly SessionFile[] {
-    return this.#files;
+    return this.#meta?.files ?? [];
   }
 
   isReady(): boolean {
-    return this.#engine.torrent !== null && this.#files.length > 0;
+    return this.#stored !== null && this.#downloader !== null;
   }
 
   isDone(): boolean {
-    const t = this.#engine.torrent;
-    return !!t && this.#verified.size === t.pieces.length;
+    return !!this.#meta && this.#storedCount === this.#meta.pieceCount;
+  }
+
+  /** Pieces fetched from peers in this run (resume tests count them). */
+  get piecesDownloaded(): number {
+    return this.#downloader?.piecesFromNetwork ?? 0;
+  }
+
+  /** Called for each piece as it becomes readable; returns the unsubscribe. */
+  onPiece(listener: PieceListener): () => void {
+    this.#pieceListeners.add(listener);
+    return () => this.#pieceListeners.delete(listener);
+  }
+
+  status(): SessionStatus {
+    const meta = this.#meta;
+    const length = meta?.length ?? 0;
+    const downloaded = this.#storedBytes();
+    const speed = this.#downloader?.speed() ?? 0;
+    const remaining = length - downloaded;
+    return {
+      infoHash: this.infoHash,
+      name: this.name,
+      ready: this.isReady(),
+      length,
+      downloaded,
+      verifiedPieces: this.#storedCount,
+      totalPieces: meta?.pieceCount ?? 0,
+      speed,
+      peers: [...this.#links.values()].filter((l) => l.isOpen).length,
+      timeLeft: remaining === 0 && meta ? 0 : speed > 0 ? Math.round(remaining / speed) : null,
+      readHeadPiece: this.#lastHead,
+      done: this.isDone(),
+    };
+  }
+
+  /** A byte range (inclusive end) of one file; reads wait for pieces, which are fetched first. */
+  createReadStream(fileIndex: number, range?: { start: number; end: number }): Readable {
+    const file = this.#meta?.files[fileIndex];
+    if (!file || !this.isReady()) throw new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} has no file ${fileIndex}`);
+    const start = file.offset + (range?.start ?? 0);
+    const end = file.offset + (range ? Math.min(range.end, file.length - 1) + 1 : file.length);
+    return new FileRangeStream(this.#pieceSource(this.#meta!), start, Math.max(start, end));
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    clearInterval(this.#watchdog);
+    this.#opts.peers.stop();
+    this.#downloader?.stop();
+    for (const link of [...this.#links.values()]) link.close('shutdown');
+    const closed = new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} was removed`);
+    for (const list of this.#waiters.values()) for (const w of list) w.reject(closed);
+    this.#waiters.clear();
+    this.#rejectReady(closed);
+    await this.#store?.close();
+  }
+
+  // ---- metadata and start ------------------------------------------------------------------
+
+  async #setMeta(torrent: Uint8Array, fromCache: boolean): Promise<void> {
+    if (this.#metaLoading || this.#meta || this.#destroyed) return;
+    this.#metaLoading = true;
+    try {
+      const meta = await parseMeta(torrent, this.infoHash);
+      if (this.#destroyed) return;
+      if (!fromCache) {
+        fs.mkdirSync(this.#opts.metadataDir, { recursive: true });
+        fs.writeFileSync(metadataPath(this.#opts.metadataDir, this.infoHash), torrent);
+      }
+      this.#meta = meta;
+      this.#metaBytes = Buffer.from(torrent);
+      const store = new PieceStore(meta, this.#opts.dataDir);
+      this.#store = store;
+      this.#stored = new Uint8Array(meta.pieceCount);
+      const picker = new PiecePicker({ pieceCount: meta.pieceCount, pieceLength: meta.pieceLength, totalLength: meta.length, isHolding: (k) => downloader.isHolding(k) });
+      await store.verifyExisting((p) => {
+        picker.markHave(p);
+        this.#markStored(p, false);
+      });
+      if (this.#destroyed) return;
+      const downloader: Downloader = new Downloader({
+        meta,
+        store,
+        picker,
+        freerider: this.#opts.freerider,
+        now: this.#now,
+        onStored: (p, fromNetwork) => {
+          this.#markStored(p, fromNetwork);
+          downloader.announce(p);
+        },
+        onGuilty: (key) => this.#convict(key),
+        onSnub: (link) => this.#opts.peers.report({ host: link.host, port: link.port }, 'slow'),
+        onError: (message) => this.#opts.bus.emit('error', { message, code: 'E_STORE' }),
+      });
+      this.#downloader = downloader;
+      this.#resolveReady();
+      this.#maybeDone();
+      // Reads that waited for the metadata register their heads in the microtasks that follow;
+      // handing out work a turn later lets their pieces go first.
+      setImmediate(() => {
+        for (const link of this.#links.values()) if (link.isOpen) downloader.addPeer(link);
+      });
+    } catch (err) {
+      this.#metaLoading = false;
+      const message = err instanceof Error ? err.message : String(err);
+      if (!fromCache && this.#opts.torrentFile) this.#rejectReady(err instanceof TorrentLiveError ? err : new TorrentLiveError('E_STORE', `torrent ${this.infoHash}: ${message}`, { cause: err }));
+      else this.#opts.bus.emit('warning', { message: `torrent ${this.infoHash}: metadata from a peer refused (${message})` });
+    }
+  }
+
+  #markStored(piece: number, fromNetwork: boolean): void {
+    if (!this.#stored || this.#stored[piece]) return;
+    this.#stored[piece] = 1;
+    this.#storedCount++;
+    const waiting = this.#waiters.get(piece);
+    if (waiting) {
+      this.#waiters.delete(piece);
+      for (const w of waiting) w.resolve();
+    }
+    for (const l of this.#pieceListeners) l(piece, fromNetwork);
+    this.#maybeDone();
   }
 
   #maybeDone(): void {
@@ -212,54 +261,142 @@ export class TorrentSession {
     this.#opts.bus.emit('done', { infoHash: this.infoHash });
   }
 
-  #verifiedBytes(): number {
-    const t = this.#engine.torrent;
-    if (!t) return 0;
-    let bytes = this.#verified.size * t.pieceLength;
-    if (this.#verified.has(t.pieces.length - 1)) bytes -= t.pieceLength - t.lastPieceLength;
+  #storedBytes(): number {
+    const meta = this.#meta;
+    if (!meta || !this.#stored) return 0;
+    let bytes = this.#storedCount * meta.pieceLength;
+    const last = meta.pieceCount - 1;
+    if (this.#stored[last]) bytes -= meta.pieceLength - (meta.length - last * meta.pieceLength);
     return bytes;
   }
 
-  status(): SessionStatus {
-    const t = this.#engine.torrent;
-    const length = t?.length ?? 0;
-    const downloaded = this.#verifiedBytes();
-    const speed = this.#engine.swarm.downloadSpeed();
-    const remaining = length - downloaded;
+  #pieceSource(meta: TorrentMeta): PieceSource {
     return {
-      infoHash: this.infoHash,
-      name: this.name,
-      ready: this.isReady(),
-      length,
-      downloaded,
-      verifiedPieces: this.#verified.size,
-      totalPieces: t?.pieces.length ?? 0,
-      speed,
-      peers: this.#engine.swarm.wires.length,
-      timeLeft: remaining === 0 ? 0 : speed > 0 ? Math.round(remaining / speed) : null,
-      readHeadPiece: this.#lastStream ? this.#lastStream._piece : null,
-      done: this.isDone(),
+      pieceLength: meta.pieceLength,
+      isStored: (p) => !!this.#stored?.[p],
+      whenStored: (p) =>
+        new Promise<void>((resolve, reject) => {
+          if (this.#stored?.[p]) return resolve();
+          if (this.#destroyed) return reject(new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} was removed`));
+          const list = this.#waiters.get(p) ?? [];
+          list.push({ resolve, reject });
+          this.#waiters.set(p, list);
+        }),
+      read: (p, offset, length) => this.#store!.read(p, offset, length),
+      setHead: (id, piece, last) => {
+        this.#lastHead = piece;
+        this.#downloader?.picker.setHead(id, piece, last);
+        this.#downloader?.kick();
+      },
+      removeHead: (id) => this.#downloader?.picker.removeHead(id),
     };
   }
 
-  /** A byte range of one file; reads wait for pieces, and the pieces under the read go first. */
-  createReadStream(fileIndex: number, range?: { start: number; end: number }): Readable {
-    const file = this.#engine.files[fileIndex];
-    if (!file) throw new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} has no file ${fileIndex}`);
-    const stream = file.createReadStream(range ? { start: range.start, end: range.end } : undefined);
-    this.#openStreams.add(stream);
-    this.#lastStream = stream;
-    stream.once('close', () => this.#openStreams.delete(stream));
-    stream.once('end', () => this.#openStreams.delete(stream));
-    return stream;
+  // ---- peers -------------------------------------------------------------------------------
+
+  #candidate(p: PeerAddress): void {
+    if (this.#destroyed || this.#blockedHosts.has(p.host)) return;
+    const key = `${p.host}:${p.port}`;
+    if (this.#links.has(key) || this.#candidates.some((c) => c.host === p.host && c.port === p.port)) return;
+    if (this.#candidates.length >= MAX_CANDIDATES) this.#candidates.shift();
+    this.#candidates.push(p);
+    this.#pump();
   }
 
-  async destroy(): Promise<void> {
+  #pump(): void {
+    while (!this.#destroyed && this.#links.size < this.#opts.maxPeers && this.#candidates.length) {
+      const p = this.#candidates.shift()!;
+      if (this.#blockedHosts.has(p.host) || this.#links.has(`${p.host}:${p.port}`)) continue;
+      const link = new PeerLink({
+        host: p.host,
+        port: p.port,
+        infoHash: this.infoHash,
+        peerId: this.#peerId,
+        localAddress: this.#opts.bindAddress,
+        metadata: this.#metaBytes ?? undefined,
+        onOpen: (l) => this.#onOpen(l),
+        onClose: (l, reason) => this.#onClose(l, reason),
+        onMetadata: (_l, torrent) => void this.#setMeta(torrent, false),
+      });
+      this.#links.set(link.key, link);
+    }
+  }
+
+  #onOpen(link: PeerLink): void {
+    if (this.#destroyed) return link.close('shutdown');
+    this.#openedAt.set(link.key, this.#now());
+    this.#saidAlone = false;
+    Downloader.greet(link, this.#downloader ? this.#stored : null, this.#storedCount);
+    this.#opts.bus.emit('peer', { ip: link.host, port: link.port, infoHash: this.infoHash, state: 'connected' });
+    this.#opts.peers.report({ host: link.host, port: link.port }, 'connected');
+    this.#downloader?.addPeer(link);
+  }
+
+  #onClose(link: PeerLink, reason: string): void {
+    if (this.#links.get(link.key) === link) this.#links.delete(link.key);
+    this.#downloader?.removePeer(link.key);
+    if (this.#openedAt.delete(link.key)) {
+      const why = this.#dropReason.get(link.key) ?? 'closed';
+      this.#dropReason.delete(link.key);
+      this.#opts.bus.emit('peer', { ip: link.host, port: link.port, infoHash: this.infoHash, state: 'dropped', reason: why });
+      this.#opts.peers.report({ host: link.host, port: link.port }, 'closed');
+    }
     if (this.#destroyed) return;
-    this.#destroyed = true;
-    clearInterval(this.#watchdog);
-    this.#opts.peers.stop();
-    await new Promise<void>((resolve) => this.#engine.destroy(() => resolve()));
+    this.#pump();
+    this.#wantMore();
+  }
+
+  /** Below target: ask the privacy layer for more; with nobody left, say so and look again. */
+  #wantMore(): void {
+    if (this.#destroyed || this.isDone()) return;
+    const open = [...this.#links.values()].filter((l) => l.isOpen).length;
+    if (this.#links.size === 0 && !this.#saidAlone && (this.#meta || this.#openedAt.size === 0)) {
+      this.#saidAlone = true;
+      this.#opts.bus.emit('warning', { message: `torrent ${this.infoHash}: no peer left; looking for new ones (a new DHT walk)` });
+    }
+    if (open < this.#opts.maxPeers && this.#candidates.length === 0) this.#opts.peers.needMore();
+  }
+
+  #closeLink(link: PeerLink, reason: string): void {
+    this.#dropReason.set(link.key, reason);
+    link.close(reason);
+  }
+
+  #drop(p: { host: string; port?: number }, reason: string): void {
+    this.#blockedHosts.add(p.host);
+    this.#candidates = this.#candidates.filter((c) => c.host !== p.host);
+    for (const link of [...this.#links.values()]) if (link.host === p.host && (p.port === undefined || p.port === link.port)) this.#closeLink(link, reason);
+  }
+
+  /** Proven to have sent a bad block: tell the privacy layer, and stop talking to that host. */
+  #convict(key: string): void {
+    const link = this.#links.get(key);
+    const [host, port] = splitAddress(key);
+    this.#opts.peers.report({ host, port }, 'bad-data');
+    this.#blockedHosts.add(host);
+    this.#candidates = this.#candidates.filter((c) => c.host !== host);
+    if (link) this.#closeLink(link, 'bad-data');
+  }
+
+  /** Drops peers that hold a slot without ever sending a block, and asks for replacements. */
+  #checkPeers(): void {
+    if (this.#destroyed || this.isDone()) return;
+    const now = this.#now();
+    for (const [key, since] of this.#openedAt) {
+      const link = this.#links.get(key);
+      if (!link || link.wire.downloaded > 0 || now - since < this.#opts.noPiecesTimeoutMs) continue;
+      this.#opts.peers.report({ host: link.host, port: link.port }, 'no-pieces');
+      this.#closeLink(link, 'no-pieces');
+    }
+    this.#wantMore();
+  }
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
   }
 }
 

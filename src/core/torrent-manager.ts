@@ -3,6 +3,7 @@
  * (adding the same one twice returns the first), publishes progress on the event bus, and is the
  * Catalog that the API and media-center adapters read.
  */
+import path from 'node:path';
 import mime from 'mime';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -13,6 +14,8 @@ import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSour
 
 export interface TorrentManagerOptions {
   storeDir: string;
+  /** Local address for outgoing peer TCP (--bind). */
+  bindAddress?: string | undefined;
   maxPeers: number;
   freerider: boolean;
   noPiecesTimeoutMs: number;
@@ -27,6 +30,9 @@ export interface TorrentManagerOptions {
 export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {
   spiesBlocked: number;
 }
+
+/** Where each torrent's `<infohash>.torrent` is cached, inside the store. */
+export const TORRENT_CACHE_DIR = '.torrents';
 
 export function mimeFor(name: string): string {
   return mime.getType(name) ?? 'application/octet-stream';
@@ -85,7 +91,9 @@ export class TorrentManager implements Catalog {
     const session = new TorrentSession({
       infoHash: source.infoHash,
       torrentFile: source.torrentFile,
-      storeDir: this.#opts.storeDir,
+      dataDir: this.#opts.storeDir,
+      metadataDir: path.join(this.#opts.storeDir, TORRENT_CACHE_DIR),
+      bindAddress: this.#opts.bindAddress,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
       peers: this.#opts.peerSource.start(source.infoHash),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
+import { recordNetworkPieces } from '../sim/pieces.js';
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const res = await fetch(url, { headers });
@@ -28,14 +29,14 @@ test('a magnet with only an infohash streams byte-exact, and a late seek is serv
   try {
     const added = await addSource(svc.baseUrl, `magnet:?xt=urn:btih:${fx.infoHash}`);
     assert.equal(added.status, 201);
+    const fetched = recordNetworkPieces(svc.manager.session(fx.infoHash)!);
     const start = Math.floor(fx.content.length * 0.8);
     const tail = await get(`${svc.baseUrl}/stream/${fx.infoHash}/0`, { range: `bytes=${start}-` });
     assert.equal(tail.status, 206);
     assert.equal(tail.headers.get('content-range'), `bytes ${start}-${fx.content.length - 1}/${fx.content.length}`);
     assert.equal(tail.headers.get('content-type'), 'video/mp4');
     assert.ok(tail.body.equals(fx.content.subarray(start)), 'tail bytes match');
-    const session = svc.manager.session(fx.infoHash)!;
-    const firstPieces = session.piecesFromNetwork.slice(0, 3);
+    const firstPieces = fetched.slice(0, 3);
     const startPiece = Math.floor(start / fx.pieceLength);
     assert.ok(firstPieces.every((p) => p >= startPiece), `first pieces fetched ${firstPieces} are under the read head (>= ${startPiece})`);
     const whole = await get(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
@@ -93,18 +94,19 @@ test('a restart resumes: no verified piece is downloaded twice', async () => {
   let storeDir = first.storeDir;
   try {
     await addSource(first.baseUrl, fx.magnet);
+    const firstFetched = recordNetworkPieces(first.manager.session(fx.infoHash)!);
     const part = await get(`${first.baseUrl}/stream/${fx.infoHash}/0`, { range: 'bytes=0-999999' });
     assert.ok(part.body.equals(fx.content.subarray(0, 1_000_000)));
-    const firstRun = new Set(first.manager.session(fx.infoHash)!.piecesFromNetwork);
+    const firstRun = new Set(firstFetched);
     await first.close({ keepStore: true });
     assert.ok(firstRun.size > 0 && firstRun.size < fx.pieces, `first run stopped part way (${firstRun.size}/${fx.pieces} pieces)`);
 
     const second = await startService({ bootstrap: world.dht.bootstrap, storeDir });
     try {
       await addSource(second.baseUrl, fx.magnet);
+      const secondRun = recordNetworkPieces(second.manager.session(fx.infoHash)!);
       const whole = await get(`${second.baseUrl}/stream/${fx.infoHash}/0`);
       assert.ok(whole.body.equals(fx.content));
-      const secondRun = second.manager.session(fx.infoHash)!.piecesFromNetwork;
       const twice = secondRun.filter((p) => firstRun.has(p));
       assert.deepEqual(twice, [], 'pieces fetched in both runs');
       assert.ok(secondRun.length <= fx.pieces - firstRun.size);

@@ -14,6 +14,7 @@ import { makeClip, inspectMedia, type Clip, type ClipKind } from '../sim/clips.j
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService, type TestService } from '../sim/service.js';
+import { recordNetworkPieces } from '../sim/pieces.js';
 import { createTranscodeHandler } from '../../src/transcode/transcode-route.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 
@@ -27,10 +28,13 @@ async function clipFixture(kind: ClipKind, seconds = SECONDS): Promise<{ clip: C
   return { clip, fx };
 }
 
-async function add(svc: TestService, fx: TorrentFixture): Promise<void> {
+/** Adds the torrent; returns the pieces it fetches from the network, in order, as they come. */
+async function add(svc: TestService, fx: TorrentFixture): Promise<number[]> {
   const res = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: fx.magnet }) });
   assert.equal(res.status, 201);
+  const fetched = recordNetworkPieces(svc.manager.session(fx.infoHash)!);
   await svc.manager.session(fx.infoHash)!.ready;
+  return fetched;
 }
 
 interface Fetched {
@@ -152,7 +156,7 @@ test('no ffmpeg outlives its request; a full slot table answers 503 E_BUSY; bad 
   const world = await startWorld({ fixtures: [fx], blockDelayMs: 400, dhtSize: 30 });
   const svc = await startService({ bootstrap: world.dht.bootstrap, parts: { transcode: createTranscodeHandler({ maxConcurrent: 1, queueWaitMs: 300, graceMs: 1000 }) } });
   try {
-    await add(svc, fx);
+    const fetched = await add(svc, fx);
     const url = `${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4`;
     const abort = new AbortController();
     const res = await fetch(url, { signal: abort.signal });
@@ -193,7 +197,6 @@ test('no ffmpeg outlives its request; a full slot table answers 503 E_BUSY; bad 
     assert.ok(seekFirst.value && seekFirst.value.length > 0);
     assert.ok(session.status().downloaded < fx.content.length, 'seek answered before the torrent completed');
     const half = Math.floor(fx.pieces / 2);
-    const fetched = session.piecesFromNetwork;
     const firstLate = fetched.findIndex((p) => p >= half);
     assert.ok(firstLate >= 0, `pieces past the middle were fetched for the seek (${fetched.length}/${fx.pieces} fetched)`);
     const have = new Set(fetched);

@@ -1,0 +1,334 @@
+/**
+ * The request side of the engine: keeps each unchoked peer's request queue at its measured
+ * bandwidth-delay product, moves requests off peers that stop answering (lost requests after an
+ * adaptive timeout, snubbing peers at once), asks a second, faster peer for time-critical blocks
+ * that are late, verifies each piece off the main thread, writes only good pieces, and blames a
+ * failed piece only on the peer proven to have sent a bad block (smart-ban.ts). Optionally serves
+ * requests (when not a freerider). Sockets are PeerLinks handed in by the session.
+ */
+import crypto from 'node:crypto';
+import BitField from 'bitfield';
+import { BLOCK_BYTES, blockLength, type BlockRef } from './blocks.js';
+import { PeerRate } from './peer-rate.js';
+import { PiecePicker, type PickerPeer } from './piece-picker.js';
+import { BlameLedger } from './smart-ban.js';
+import type { PeerLink } from './peer-wire.js';
+import type { PieceStore } from './piece-store.js';
+import type { TorrentMeta } from './torrent-meta.js';
+
+/** How often timeouts, snubs and late critical blocks are checked. */
+export const TICK_MS = 100;
+/** A critical block is late once its holder took this long, or 1.5x its usual time if longer. */
+export const MIN_LATE_MS = 400;
+/** Peers we upload to at once when not a freerider. */
+export const UPLOAD_SLOTS = 4;
+/** Largest block a peer may ask of us. */
+const MAX_SERVED_REQUEST_BYTES = 128 * 1024;
+
+interface Inflight {
+  ref: BlockRef;
+  sentAt: number;
+}
+
+interface PeerState {
+  link: PeerLink;
+  rate: PeerRate;
+  inflight: Map<number, Inflight>;
+  /** Start of the current wait: the last block, or the first request after an idle spell. */
+  waitingSince: number;
+  lastBlockAt: number;
+  snubbed: boolean;
+  picker: PickerPeer;
+}
+
+export interface DownloaderOptions {
+  meta: TorrentMeta;
+  store: PieceStore;
+  picker: PiecePicker;
+  freerider: boolean;
+  now: () => number;
+  /** A piece is verified and on disk. */
+  onStored(piece: number, fromNetwork: boolean): void;
+  /** A peer proven to have sent a bad block. */
+  onGuilty(peerKey: string): void;
+  /** A peer that stopped answering with requests outstanding. */
+  onSnub(link: PeerLink): void;
+  onError(message: string): void;
+}
+
+export class Downloader {
+  readonly picker: PiecePicker;
+  #opts: DownloaderOptions;
+  #peers = new Map<string, PeerState>();
+  #blame = new BlameLedger((b) => crypto.createHash('sha1').update(b).digest('hex'));
+  #timer: NodeJS.Timeout;
+  #blocksPerPiece: number;
+  #uploading = new Set<string>();
+  #stopped = false;
+  bytesFromNetwork = 0;
+  piecesFromNetwork = 0;
+  hashFailures = 0;
+
+  constructor(opts: DownloaderOptions) {
+    this.#opts = opts;
+    this.picker = opts.picker;
+    this.#blocksPerPiece = Math.ceil(opts.meta.pieceLength / BLOCK_BYTES);
+    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    this.#timer.unref();
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  isHolding = (key: string): boolean => {
+    const p = this.#peers.get(key);
+    return !!p && !p.snubbed;
+  };
+
+  speed(): number {
+    const now = this.#opts.now();
+    let total = 0;
+    for (const p of this.#peers.values()) total += p.rate.rate(now);
+    return total;
+  }
+
+  downloadedFrom(key: string): number {
+    return this.#peers.get(key)?.rate.totalBytes ?? 0;
+  }
+
+  addPeer(link: PeerLink): void {
+    if (this.#stopped || this.#peers.has(link.key)) return;
+    const wire = link.wire;
+    const ps: PeerState = {
+      link,
+      rate: new PeerRate(),
+      inflight: new Map(),
+      waitingSince: 0,
+      lastBlockAt: 0,
+      snubbed: false,
+      picker: { key: link.key, has: (i) => wire.peerPieces.get(i) },
+    };
+    this.#peers.set(link.key, ps);
+    const refill = () => this.#fill(ps);
+    wire.on('unchoke', refill);
+    wire.on('have', () => this.#interest(ps));
+    wire.on('bitfield', () => this.#interest(ps));
+    wire.on('have-all', () => this.#interest(ps));
+    wire.on('allowed-fast', refill);
+    wire.on('choke', () => this.#onChoke(ps));
+    if (!this.#opts.freerider) this.#serve(ps);
+    this.#interest(ps);
+  }
+
+  removePeer(key: string): void {
+    const ps = this.#peers.get(key);
+    if (!ps) return;
+    this.#peers.delete(key);
+    this.#uploading.delete(key);
+    ps.inflight.clear();
+    this.picker.dropPeer(key);
+    this.#fillAll();
+  }
+
+  /** Announces a piece we now have to every peer. */
+  announce(piece: number): void {
+    for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.have(piece);
+  }
+
+  /** What a newly opened link is told we have: a bitfield, or BEP 6 have-none. */
+  static greet(link: PeerLink, have: Uint8Array | null, count: number): void {
+    const wire = link.wire;
+    if (have && count > 0) {
+      if (count === have.length && wire.hasFast) return wire.haveAll();
+      const bits = new BitField(have.length);
+      for (let i = 0; i < have.length; i++) if (have[i]) bits.set(i, true);
+      wire.bitfield(bits);
+    } else if (wire.hasFast) wire.haveNone();
+  }
+
+  /** New read heads or newly freed blocks: hand work out now rather than at the next tick. */
+  kick(): void {
+    this.#fillAll();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+  }
+
+  #interest(ps: PeerState): void {
+    if (this.picker.missing > 0 && !ps.link.wire.amInterested) ps.link.wire.interested();
+    this.#fill(ps);
+  }
+
+  #canRequest(ps: PeerState): boolean {
+    const wire = ps.link.wire;
+    return ps.link.isOpen && (!wire.peerChoking || (wire.hasFast && wire.peerAllowedFastSet.length > 0));
+  }
+
+  #fill(ps: PeerState): void {
+    if (this.#stopped || !this.#canRequest(ps) || this.picker.missing === 0) return;
+    const now = this.#opts.now();
+    const depth = ps.snubbed ? 1 : ps.rate.queueDepth(now);
+    const deficit = depth - ps.inflight.size;
+    // Batching: refilling one slot at a time costs a pick per block for nothing.
+    if (deficit <= 0 || (ps.inflight.size > 0 && deficit < Math.max(1, depth >> 4))) return;
+    const wire = ps.link.wire;
+    const choked = wire.peerChoking;
+    const peer: PickerPeer = choked ? { key: ps.picker.key, has: (i) => ps.picker.has(i) && wire.peerAllowedFastSet.includes(i) } : ps.picker;
+    for (const ref of this.picker.pick(peer, deficit, now)) this.#send(ps, ref, now);
+  }
+
+  #fillAll(): void {
+    for (const ps of this.#peers.values()) this.#fill(ps);
+  }
+
+  #send(ps: PeerState, ref: BlockRef, now: number): void {
+    const id = ref.piece * this.#blocksPerPiece + ref.block;
+    const length = blockLength(this.picker.pieceLengthOf(ref.piece), ref.block);
+    if (ps.inflight.size === 0) ps.waitingSince = now;
+    const entry: Inflight = { ref, sentAt: now };
+    ps.inflight.set(id, entry);
+    ps.link.wire.request(ref.piece, ref.block * BLOCK_BYTES, length, (err, block) => {
+      const mine = ps.inflight.get(id) === entry;
+      if (mine) ps.inflight.delete(id);
+      if (err || !block) {
+        if (mine) this.picker.release(ref, ps.link.key);
+        if (!this.#stopped && this.#peers.get(ps.link.key) === ps) this.#fill(ps);
+        return;
+      }
+      this.#onBlock(ps, ref, block, entry.sentAt);
+    });
+  }
+
+  #onBlock(ps: PeerState, ref: BlockRef, block: Uint8Array, sentAt: number): void {
+    if (this.#stopped) return;
+    const now = this.#opts.now();
+    ps.rate.onBlock(now, block.length, now - sentAt);
+    this.bytesFromNetwork += block.length;
+    ps.lastBlockAt = now;
+    ps.waitingSince = now;
+    if (ps.snubbed) {
+      ps.snubbed = false;
+      ps.rate.restart();
+    }
+    const result = this.picker.receive(ref, ps.link.key, block);
+    for (const other of result.alsoRequested) this.#cancelAt(other, ref);
+    if (result.status === 'complete') void this.#verify(ref.piece);
+    if (this.#peers.get(ps.link.key) === ps) this.#fill(ps);
+  }
+
+  #cancelAt(key: string, ref: BlockRef): void {
+    const ps = this.#peers.get(key);
+    if (!ps) return;
+    const id = ref.piece * this.#blocksPerPiece + ref.block;
+    if (!ps.inflight.has(id) || !ps.link.isOpen) return;
+    ps.link.wire.cancel(ref.piece, ref.block * BLOCK_BYTES, blockLength(this.picker.pieceLengthOf(ref.piece), ref.block));
+  }
+
+  async #verify(index: number): Promise<void> {
+    const a = this.picker.active.get(index);
+    if (!a) return;
+    const digest = Buffer.from(await crypto.subtle.digest('SHA-1', a.data)).toString('hex');
+    if (this.#stopped) return;
+    const blocks = () => Array.from({ length: a.blockCount }, (_, b) => a.data.subarray(b * BLOCK_BYTES, b * BLOCK_BYTES + blockLength(a.length, b)));
+    if (digest === this.#opts.meta.pieceHashes[index]) {
+      const guilty = this.#blame.onPass(index, blocks());
+      try {
+        await this.#opts.store.put(index, a.data);
+      } catch (err) {
+        this.picker.failed(index, false);
+        this.#opts.onError(err instanceof Error ? err.message : String(err));
+        return;
+      }
+      if (this.#stopped) return;
+      this.picker.passed(index);
+      this.piecesFromNetwork++;
+      this.#opts.onStored(index, true);
+      for (const key of guilty) this.#convict(key);
+      if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
+    } else {
+      this.hashFailures++;
+      const guilty = this.#blame.onFail(index, { senders: a.senders, blocks: blocks() });
+      this.picker.failed(index, this.#blame.needsSingleSource(index));
+      for (const key of guilty) this.#convict(key);
+    }
+    this.#fillAll();
+  }
+
+  #convict(key: string): void {
+    this.#blame.forget(key);
+    this.#opts.onGuilty(key);
+  }
+
+  #onChoke(ps: PeerState): void {
+    // With BEP 6 a choke no longer voids requests by itself (the peer should reject them); we do
+    // not wait for that: the blocks go back to the pool, and a late block is still taken.
+    for (const { ref } of ps.inflight.values()) this.picker.release(ref, ps.link.key);
+    ps.inflight.clear();
+    ps.rate.restart();
+    this.#fillAll();
+  }
+
+  #tick(): void {
+    if (this.#stopped || this.picker.missing === 0) return;
+    const now = this.#opts.now();
+    for (const ps of this.#peers.values()) {
+      if (ps.inflight.size === 0) continue;
+      if (!ps.snubbed && now - ps.waitingSince > ps.rate.snubAfterMs()) {
+        ps.snubbed = true;
+        ps.rate.restart();
+        this.picker.releaseSolo(ps.link.key);
+        this.#opts.onSnub(ps.link);
+        continue;
+      }
+      const timeout = ps.rate.requestTimeoutMs();
+      for (const [id, entry] of ps.inflight) {
+        if (now - entry.sentAt < timeout) break;
+        // Lost only if the peer answered something since: otherwise the snub rule speaks.
+        if (ps.lastBlockAt <= entry.sentAt) break;
+        ps.inflight.delete(id);
+        this.picker.release(entry.ref, ps.link.key);
+        ps.link.wire.cancel(entry.ref.piece, entry.ref.block * BLOCK_BYTES, blockLength(this.picker.pieceLengthOf(entry.ref.piece), entry.ref.block));
+      }
+    }
+    this.#rescueLate(now);
+    this.#fillAll();
+  }
+
+  /** Late time-critical blocks are asked again of the fastest other peers that have them. */
+  #rescueLate(now: number): void {
+    if (this.picker.criticalMissing().length === 0) return;
+    const isLate = (holder: string, requestedAt: number) => {
+      const h = this.#peers.get(holder);
+      if (!h || h.snubbed) return true;
+      const usual = h.rate.latencyMs() ?? 1_000;
+      return now - requestedAt > Math.max(MIN_LATE_MS, 1.5 * usual);
+    };
+    const fastest = [...this.#peers.values()].filter((p) => !p.snubbed && this.#canRequest(p) && !p.link.wire.peerChoking).sort((a, b) => b.rate.rate(now) - a.rate.rate(now));
+    for (const ps of fastest) {
+      const refs = this.picker.pickOverdue(ps.picker, 16, now, isLate);
+      for (const ref of refs) this.#send(ps, ref, now);
+    }
+  }
+
+  #serve(ps: PeerState): void {
+    const wire = ps.link.wire;
+    wire.on('interested', () => {
+      if (this.#uploading.size < UPLOAD_SLOTS) {
+        this.#uploading.add(ps.link.key);
+        wire.unchoke();
+      }
+    });
+    wire.on('uninterested', () => {
+      this.#uploading.delete(ps.link.key);
+      wire.choke();
+    });
+    wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, block?: Uint8Array) => void) => {
+      const pieceLength = index < this.picker.pieceCount ? this.picker.pieceLengthOf(index) : 0;
+      if (!this.picker.have[index] || length > MAX_SERVED_REQUEST_BYTES || offset + length > pieceLength) return respond(new Error('not served'));
+      this.#opts.store.read(index, offset, length).then((b) => respond(null, b), (err: Error) => respond(err));
+    });
+  }
+}

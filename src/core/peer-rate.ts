@@ -1,0 +1,87 @@
+/**
+ * What one peer delivers, measured, and what that says about it: how many requests to keep in
+ * flight (its bandwidth-delay product, libtorrent's request_queue_time idea, grown by slow start
+ * while its rate still climbs), when a request to it is lost, and when the peer is snubbing us.
+ * Pure: the clock is passed in on every call.
+ */
+import { BLOCK_BYTES } from './blocks.js';
+
+/** Seconds of the peer's own rate we keep requested: enough to cover its RTT and jitter. */
+export const REQUEST_QUEUE_SECONDS = 1;
+export const MIN_QUEUE_BLOCKS = 4;
+export const INITIAL_QUEUE_BLOCKS = 16;
+export const MAX_QUEUE_BLOCKS = 500;
+/** Nothing from a peer with requests outstanding for this long (at least) and it is snubbing us. */
+export const MIN_SNUB_MS = 2_000;
+/** A single request is lost after this long at least, however fast the peer's answers usually come. */
+export const MIN_REQUEST_TIMEOUT_MS = 3_000;
+const RATE_WINDOW_MS = 1_000;
+
+export class PeerRate {
+  #samples: Array<{ at: number; bytes: number }> = [];
+  #windowBytes = 0;
+  /** Smoothed request-to-block time, queueing at the peer included. */
+  #latencyMs: number | null = null;
+  #slowStart = true;
+  #slowStartDepth = INITIAL_QUEUE_BLOCKS;
+  #lastRate = 0;
+  #lastRateAt = 0;
+  totalBytes = 0;
+
+  onBlock(now: number, bytes: number, latencyMs: number): void {
+    this.totalBytes += bytes;
+    this.#samples.push({ at: now, bytes });
+    this.#windowBytes += bytes;
+    this.#latencyMs = this.#latencyMs === null ? latencyMs : this.#latencyMs * 0.875 + latencyMs * 0.125;
+    if (this.#slowStart) this.#slowStartDepth = Math.min(MAX_QUEUE_BLOCKS, this.#slowStartDepth + 1);
+    if (now - this.#lastRateAt >= RATE_WINDOW_MS) {
+      const rate = this.rate(now);
+      // Slow start ends when a full window brought no real gain: the pipe is full.
+      if (this.#lastRateAt > 0 && rate < this.#lastRate * 1.1) this.#slowStart = false;
+      this.#lastRate = rate;
+      this.#lastRateAt = now;
+    }
+  }
+
+  /** A snub or a choke: the peer's pipe is not what we thought; grow again from the bottom. */
+  restart(): void {
+    this.#slowStart = true;
+    this.#slowStartDepth = MIN_QUEUE_BLOCKS;
+    this.#lastRateAt = 0;
+  }
+
+  /** Bytes per second over the last window. */
+  rate(now: number): number {
+    while (this.#samples.length && now - this.#samples[0]!.at > RATE_WINDOW_MS) this.#windowBytes -= this.#samples.shift()!.bytes;
+    return this.#windowBytes / (RATE_WINDOW_MS / 1000);
+  }
+
+  latencyMs(): number | null {
+    return this.#latencyMs;
+  }
+
+  /** Requests to keep in flight: the rate times the queue time, in blocks; slow start while climbing. */
+  queueDepth(now: number): number {
+    const byRate = Math.ceil((this.rate(now) * REQUEST_QUEUE_SECONDS) / BLOCK_BYTES);
+    const depth = Math.max(byRate, this.#slowStart ? this.#slowStartDepth : MIN_QUEUE_BLOCKS);
+    return Math.min(MAX_QUEUE_BLOCKS, Math.max(MIN_QUEUE_BLOCKS, depth));
+  }
+
+  /** Silence (no block at all while requests wait) longer than this means the peer snubs us. */
+  snubAfterMs(): number {
+    return Math.max(MIN_SNUB_MS, 3 * (this.#latencyMs ?? 0));
+  }
+
+  /** One request unanswered this long, while the peer answers others, is lost. */
+  requestTimeoutMs(): number {
+    return Math.max(MIN_REQUEST_TIMEOUT_MS, 4 * (this.#latencyMs ?? 0));
+  }
+
+  /** When a block asked of this peer now should arrive, given what is already queued at it. */
+  expectedArrivalMs(now: number, queuedBlocks: number): number {
+    const rate = this.rate(now);
+    const latency = this.#latencyMs ?? 1_000;
+    if (rate <= 0) return latency + 1_000;
+    return Math.min(latency, 500) + ((queuedBlocks + 1) * BLOCK_BYTES * 1000) / rate;
+  }
+}
