@@ -138,6 +138,11 @@ export class TorrentSession {
     return this.#downloader?.piecesFromNetwork ?? 0;
   }
 
+  /** Pieces that failed their hash check in this run. */
+  get hashFailures(): number {
+    return this.#downloader?.hashFailures ?? 0;
+  }
+
   /** Called for each piece as it becomes readable; returns the unsubscribe. */
   onPiece(listener: PieceListener): () => void {
     this.#pieceListeners.add(listener);

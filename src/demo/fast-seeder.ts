@@ -18,6 +18,8 @@ export interface Seeder {
   blocksServed: number;
   bytesServed: number;
   connections: number;
+  /** Cancel messages received (end-game and re-requests cancel duplicates). */
+  cancelsReceived: number;
   /** Every remote address that completed a handshake. */
   peersSeen: Set<string>;
   close(): Promise<void>;
@@ -30,12 +32,28 @@ export interface SeederOptions {
   bootstrap?: string[];
   /** Serve each block after this delay, to slow the swarm down in tests. */
   blockDelayMs?: number;
+  /** Hostile or constrained behaviour for tests and benchmarks (default: an honest, fast seeder). */
+  behaviour?: SeederBehaviour;
+}
+
+export interface SeederBehaviour {
+  /** Unchoke and announce every piece, but never send a block (monitoring peers do this). */
+  silent?: boolean;
+  /** Flip bits in every block served (anti-piracy poisoning). */
+  corrupt?: boolean;
+  /** Choke a connection after serving this many blocks on it (mid-piece), unchoke 1 s later. */
+  chokeAfterBlocks?: number;
+  /** Offer BEP 6, the fast extension (reject, have-all). */
+  fast?: boolean;
+  /** Serve blocks one after another at this many bytes per second per connection. */
+  rateBytesPerSec?: number;
 }
 
 export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
   const byHash = new Map(opts.fixtures.map((f) => [f.infoHash, f]));
+  const behaviour = opts.behaviour ?? {};
   const sockets = new Set<net.Socket>();
-  const state = { blocksServed: 0, bytesServed: 0, connections: 0, peersSeen: new Set<string>() };
+  const state = { blocksServed: 0, bytesServed: 0, connections: 0, cancelsReceived: 0, peersSeen: new Set<string>() };
   const peerId = Buffer.concat([Buffer.from('-TLSIM0-'), crypto.randomBytes(12)]).toString('hex');
 
   const server = net.createServer((socket) => {
@@ -55,22 +73,44 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
       }
       state.peersSeen.add(`${socket.remoteAddress}:${socket.remotePort}`);
       wire.use(utMetadata(fixture.torrentFile));
-      wire.handshake(infoHash, peerId, { dht: false });
-      const bits = new BitField(fixture.pieces);
-      for (let i = 0; i < fixture.pieces; i++) bits.set(i, true);
-      wire.bitfield(bits);
+      wire.handshake(infoHash, peerId, { dht: false, ...(behaviour.fast ? { fast: true } : {}) });
+      if (wire.hasFast) wire.haveAll();
+      else {
+        const bits = new BitField(fixture.pieces);
+        for (let i = 0; i < fixture.pieces; i++) bits.set(i, true);
+        wire.bitfield(bits);
+      }
     });
     wire.on('interested', () => wire.unchoke());
+    wire.on('cancel', () => state.cancelsReceived++);
+    let servedHere = 0;
+    let nextSlotAt = 0;
     wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, block?: Buffer) => void) => {
-      if (!fixture) return;
+      if (!fixture || behaviour.silent) return;
       const start = index * fixture.pieceLength + offset;
-      const block = fixture.content.subarray(start, start + length);
+      let block = fixture.content.subarray(start, start + length);
+      if (behaviour.corrupt) {
+        block = Buffer.from(block);
+        for (let i = 0; i < block.length; i += 997) block[i]! ^= 0x5a;
+      }
       const send = () => {
+        if (wire.destroyed) return;
         state.blocksServed++;
         state.bytesServed += block.length;
         respond(null, block);
+        servedHere++;
+        if (behaviour.chokeAfterBlocks !== undefined && servedHere === behaviour.chokeAfterBlocks) {
+          wire.choke();
+          setTimeout(() => !wire.destroyed && wire.unchoke(), 1_000);
+        }
       };
-      if (opts.blockDelayMs) setTimeout(send, opts.blockDelayMs);
+      let delay = opts.blockDelayMs ?? 0;
+      if (behaviour.rateBytesPerSec) {
+        const now = Date.now();
+        nextSlotAt = Math.max(nextSlotAt, now) + (length * 1000) / behaviour.rateBytesPerSec;
+        delay = Math.max(delay, nextSlotAt - now);
+      }
+      if (delay > 0) setTimeout(send, delay);
       else send();
     });
   });
@@ -98,6 +138,7 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
     get blocksServed() { return state.blocksServed; },
     get bytesServed() { return state.bytesServed; },
     get connections() { return state.connections; },
+    get cancelsReceived() { return state.cancelsReceived; },
     peersSeen: state.peersSeen,
     close: async () => {
       for (const s of sockets) s.destroy();
