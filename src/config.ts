@@ -14,7 +14,7 @@ export interface Config {
   storeDir: string;
   httpPort: number;
   httpHost: string;
-  /** Local address for DHT UDP (and, where the engine allows it, peer TCP). */
+  /** Local address for DHT UDP and outgoing peer TCP. */
   bindAddress: string | undefined;
   dhtPort: number;
   dhtBootstrap: readonly string[];
