@@ -99,6 +99,7 @@ export class TorrentSession {
   #destroyed = false;
   #doneEmitted = false;
   #saidAlone = false;
+  #everConnected = false;
 
   constructor(opts: TorrentSessionOptions) {
     this.#opts = opts;
@@ -331,6 +332,7 @@ export class TorrentSession {
     if (this.#destroyed) return link.close('shutdown');
     this.#openedAt.set(link.key, this.#now());
     this.#saidAlone = false;
+    this.#everConnected = true;
     Downloader.greet(link, this.#downloader ? this.#stored : null, this.#storedCount);
     this.#opts.bus.emit('peer', { ip: link.host, port: link.port, infoHash: this.infoHash, state: 'connected' });
     this.#opts.peers.report({ host: link.host, port: link.port }, 'connected');
@@ -341,7 +343,7 @@ export class TorrentSession {
     if (this.#links.get(link.key) === link) this.#links.delete(link.key);
     this.#downloader?.removePeer(link.key);
     if (this.#openedAt.delete(link.key)) {
-      const why = this.#dropReason.get(link.key) ?? 'closed';
+      const why = this.#dropReason.get(link.key) ?? reason;
       this.#dropReason.delete(link.key);
       this.#opts.bus.emit('peer', { ip: link.host, port: link.port, infoHash: this.infoHash, state: 'dropped', reason: why });
       this.#opts.peers.report({ host: link.host, port: link.port }, 'closed');
@@ -355,7 +357,7 @@ export class TorrentSession {
   #wantMore(): void {
     if (this.#destroyed || this.isDone()) return;
     const open = [...this.#links.values()].filter((l) => l.isOpen).length;
-    if (this.#links.size === 0 && !this.#saidAlone && (this.#meta || this.#openedAt.size === 0)) {
+    if (this.#links.size === 0 && !this.#saidAlone && this.#everConnected) {
       this.#saidAlone = true;
       this.#opts.bus.emit('warning', { message: `torrent ${this.infoHash}: no peer left; looking for new ones (a new DHT walk)` });
     }

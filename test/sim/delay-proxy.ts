@@ -21,12 +21,37 @@ export interface DelayProxyOptions {
   downRateBytesPerSec?: number;
 }
 
-const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** Enough for 300 MB/s at 100 ms one way: the proxy must not be the bottleneck it simulates. */
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 
-/** Pipes src into dst with a delay and an optional rate cap. */
+/**
+ * Pipes src into dst with a delay and an optional rate cap. One FIFO and one timer per direction:
+ * separate timers per chunk could fire out of order and scramble the stream.
+ */
 function delayedPipe(src: net.Socket, dst: net.Socket, oneWayMs: number, rate: number | undefined): void {
+  const queue: Array<{ at: number; chunk: Buffer | null }> = [];
   let queued = 0;
   let nextFree = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const pump = () => {
+    timer = null;
+    const now = performance.now();
+    while (queue.length && queue[0]!.at <= now + 0.5) {
+      const { chunk } = queue.shift()!;
+      if (chunk === null) {
+        dst.end();
+        continue;
+      }
+      queued -= chunk.length;
+      if (!dst.destroyed) dst.write(chunk);
+    }
+    if (queued <= MAX_QUEUED_BYTES / 2 && src.isPaused()) src.resume();
+    if (queue.length) timer = setTimeout(pump, Math.max(0, queue[0]!.at - now));
+  };
+  const push = (at: number, chunk: Buffer | null) => {
+    queue.push({ at, chunk });
+    if (!timer) timer = setTimeout(pump, Math.max(0, queue[0]!.at - performance.now()));
+  };
   src.on('data', (chunk: Buffer) => {
     const now = performance.now();
     let departure = now;
@@ -34,19 +59,12 @@ function delayedPipe(src: net.Socket, dst: net.Socket, oneWayMs: number, rate: n
       departure = Math.max(now, nextFree);
       nextFree = departure + (chunk.length * 1000) / rate;
     }
-    const arrival = departure + oneWayMs;
     queued += chunk.length;
     if (queued > MAX_QUEUED_BYTES) src.pause();
-    const deliver = () => {
-      queued -= chunk.length;
-      if (!dst.destroyed) dst.write(chunk);
-      if (queued <= MAX_QUEUED_BYTES / 2 && src.isPaused()) src.resume();
-    };
-    const wait = arrival - now;
-    if (wait < 1) deliver();
-    else setTimeout(deliver, wait);
+    push(departure + oneWayMs, chunk);
   });
-  src.on('end', () => setTimeout(() => dst.end(), oneWayMs));
+  src.on('end', () => push(Math.max(performance.now(), nextFree) + oneWayMs, null));
+  dst.on('close', () => timer && clearTimeout(timer));
 }
 
 export async function startDelayProxy(opts: DelayProxyOptions): Promise<DelayProxy> {
