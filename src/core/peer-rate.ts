@@ -1,16 +1,22 @@
 /**
  * What one peer delivers, measured, and what that says about it: how many requests to keep in
- * flight (its bandwidth-delay product, libtorrent's request_queue_time idea, grown by slow start
- * while its rate still climbs), when a request to it is lost, and when the peer is snubbing us.
+ * flight (a few times its bandwidth-delay product, in the spirit of libtorrent's
+ * request_queue_time, grown by slow start while its rate still climbs), when a request to it is lost, and when the peer is snubbing us.
  * Pure: the clock is passed in on every call.
  */
 import { BLOCK_BYTES } from './blocks.js';
 
-/** Seconds of the peer's own rate we keep requested: enough to cover its RTT and jitter. */
-export const REQUEST_QUEUE_SECONDS = 1;
+/**
+ * Requests kept in flight cover this many round trips of the peer's own rate (its bandwidth-delay
+ * product with room to grow: while the queue limits the rate, a bigger rate asks for a bigger
+ * queue), and never less than QUEUE_FLOOR_MS of it (jitter, and a loopback RTT near zero).
+ */
+export const QUEUE_RTTS = 3;
+export const QUEUE_FLOOR_MS = 50;
 export const MIN_QUEUE_BLOCKS = 4;
 export const INITIAL_QUEUE_BLOCKS = 16;
-export const MAX_QUEUE_BLOCKS = 500;
+/** 32 MiB: 300 MB/s at 100 ms. Only a peer that fast ever gets there. */
+export const MAX_QUEUE_BLOCKS = 2_000;
 /** Nothing from a peer with requests outstanding for this long (at least) and it is snubbing us. */
 export const MIN_SNUB_MS = 2_000;
 /** A single request is lost after this long at least, however fast the peer's answers usually come. */
@@ -22,6 +28,8 @@ export class PeerRate {
   #windowBytes = 0;
   /** Smoothed request-to-block time, queueing at the peer included. */
   #latencyMs: number | null = null;
+  /** Fastest answer seen: the round trip without queueing at the peer. */
+  #minLatencyMs = Infinity;
   #slowStart = true;
   #slowStartDepth = INITIAL_QUEUE_BLOCKS;
   #lastRate = 0;
@@ -33,6 +41,7 @@ export class PeerRate {
     this.#samples.push({ at: now, bytes });
     this.#windowBytes += bytes;
     this.#latencyMs = this.#latencyMs === null ? latencyMs : this.#latencyMs * 0.875 + latencyMs * 0.125;
+    this.#minLatencyMs = Math.min(this.#minLatencyMs, latencyMs);
     if (this.#slowStart) this.#slowStartDepth = Math.min(MAX_QUEUE_BLOCKS, this.#slowStartDepth + 1);
     if (now - this.#lastRateAt >= RATE_WINDOW_MS) {
       const rate = this.rate(now);
@@ -62,7 +71,8 @@ export class PeerRate {
 
   /** Requests to keep in flight: the rate times the queue time, in blocks; slow start while climbing. */
   queueDepth(now: number): number {
-    const byRate = Math.ceil((this.rate(now) * REQUEST_QUEUE_SECONDS) / BLOCK_BYTES);
+    const queueMs = Math.max(QUEUE_FLOOR_MS, QUEUE_RTTS * (Number.isFinite(this.#minLatencyMs) ? this.#minLatencyMs : 0));
+    const byRate = Math.ceil((this.rate(now) * queueMs) / 1000 / BLOCK_BYTES);
     const depth = Math.max(byRate, this.#slowStart ? this.#slowStartDepth : MIN_QUEUE_BLOCKS);
     return Math.min(MAX_QUEUE_BLOCKS, Math.max(MIN_QUEUE_BLOCKS, depth));
   }

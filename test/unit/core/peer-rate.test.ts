@@ -11,12 +11,15 @@ function feed(rate: PeerRate, from: number, ms: number, bytesPerSec: number, lat
   return t;
 }
 
-test('the queue starts at the initial depth and grows with the measured rate (bandwidth x queue time)', () => {
+test('the queue starts at the initial depth and follows the bandwidth-delay product', () => {
   const r = new PeerRate();
   assert.equal(r.queueDepth(0), INITIAL_QUEUE_BLOCKS);
-  const t = feed(r, 0, 3_000, 4 * 1024 * 1024, 100);
+  const t = feed(r, 0, 3_000, 64 * 1024 * 1024, 100);
   const depth = r.queueDepth(t);
-  assert.ok(depth >= 250 && depth <= MAX_QUEUE_BLOCKS, `4 MiB/s for 1 s is ~256 blocks, got ${depth}`);
+  // 64 MiB/s x 3 round trips of 100 ms = 19.2 MiB = 1229 blocks.
+  assert.ok(depth >= 1200 && depth <= 1260, `got ${depth}`);
+  const far = new PeerRate();
+  assert.equal(far.queueDepth(feed(far, 0, 3_000, 512 * 1024 * 1024, 200)), MAX_QUEUE_BLOCKS, 'capped');
 });
 
 test('a slow peer keeps a short queue; a restart drops slow start back to the floor', () => {
