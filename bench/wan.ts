@@ -127,6 +127,7 @@ interface ViewerFigures {
 async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>): Promise<T & { peakRssMb: number; badDataDrops: string[] }> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-'));
   const prof = process.env['WAN_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['WAN_CPU_PROF']] : [];
+  if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const badDataDrops: string[] = [];
@@ -291,7 +292,9 @@ async function largeFixture(sizeMb: number): Promise<TorrentFixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-large-'));
   const name = 'large.mkv';
   const content = pseudoRandomBytes(sizeMb * 1024 * 1024, 4242);
-  fs.writeFileSync(path.join(dir, name), content);
+  const fd = fs.openSync(path.join(dir, name), 'w');
+  for (let at = 0; at < content.length; at += 256 * 1024 * 1024) fs.writeSync(fd, content, at, Math.min(256 * 1024 * 1024, content.length - at), at);
+  fs.closeSync(fd);
   const torrentFile = await new Promise<Buffer>((resolve, reject) =>
     createTorrent(path.join(dir, name), { pieceLength: 1024 * 1024, announceList: [], createdBy: 'torrent-live bench', creationDate: 1 }, (err, t) => (err ? reject(err) : resolve(Buffer.from(t)))),
   );

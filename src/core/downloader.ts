@@ -245,6 +245,7 @@ export class Downloader {
       }
       if (this.#stopped) return;
       this.picker.passed(index);
+      this.picker.recycle(a.data);
       this.piecesFromNetwork++;
       this.#opts.onStored(index, true);
       for (const key of guilty) this.#convict(key);

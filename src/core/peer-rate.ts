@@ -15,6 +15,8 @@ export const QUEUE_RTTS = 3;
 export const QUEUE_FLOOR_MS = 50;
 export const MIN_QUEUE_BLOCKS = 4;
 export const INITIAL_QUEUE_BLOCKS = 16;
+/** Slow start stops once answers take this much longer than the fastest one: the pipe is full. */
+export const SLOW_START_EXIT_DELAY_MS = 20;
 /** 32 MiB: 300 MB/s at 100 ms. Only a peer that fast ever gets there. */
 export const MAX_QUEUE_BLOCKS = 2_000;
 /** Nothing from a peer with requests outstanding for this long (at least) and it is snubbing us. */
@@ -42,6 +44,8 @@ export class PeerRate {
     this.#windowBytes += bytes;
     this.#latencyMs = this.#latencyMs === null ? latencyMs : this.#latencyMs * 0.875 + latencyMs * 0.125;
     this.#minLatencyMs = Math.min(this.#minLatencyMs, latencyMs);
+    // Queueing delay says the link is full before the rate does (it lags a window behind).
+    if (this.#slowStart && latencyMs > Math.max(2 * this.#minLatencyMs, this.#minLatencyMs + SLOW_START_EXIT_DELAY_MS)) this.#slowStart = false;
     if (this.#slowStart) this.#slowStartDepth = Math.min(MAX_QUEUE_BLOCKS, this.#slowStartDepth + 1);
     if (now - this.#lastRateAt >= RATE_WINDOW_MS) {
       const rate = this.rate(now);

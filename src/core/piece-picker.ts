@@ -14,6 +14,7 @@ export const CRITICAL_WINDOW_BYTES = 4 * 1024 * 1024;
 export const MIN_CRITICAL_PIECES = 2;
 /** Most peers a block is asked of at once (end-game, overdue critical blocks). */
 export const MAX_REQUESTERS_PER_BLOCK = 2;
+const MAX_SPARE_BUFFERS = 8;
 
 export interface PickerPeer {
   key: string;
@@ -61,6 +62,8 @@ export class PiecePicker {
   readonly active = new Map<number, ActivePiece>();
   #heads = new Map<number, Head>();
   #backgroundScan = 0;
+  /** Full-size piece buffers back from the store, reused: fewer large allocations for the GC to chase. */
+  #spareBuffers: Buffer[] = [];
   #missing: number;
   /** Whether requests held by this peer still count (false for a snubbing peer). */
   #isHolding: (peer: string) => boolean;
@@ -202,6 +205,11 @@ export class PiecePicker {
     for (const h of this.#heads.values()) h.scan = Math.min(h.scan, index);
   }
 
+  /** A verified piece's buffer, once written, can carry another piece. */
+  recycle(data: Buffer): void {
+    if (data.length === this.pieceLength && this.#spareBuffers.length < MAX_SPARE_BUFFERS) this.#spareBuffers.push(data);
+  }
+
   /** A peer left: its requests free up, and a piece it was refetching alone may go to another. */
   dropPeer(peer: string): void {
     for (const a of this.active.values()) {
@@ -236,7 +244,7 @@ export class PiecePicker {
       requesters: Array.from({ length: blockCount }, () => []),
       requestedAt: new Float64Array(blockCount),
       senders: new Array<string>(blockCount).fill(''),
-      data: Buffer.allocUnsafe(length),
+      data: (length === this.pieceLength && this.#spareBuffers.pop()) || Buffer.allocUnsafe(length),
       soloOnly: false,
       soloPeer: null,
       verifying: false,
