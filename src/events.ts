@@ -1,6 +1,6 @@
 /**
  * The event map shared by NDJSON output (`--json`), Server-Sent Events (`/api/events`) and the
- * progress line. Field names are a contract (DESIGN.md): add fields, never rename them.
+ * progress line. Field names are a contract (docs/ARCHITECTURE.md): add fields, never rename them.
  */
 export interface EventMap {
   ready: { url: string };

@@ -49,7 +49,7 @@ export interface ServiceParts {
 export async function startService(config: Readonly<Config>, parts: ServiceParts = {}): Promise<Service> {
   const storeDir = path.resolve(config.storeDir);
   const bus = parts.bus ?? new EventBus();
-  // The private lookup is the default and only production PeerSource (DESIGN.md); blocklists are
+  // The private lookup is the default and only production PeerSource (docs/ARCHITECTURE.md); blocklists are
   // loaded first so a bad one stops the start before anything listens.
   const privacy = parts.peerSource ? undefined : await startPrivacy({ ...config, storeDir }, bus);
   const peerSource = parts.peerSource ?? privacy!.peerSource;
