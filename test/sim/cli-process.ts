@@ -20,7 +20,12 @@ export interface CliProcess {
   waitFor(pred: (e: CliEvent) => boolean): Promise<CliEvent>;
   /** Polls until check() holds; fails if the CLI exits first. */
   until(what: string, check: () => boolean): Promise<void>;
+  /** Ctrl-C, then SIGKILL if it is still running after CLOSE_GRACE_MS; resolves with the exit code. */
+  close(): Promise<number>;
 }
+
+/** How long a CLI gets to close its sockets and files after Ctrl-C before a test kills it. */
+const CLOSE_GRACE_MS = 10_000;
 
 export function runCli(args: string[], cwd: string): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,5 +54,14 @@ export function runCli(args: string[], cwd: string): CliProcess {
     await until('the awaited event', () => (found = events().find(pred)) !== undefined);
     return found!;
   };
-  return { child, exit, out: () => out, err: () => err, events, waitFor, until };
+  const close = async (): Promise<number> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+      await exit;
+      clearTimeout(timer);
+    }
+    return exit;
+  };
+  return { child, exit, out: () => out, err: () => err, events, waitFor, until, close };
 }

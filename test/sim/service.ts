@@ -48,13 +48,16 @@ export async function startService(opts: {
   });
   const peerSource = opts.privateLookup ? undefined : (opts.peerSource ?? new PlainLookupPeerSource({ bootstrap: opts.bootstrap, bindAddress: '127.0.0.1', relookupIntervalMs: 2_000 }));
   const service = await startRealService(config, { ...opts.parts, bus, ...(peerSource ? { peerSource } : {}) });
+  let closing: Promise<void> | undefined;
   return {
     ...service,
     events,
     baseUrl: service.localUrl,
     storeDir,
+    // Idempotent: a test may close early and its after-hook closes again.
     close: async (o) => {
-      await service.close();
+      closing ??= service.close();
+      await closing;
       if (!o?.keepStore) fs.rmSync(storeDir, { recursive: true, force: true });
     },
   };
