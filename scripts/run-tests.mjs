@@ -47,6 +47,9 @@ function tapCounts(tapFile) {
   return { pass: count('pass'), fail: count('fail'), cancelled: count('cancelled') };
 }
 
+// Run from inside another test runner (this script's own test), NODE_TEST_CONTEXT would make
+// each file report to that runner instead of here.
+const { NODE_TEST_CONTEXT: _ignored, ...childEnv } = process.env;
 let current;
 function runFile(file, tapFile) {
   return new Promise((resolve) => {
@@ -59,7 +62,7 @@ function runFile(file, tapFile) {
         file,
       ],
       // Its own process group, so a timeout kills whatever the tests started too.
-      { stdio: 'inherit', detached: true },
+      { stdio: 'inherit', detached: true, env: childEnv },
     );
     current = child;
     let timedOut = false;
