@@ -11,13 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startLeechProbe } from '../sim/leech-probe.js';
 import { closesAfter, stopChild } from '../sim/cleanup.js';
+import { CLI_NODE_ARGS } from '../sim/cli-process.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/torrent-live.js');
 
 /** TCP ports the process listens on, from the kernel's socket table (ss). */
 function listeningTcpPorts(pid: number): number[] {
@@ -34,7 +33,7 @@ test('freerider: no listening socket but HTTP, no byte uploaded to a requesting 
   const world = own(await startWorld({ fixtures: [fx], blockDelayMs: 5 }));
   const probe = own(await startLeechProbe({ host: '127.21.0.1', infoHash: fx.infoHash, pieces: fx.pieces, bootstrap: world.dht.bootstrap }));
   const cwd = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-free-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [BIN, fx.infoHash, 'store', '--json', '--port', '0', '--host', '127.0.0.1', '--bind', '127.0.0.1', '--dht-bootstrap', world.dht.bootstrap.join(',')], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...CLI_NODE_ARGS, fx.infoHash, 'store', '--json', '--port', '0', '--host', '127.0.0.1', '--bind', '127.0.0.1', '--dht-bootstrap', world.dht.bootstrap.join(',')], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   own(child, stopChild);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const events: Array<Record<string, unknown>> = [];
