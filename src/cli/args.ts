@@ -19,7 +19,7 @@ export type Command =
   | { mode: 'help' }
   | { mode: 'version' };
 
-const OPTIONS = {
+export const OPTIONS = {
   store: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
