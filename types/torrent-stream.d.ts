@@ -44,6 +44,8 @@ declare module 'torrent-stream' {
   export interface TorrentStreamEngine extends EventEmitter {
     infoHash: string;
     torrent: TorrentStreamTorrent | null;
+    /** The raw info dictionary, set before storage is built. */
+    metadata: Buffer | null;
     files: TorrentStreamFile[];
     bitfield: { get(i: number): boolean } | null;
     swarm: {

@@ -10,6 +10,7 @@ import { isTorrentLiveError, TorrentLiveError } from '../errors.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { splitSourceList, resolveSource, type TorrentSource } from '../core/sources.js';
 import { fileSourceReader } from '../core/torrent-file.js';
+import { storeLayout } from '../core/store-layout.js';
 import { startService, type Service } from '../service.js';
 import { attachOutput } from './output.js';
 import { startDemoWorld } from '../demo/demo-world.js';
@@ -162,7 +163,7 @@ async function run(command: Command): Promise<void> {
       const written = await exportStrmFromService({
         serviceUrl: `http://127.0.0.1:${port}`,
         publicBaseUrl: `http://${address}:${port}`,
-        storeDir: path.resolve(command.config.storeDir),
+        stateDir: storeLayout(command.config.storeDir).stateDir,
         dir: command.dir,
       });
       for (const p of written) process.stdout.write(`${p}\n`);

@@ -9,10 +9,11 @@ import type { EventBus } from '../events.js';
 import type { PeerSource } from '../privacy/peer-source.js';
 import type { Catalog, CatalogTorrent } from './catalog.js';
 import { TorrentSession, type SessionStatus } from './engine.js';
+import type { StoreLayout } from './store-layout.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
 
 export interface TorrentManagerOptions {
-  storeDir: string;
+  store: StoreLayout;
   maxPeers: number;
   freerider: boolean;
   noPiecesTimeoutMs: number;
@@ -85,7 +86,8 @@ export class TorrentManager implements Catalog {
     const session = new TorrentSession({
       infoHash: source.infoHash,
       torrentFile: source.torrentFile,
-      storeDir: this.#opts.storeDir,
+      dataDir: this.#opts.store.downloadsDir,
+      metadataDir: this.#opts.store.metadataDir,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
       peers: this.#opts.peerSource.start(source.infoHash),
