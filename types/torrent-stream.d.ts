@@ -47,6 +47,7 @@ declare module 'torrent-stream' {
     /** The raw info dictionary, set before storage is built. */
     metadata: Buffer | null;
     files: TorrentStreamFile[];
+    select(from: number, to: number, priority: boolean): void;
     bitfield: { get(i: number): boolean } | null;
     swarm: {
       wires: TorrentStreamWire[];

@@ -91,22 +91,38 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
     // BrowseMetadata always answers with exactly the one object; paging does not apply.
     return { result: didlLite(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
   }
-  if (ref.kind === 'root') all = snapshot.torrents.map(torrentContainer);
-  else if (ref.kind === 'torrent') {
+  // Children are paged before they are turned into DIDL objects: only the page costs more than
+  // a filter over the files.
+  let page: DidlObject[];
+  let totalMatches: number;
+  if (ref.kind === 'root') {
+    totalMatches = snapshot.torrents.length;
+    page = pageOf(snapshot.torrents, req.startingIndex, req.requestedCount).map(torrentContainer);
+  } else if (ref.kind === 'torrent') {
     const torrent = torrentOf(ref.infoHash);
-    all = mediaFiles(torrent).map((f) => fileItem(torrent, f, ctx));
+    const files = mediaFiles(torrent);
+    totalMatches = files.length;
+    page = pageOf(files, req.startingIndex, req.requestedCount).map((f) => fileItem(torrent, f, ctx));
   } else {
     // An item has no children, but browsing a file that does not exist is still 701.
     if (!mediaFiles(torrentOf(ref.infoHash)).some((f) => f.index === ref.index)) missing();
-    all = [];
+    totalMatches = 0;
+    page = [];
   }
-  const page = pageOf(all, req.startingIndex, req.requestedCount);
-  return { result: didlLite(page), numberReturned: page.length, totalMatches: all.length, updateId: snapshot.updateId };
+  return { result: didlLite(page), numberReturned: page.length, totalMatches, updateId: snapshot.updateId };
 }
 
+/**
+ * Most results one Browse returns. RequestedCount 0 means "all", but a torrent may hold 50,000
+ * files; UPnP lets a server return fewer than asked (NumberReturned < TotalMatches) and control
+ * points page on.
+ */
+export const MAX_BROWSE_RESULTS = 500;
+
 export function pageOf<T>(all: readonly T[], startingIndex: number, requestedCount: number): T[] {
-  const end = requestedCount === 0 ? all.length : Math.min(all.length, startingIndex + requestedCount);
-  return all.slice(Math.min(startingIndex, all.length), end);
+  const count = requestedCount === 0 ? MAX_BROWSE_RESULTS : Math.min(requestedCount, MAX_BROWSE_RESULTS);
+  const start = Math.min(startingIndex, all.length);
+  return all.slice(start, Math.min(all.length, start + count));
 }
 
 function torrentContainer(t: CatalogTorrent): DidlContainer {

@@ -196,8 +196,9 @@ export class TorrentSession {
   #onReady(): void {
     const torrent = this.#engine.torrent!;
     this.#files = torrent.files.map((f, index) => ({ index, name: this.#filePaths[index] ?? safeRelativePath(f.path), length: f.length, offset: f.offset }));
-    // The whole torrent downloads in the background; open streams get priority over it.
-    for (const f of this.#engine.files) f.select();
+    // The whole torrent downloads in the background; open streams get priority over it. One
+    // selection for all pieces: one per file makes every verified piece scan n selections.
+    if (torrent.pieces.length > 0) this.#engine.select(0, torrent.pieces.length - 1, false);
     this.#maybeDone();
   }
 
