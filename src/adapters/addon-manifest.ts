@@ -14,6 +14,7 @@ import type { Auth } from '../server/auth.js';
 import { tokensEqual } from '../server/auth-rules.js';
 import { baseUrlOf } from '../server/api.js';
 import { sendJsonError } from '../server/json-error.js';
+import { mediaClassOf } from './didl.js';
 import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
 import type { StreamUrlFor } from './m3u.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -116,13 +117,12 @@ export function catalogResponse(torrents: readonly CatalogTorrent[], skip = 0): 
       continue;
     }
     for (const f of t.files) {
-      const video = asMediaFile(t, f, VIDEO);
-      if (!video) continue;
+      if (mediaClassOf(f.mime) !== VIDEO) continue;
       if (toSkip > 0) {
         toSkip--;
         continue;
       }
-      metas.push(itemOf(t, video, videoCount).meta);
+      metas.push(itemOf(t, asMediaFile(t, f, VIDEO)!, videoCount).meta);
       if (metas.length >= ADDON_CATALOG_PAGE_SIZE) break;
     }
   }

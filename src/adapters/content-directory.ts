@@ -3,8 +3,8 @@
  *   `0` the root · `t:<infoHash>` one folder per torrent · `f:<infoHash>:<index>` one media file.
  */
 import type { CatalogTorrent } from '../core/catalog.js';
-import { didlLite, type DidlContainer, type DidlItem, type DidlObject } from './didl.js';
-import { mediaFiles, type MediaFile } from './media-files.js';
+import { didlLite, mediaClassOf, type DidlContainer, type DidlItem, type DidlObject } from './didl.js';
+import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
 import { UPNP_ERRORS, UpnpError } from './soap.js';
 
 export type ObjectRef = { kind: 'root' } | { kind: 'torrent'; infoHash: string } | { kind: 'file'; infoHash: string; index: number };
@@ -85,7 +85,8 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
       all = [torrentContainer(torrentOf(ref.infoHash))];
     } else {
       const torrent = torrentOf(ref.infoHash);
-      const file = mediaFiles(torrent).find((f) => f.index === ref.index) ?? missing();
+      const raw = fileByIndex(torrent, ref.index);
+      const file = (raw && asMediaFile(torrent, raw)) ?? missing();
       all = [fileItem(torrent, file, ctx)];
     }
     // BrowseMetadata always answers with exactly the one object; paging does not apply.
@@ -100,12 +101,14 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
     page = pageOf(snapshot.torrents, req.startingIndex, req.requestedCount).map(torrentContainer);
   } else if (ref.kind === 'torrent') {
     const torrent = torrentOf(ref.infoHash);
-    const files = mediaFiles(torrent);
+    const files = torrent.files.filter((f) => mediaClassOf(f.mime) !== undefined);
     totalMatches = files.length;
-    page = pageOf(files, req.startingIndex, req.requestedCount).map((f) => fileItem(torrent, f, ctx));
+    page = pageOf(files, req.startingIndex, req.requestedCount).map((f) => fileItem(torrent, asMediaFile(torrent, f)!, ctx));
   } else {
     // An item has no children, but browsing a file that does not exist is still 701.
-    if (!mediaFiles(torrentOf(ref.infoHash)).some((f) => f.index === ref.index)) missing();
+    const torrent = torrentOf(ref.infoHash);
+    const raw = fileByIndex(torrent, ref.index);
+    if (!raw || !asMediaFile(torrent, raw)) missing();
     totalMatches = 0;
     page = [];
   }
@@ -126,7 +129,7 @@ export function pageOf<T>(all: readonly T[], startingIndex: number, requestedCou
 }
 
 function torrentContainer(t: CatalogTorrent): DidlContainer {
-  return { kind: 'container', id: torrentObjectId(t.infoHash), parentId: ROOT_ID, title: t.name, childCount: mediaFiles(t).length };
+  return { kind: 'container', id: torrentObjectId(t.infoHash), parentId: ROOT_ID, title: t.name, childCount: countMediaFiles(t) };
 }
 
 function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): DidlItem {

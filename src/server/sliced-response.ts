@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Response } from 'express';
 
 /** Items rendered between two turns of the event loop: a few milliseconds of work. */
-export const ITEMS_PER_SLICE = 500;
+export const ITEMS_PER_SLICE = 250;
 
 export interface SlicedWriter {
   /** Writes text; resolves false once the client has gone (stop producing). */
