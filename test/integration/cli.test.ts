@@ -57,16 +57,17 @@ test('demo streams the sample video from its own loopback swarm, and Ctrl-C exit
   assert.equal(await run.close(), 0);
 });
 
-test('the 2015 form `<infohash> <path>` downloads into path and resumes on a second run', async (t) => {
+test('the 2015 form `<infohash> <path>` downloads into path/downloads and resumes on a second run', async (t) => {
   const own = closesAfter(t);
   const fx = await makeFixture({ name: 'old-form.mp4', files: [{ name: 'old-form.mp4', length: 2_500_000 }], seed: 51 });
   const world = own(await startWorld({ fixtures: [fx] }));
   const cwd = tempDir(own);
-  const args = [fx.infoHash, 'downloads', '--json', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'];
+  const args = [fx.infoHash, 'mystore', '--json', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'];
   const first = own(runCli(args, cwd));
   await first.waitFor((e) => e['event'] === 'done');
   assert.equal(await first.close(), 0);
-  assert.ok(fs.readFileSync(path.join(cwd, 'downloads', 'old-form.mp4')).equals(fx.content));
+  // `path` is the store: the data tree inside it is downloads/, apart from the service's state.
+  assert.ok(fs.readFileSync(path.join(cwd, 'mystore', 'downloads', 'old-form.mp4')).equals(fx.content));
   const served = world.seeders[0]!.blocksServed;
 
   const second = own(runCli(args, cwd));

@@ -76,8 +76,8 @@ test('multi-file torrent from a .torrent path, and two torrents at once', async 
   const list = (await (await fetch(`${svc.baseUrl}/api/torrents`)).json()) as Array<{ infoHash: string; files: Array<{ name: string; url: string }> }>;
   const show = list.find((t) => t.infoHash === multi.infoHash)!;
   assert.deepEqual(show.files.map((f) => f.name).sort(), ['Show/Season 1/e01.mkv', 'Show/Season 1/e02.mkv', 'Show/notes.txt']);
-  assert.ok(fs.existsSync(path.join(svc.storeDir, 'Show', 'Season 1', 'e02.mkv')), 'a folder per multi-file torrent');
-  assert.ok(fs.existsSync(path.join(svc.storeDir, '.torrents', `${multi.infoHash}.torrent`)), 'the .torrent is kept for resume');
+  assert.ok(fs.existsSync(path.join(svc.store.downloadsDir, 'Show', 'Season 1', 'e02.mkv')), 'a folder per multi-file torrent');
+  assert.ok(fs.existsSync(path.join(svc.store.metadataDir, `${multi.infoHash}.torrent`)), 'the .torrent is kept for resume');
 });
 
 test('a restart resumes: no verified piece is downloaded twice', async (t) => {
