@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PAIRING_TOKEN_FILE } from '../../src/server/auth-token.js';
+import { storeLayout } from '../../src/core/store-layout.js';
 import { openPhoneBrowser } from './browser.js';
 import { CLI_NODE_ARGS } from '../sim/cli-process.js';
 
@@ -41,7 +42,8 @@ const seconds = (text: string): number => {
 
 async function main(): Promise<void> {
   await until('the demo to finish downloading', () => demoOut.includes('"event":"done"'));
-  const token = fs.readFileSync(path.join(store, PAIRING_TOKEN_FILE), 'utf8').trim();
+  // The token lives in the store's state tree (src/core/store-layout.ts), not at its root.
+  const token = fs.readFileSync(path.join(storeLayout(store).stateDir, PAIRING_TOKEN_FILE), 'utf8').trim();
   const base = `http://${address}:${portText}`;
   const phone = await openPhoneBrowser();
   const { page } = phone;
