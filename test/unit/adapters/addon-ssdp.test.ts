@@ -73,7 +73,9 @@ test('SSDP: M-SEARCH parsing and matching, responses and NOTIFYs', () => {
   assert.deepEqual(searchRequest(msg), { st: 'urn:schemas-upnp-org:device:MediaServer:1', mxSeconds: 5 });
   assert.equal(searchRequest({ ...msg, headers: { ...msg.headers, man: 'nope' } }), undefined);
   assert.equal(parseSsdpMessage('GET / HTTP/1.1\r\n\r\n'), undefined);
-  assert.equal(matchSearch('ssdp:all', udn).length, 5);
+  assert.deepEqual(matchSearch('ssdp:all', udn), [{ type: 'upnp:rootdevice', usn: `${udn}::upnp:rootdevice` }]);
+  const noHost = parseSsdpMessage('M-SEARCH * HTTP/1.1\r\nMAN: "ssdp:discover"\r\nST: ssdp:all\r\n\r\n')!;
+  assert.equal(searchRequest(noHost), undefined, 'UDA requires HOST');
   assert.deepEqual(matchSearch('urn:schemas-upnp-org:device:MediaServer:1', udn), [{ type: 'urn:schemas-upnp-org:device:MediaServer:1', usn: `${udn}::urn:schemas-upnp-org:device:MediaServer:1` }]);
   assert.equal(matchSearch('urn:schemas-upnp-org:service:ContentDirectory:1', udn).length, 1);
   assert.equal(matchSearch(udn, udn)[0]!.usn, udn);
