@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import type { Router } from 'express';
-import { externalIpv4, pickInterfaceAddress, startDiscovery, dlnaStreamHeaders, type Discovery, type DiscoveryOptions } from '../casting/src/index.js';
+import { externalIpv4, pickInterfaceAddress, startDiscovery, dlnaStreamHeaders, type Discovery, type DiscoveryOptions } from '@torrent-live/casting';
 import type { Config } from './config.js';
 import { TorrentLiveError } from './errors.js';
 import { adapterRouters, startDlnaAdvertiser, type AdapterRouters, type SsdpAdvertiser } from './adapters/index.js';

@@ -2,7 +2,7 @@
  * DIDL-Lite (UPnP ContentDirectory's listing format), built as text from plain objects. Pure:
  * the content directory decides what to list; this only writes it, escaped.
  */
-import { DLNA_FLAGS_STREAMING, escapeXml, formatHms } from '../../casting/src/index.js';
+import { DLNA_FLAGS_STREAMING, escapeXml, formatHms } from '@torrent-live/casting';
 
 export type MediaClass = 'object.item.videoItem' | 'object.item.audioItem';
 

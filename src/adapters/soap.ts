@@ -3,7 +3,7 @@
  * write responses and UPnP faults. Pure: the HTTP route hands the body text in.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { escapeXml, unescapeXml } from '../../casting/src/index.js';
+import { escapeXml, unescapeXml } from '@torrent-live/casting';
 
 /** A Browse request is a few hundred bytes; anything past this is not a control point talking. */
 export const MAX_SOAP_BYTES = 16 * 1024;

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { TorrentLiveError } from '../errors.js';
 import type { AdapterLog } from './dlna-server.js';
 import { advertisements, matchSearch, MAX_SSDP_AMPLIFICATION, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
-import { onLinkOf, parseSsdpMessage, SourceBudget, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/index.js';
+import { onLinkOf, parseSsdpMessage, SourceBudget, SSDP_ADDRESS, SSDP_PORT } from '@torrent-live/casting';
 import { DLNA_PATHS } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
 

@@ -2,7 +2,7 @@
  * SSDP (UPnP discovery) messages for the media server, pure: decide what answers an M-SEARCH,
  * and write responses and NOTIFYs (parsing is casting/'s, shared with the renderer search).
  */
-import { SSDP_ADDRESS, SSDP_PORT, type SsdpMessage } from '../../casting/src/index.js';
+import { SSDP_ADDRESS, SSDP_PORT, type SsdpMessage } from '@torrent-live/casting';
 import { CONNECTION_MANAGER_TYPE, CONTENT_DIRECTORY_TYPE, MEDIA_SERVER_TYPE } from './upnp-descriptions.js';
 
 export interface Advertisement {

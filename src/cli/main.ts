@@ -21,7 +21,7 @@ import { isLoopbackAddress } from '../server/auth-rules.js';
 import { runFindSpiesOnly } from './find-spies.js';
 import { lanServiceParts, startMediaServerAdvertisers, startTvDiscovery, interfaceAddress } from '../lan.js';
 import { exportStrmFromService } from '../adapters/index.js';
-import { externalIpv4, isCastError, type Discovery } from '../../casting/src/index.js';
+import { externalIpv4, isCastError, type Discovery } from '@torrent-live/casting';
 import { isVideoName } from '../core/torrent-manager.js';
 
 export async function resolveSources(list: string): Promise<TorrentSource[]> {

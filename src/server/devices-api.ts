@@ -3,7 +3,7 @@
  * CastTarget kept per device. Device failures answer 502, device timeouts 504, unknown devices 404.
  */
 import express, { type Response } from 'express';
-import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '../../casting/src/index.js';
+import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '@torrent-live/casting';
 import { sendJsonError, sendError } from './json-error.js';
 
 export type CastMediaResolver = (infoHash: string, fileIndex: number, device: DeviceInfo, transcode?: 'mp4' | 'webm') => Promise<MediaSpec>;

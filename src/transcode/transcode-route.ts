@@ -17,7 +17,7 @@ import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg } from './ffmpeg-stream.js';
 import type { ProbeResult } from './probe.js';
 import { ProbeCache } from './probe-cache.js';
-import { DLNA_FLAGS_STREAMING } from '../../casting/src/index.js';
+import { DLNA_FLAGS_STREAMING } from '@torrent-live/casting';
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 

@@ -16,7 +16,7 @@ import { startService } from '../sim/service.js';
 import { SAMPLE_VIDEO } from '../../src/demo/demo-world.js';
 import { buildConfig } from '../../src/config.js';
 import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
+import { startFakeChromecast } from '@torrent-live/casting/testing';
 import { openPhoneBrowser } from './browser.js';
 import { until } from '../sim/wait.js';
 

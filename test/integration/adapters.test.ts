@@ -13,7 +13,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
-import { parseSsdpMessage, type SsdpMessage } from '../../casting/src/ssdp-message.js';
+import { parseSsdpMessage, type SsdpMessage } from '@torrent-live/casting';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
 

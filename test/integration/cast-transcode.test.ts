@@ -17,7 +17,7 @@ import { buildConfig } from '../../src/config.js';
 import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { until } from '../sim/wait.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
+import { startFakeChromecast } from '@torrent-live/casting/testing';
 
 test('an HEVC/AC-3 MKV cast to a Chromecast is converted for it; a seek restarts the conversion at t', async () => {
   const clip = await makeClip('hevc-ac3-mkv', { seconds: 12 });

@@ -4,10 +4,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
-import { startDiscovery, type DeviceInfo, type Discovery } from '../../casting/src/index.js';
+import { startDiscovery, type DeviceInfo, type Discovery } from '@torrent-live/casting';
 import { devicesApiRouter } from '../../src/server/devices-api.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
-import { startMediaServer } from '../../casting/test/sim/media-server.js';
+import { startFakeChromecast, startMediaServer } from '@torrent-live/casting/testing';
 
 const INFO_HASH = 'ab'.repeat(20);
 

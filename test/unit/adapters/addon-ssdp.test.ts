@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ADDON_CATALOG_PAGE_SIZE, addonItemId, addonManifest, catalogResponse, metaResponse, parseAddonItemId, parseCatalogSkip, streamResponse } from '../../../src/adapters/addon-manifest.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../../src/adapters/addon-shapes.js';
 import { advertisements, matchSearch, notify, searchRequest, searchResponse } from '../../../src/adapters/ssdp-messages.js';
-import { parseSsdpMessage } from '../../../casting/src/ssdp-message.js';
+import { parseSsdpMessage } from '@torrent-live/casting';
 import { PACKAGE_VERSION } from '../../../src/version.js';
 import { HASH_A, HASH_B, torrent, urlFor } from './helpers.js';
 import fs from 'node:fs';

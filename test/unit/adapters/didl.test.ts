@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { didlLite, formatDuration, mediaClassOf, protocolInfo } from '../../../src/adapters/didl.js';
-import { escapeXml, unescapeXml } from '../../../casting/src/xml-safe.js';
+import { escapeXml, unescapeXml } from '@torrent-live/casting';
 
 const HOSTILE = 'a]]><b>&amp; "q" \'s\' \u0001\u0008\u000b\u001f</dc:title><x/>\uFFFE\uD800 end';
 
