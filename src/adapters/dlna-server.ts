@@ -8,7 +8,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import type { Catalog } from '../core/catalog.js';
 import { baseUrlOf } from '../server/api.js';
 import { contentDirectoryControl, connectionManagerControl, type ControlReply } from './dlna-control.js';
-import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from './soap.js';
+import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from '@torrent-live/casting';
 import { CONNECTION_MANAGER_SCPD, CONTENT_DIRECTORY_SCPD, DLNA_PATHS, deviceDescription } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
 

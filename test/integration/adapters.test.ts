@@ -133,7 +133,7 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
     assert.ok(stored.includes('&') && stored.includes(']]') && stored.includes("'"), 'the hostile characters the core keeps are exercised');
     assert.equal(page1.updateId, w.svc.manager.updateId);
     const res = items.find((i) => i['dc:title'] === 'sample.mp4').res;
-    assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=01/);
+    assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;DLNA\.ORG_OP=01/);
     assert.equal(Number(res['@size']), sampleFile().length);
     const url: string = res['#text'];
     assert.match(url, /\?st=[0-9a-f]{32}$/);
