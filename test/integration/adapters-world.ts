@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { dlnaStreamHeaders } from '@torrent-live/casting';
 import { adapterRouters } from '../../src/adapters/index.js';
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld, type World } from '../sim/world.js';
@@ -47,6 +48,8 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
       host: opts.host ?? SERVICE_HOST,
       parts: {
         isTrusted: () => false,
+        // The DLNA headers on /stream, as src/lan.ts mounts them (without the caption lookup).
+        streamHeaders: () => (contentType) => dlnaStreamHeaders(contentType),
         apiRouters: (ctx) => {
           const a = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: storeLayout(storeDir).stateDir });
           return [...a.publicRouters, ...a.apiRouters];

@@ -14,6 +14,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
 import { parseSsdpMessage, type SsdpMessage } from '@torrent-live/casting';
+import { adapterRouters } from '../../src/adapters/index.js';
+import { parseCommand } from '../../src/cli/args.js';
+import { startService } from '../sim/service.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
 
@@ -113,6 +116,7 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
     assert.equal(device.deviceType, MEDIA_SERVER);
     assert.equal(device.UDN, udn);
     assert.equal(device.modelNumber, PACKAGE_VERSION);
+    assert.equal(device.friendlyName, `torrent-live (${os.hostname()}:${w.svc.http.port})`, 'the default name carries the HTTP port');
     const cdService = device.serviceList.service.find((s: Record<string, string>) => s.serviceType === CD);
     const scpd = xml.parse(await (await fetch(new URL(cdService.SCPDURL, location))).text()).scpd;
     assert.ok(scpd.actionList.action.some((a: { name: string }) => a.name === 'Browse'));
@@ -136,6 +140,17 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
     assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;DLNA\.ORG_OP=01/);
     assert.equal(Number(res['@size']), sampleFile().length);
     const url: string = res['#text'];
+    // What the listing promises is what the stream says: MIME and the DLNA fourth field, PN included.
+    for (const item of items) {
+      assert.equal(item['upnp:class'], 'object.item.videoItem.movie', 'players file it as a video (Kodi filed a bare videoItem as audio)');
+      const [, , mime, features] = (item.res['@protocolInfo'] as string).split(':');
+      assert.equal(mime, 'video/mp4');
+      const head = await fetch(item.res['#text'], { method: 'HEAD', headers: { 'getcontentFeatures.dlna.org': '1' } });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('content-type'), mime, `${item['dc:title']}: Content-Type`);
+      assert.equal(head.headers.get('contentfeatures.dlna.org'), features, `${item['dc:title']}: contentFeatures.dlna.org`);
+      assert.equal(head.headers.get('transfermode.dlna.org'), 'Streaming');
+    }
     assert.match(url, /\?st=[0-9a-f]{32}$/);
     const noToken = await fetch(url.split('?')[0]!);
     assert.equal(noToken.status, 401, 'this client is not trusted: the bare URL is refused');
@@ -249,4 +264,33 @@ test('the Stremio-style add-on: keyed manifest, catalog, meta and stream in the 
   const paired = await fetch(`${base}/addon/manifest.json`, { headers: { authorization: `Bearer ${w.svc.token}` } });
   assert.equal(paired.status, 200, 'a paired client may use the short URL');
   await paired.body?.cancel();
+});
+
+test('two instances on one host get distinct DLNA names, and --dlna-name names one', async (t) => {
+  const named = parseCommand(['serve', '--dlna-name', 'Living room <torrent-live>']);
+  assert.ok(named.mode === 'serve');
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-adapters-2-'));
+  const nameOf = async (port: number): Promise<string> => xml.parse(await (await fetch(`http://${SERVICE_HOST}:${port}/dlna/description.xml`)).text()).root.device.friendlyName;
+  const second = await startService({
+    bootstrap: w.world.dht.bootstrap,
+    storeDir,
+    host: SERVICE_HOST,
+    parts: { apiRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: path.join(storeDir, '.torrent-live') }).publicRouters },
+  });
+  t.after(() => second.close());
+  const third = await startService({
+    bootstrap: w.world.dht.bootstrap,
+    host: SERVICE_HOST,
+    parts: {
+      apiRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: path.join(os.tmpdir(), `tl-named-${process.pid}`), ...(named.config.dlnaName ? { friendlyName: named.config.dlnaName } : {}) }).publicRouters,
+    },
+  });
+  t.after(async () => {
+    await third.close();
+    fs.rmSync(path.join(os.tmpdir(), `tl-named-${process.pid}`), { recursive: true, force: true });
+  });
+  const [first, other, configured] = [await nameOf(w.svc.http.port), await nameOf(second.http.port), await nameOf(third.http.port)];
+  assert.notEqual(first, other, 'same host, same defaults, different names');
+  assert.equal(other, `torrent-live (${os.hostname()}:${second.http.port})`);
+  assert.equal(configured, 'Living room <torrent-live>', 'escaped in the description, read back as given');
 });
