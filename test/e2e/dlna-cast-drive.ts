@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PAIRING_TOKEN_FILE } from '../../src/server/auth-token.js';
+import { storeLayout } from '../../src/core/store-layout.js';
 import { openPhoneBrowser } from './browser.js';
 
 const [address = '', rendererName = '', portText = '8899'] = process.argv.slice(2);
@@ -42,7 +43,7 @@ const seconds = (text: string): number => {
 
 async function main(): Promise<void> {
   await until('the demo to finish downloading', () => demoOut.includes('"event":"done"'));
-  const token = fs.readFileSync(path.join(store, PAIRING_TOKEN_FILE), 'utf8').trim();
+  const token = fs.readFileSync(path.join(storeLayout(store).stateDir, PAIRING_TOKEN_FILE), 'utf8').trim();
   const base = `http://${address}:${portText}`;
   const phone = await openPhoneBrowser();
   const { page } = phone;

@@ -14,8 +14,6 @@ import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
 import { SAMPLE_VIDEO } from '../../src/demo/demo-world.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { startFakeChromecast } from '@torrent-live/casting/testing';
 import { openPhoneBrowser } from './browser.js';
 import { until } from '../sim/wait.js';
@@ -29,13 +27,9 @@ test('cast from the page to a Chromecast: it fetches the stream; pause, seek, vo
   const fx = await makeFixture({ name: 'sample.mp4', files: [{ name: 'sample.mp4', length: bytes.length }], contents: [bytes], pieceLength: 64 * 1024 });
   const world = await startWorld({ fixtures: [fx] });
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-webcast-'));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = await startTvDiscovery(config, { searchIntervalMs: 500 });
-  const lan = lanServiceParts(config, { discovery });
   // Only 127.0.0.1 is "this machine": the browser (on 127.0.0.1 too) must still pair, so the
   // pairing path is what runs; the TV on 127.40.0.31 gets the per-stream token.
-  const svc = await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, storeDir, parts: { ...lan.parts, isTrusted: () => false } });
-  lan.listening(svc.http.port);
+  const svc = await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, storeDir, service: { tvs: { searchIntervalMs: 500 }, isTrusted: () => false } });
   const phone = await openPhoneBrowser();
   const { page } = phone;
   try {
@@ -83,9 +77,7 @@ test('cast from the page to a Chromecast: it fetches the stream; pause, seek, vo
     assert.deepEqual(problems, [], 'no script errors in the page');
   } finally {
     await phone.close();
-    await lan.devices()?.closeTargets();
     await svc.close();
-    await discovery.close();
     await tv.close();
     await world.close();
   }

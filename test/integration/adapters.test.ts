@@ -14,7 +14,6 @@ import { XMLParser } from 'fast-xml-parser';
 import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
 import { parseSsdpMessage, type SsdpMessage } from '@torrent-live/casting';
-import { adapterRouters } from '../../src/adapters/index.js';
 import { parseCommand } from '../../src/cli/args.js';
 import { startService } from '../sim/service.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
@@ -269,26 +268,11 @@ test('the Stremio-style add-on: keyed manifest, catalog, meta and stream in the 
 test('two instances on one host get distinct DLNA names, and --dlna-name names one', async (t) => {
   const named = parseCommand(['serve', '--dlna-name', 'Living room <torrent-live>']);
   assert.ok(named.mode === 'serve');
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-adapters-2-'));
   const nameOf = async (port: number): Promise<string> => xml.parse(await (await fetch(`http://${SERVICE_HOST}:${port}/dlna/description.xml`)).text()).root.device.friendlyName;
-  const second = await startService({
-    bootstrap: w.world.dht.bootstrap,
-    storeDir,
-    host: SERVICE_HOST,
-    parts: { apiRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: path.join(storeDir, '.torrent-live') }).publicRouters },
-  });
+  const second = await startService({ bootstrap: w.world.dht.bootstrap, host: SERVICE_HOST });
   t.after(() => second.close());
-  const third = await startService({
-    bootstrap: w.world.dht.bootstrap,
-    host: SERVICE_HOST,
-    parts: {
-      apiRouters: (ctx) => adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: path.join(os.tmpdir(), `tl-named-${process.pid}`), ...(named.config.dlnaName ? { friendlyName: named.config.dlnaName } : {}) }).publicRouters,
-    },
-  });
-  t.after(async () => {
-    await third.close();
-    fs.rmSync(path.join(os.tmpdir(), `tl-named-${process.pid}`), { recursive: true, force: true });
-  });
+  const third = await startService({ bootstrap: w.world.dht.bootstrap, host: SERVICE_HOST, config: { dlnaName: named.config.dlnaName } });
+  t.after(() => third.close());
   const [first, other, configured] = [await nameOf(w.svc.http.port), await nameOf(second.http.port), await nameOf(third.http.port)];
   assert.notEqual(first, other, 'same host, same defaults, different names');
   assert.equal(other, `torrent-live (${os.hostname()}:${second.http.port})`);

@@ -13,8 +13,6 @@ import { makeClip } from '../sim/clips.js';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { until } from '../sim/wait.js';
 import { startFakeChromecast } from '@torrent-live/casting/testing';
@@ -25,11 +23,8 @@ test('an HEVC/AC-3 MKV cast to a Chromecast is converted for it; a seek restarts
   const fx = await makeFixture({ name: clip.name, files: [{ name: clip.name, length: clip.bytes.length }], contents: [clip.bytes] });
   const world = await startWorld({ fixtures: [fx] });
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cast-transcode-'));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = await startTvDiscovery(config, { searchIntervalMs: 500 });
-  const lan = lanServiceParts(config, { discovery });
-  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, parts: lan.parts });
-  lan.listening(svc.http.port);
+  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, service: { tvs: { searchIntervalMs: 500 } } });
+  const discovery = svc.discovery!;
   const post = async (route: string, body: unknown) => {
     const res = await fetch(`${svc.baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -66,9 +61,7 @@ test('an HEVC/AC-3 MKV cast to a Chromecast is converted for it; a seek restarts
     await post(`/api/devices/${encodeURIComponent(device.id)}/stop`, {});
     await until('no ffmpeg left once the TV stopped', () => activeProcesses() === 0, 10_000);
   } finally {
-    await lan.devices()?.closeTargets();
     await svc.close();
-    await discovery.close();
     await tv.close();
     await world.close();
   }

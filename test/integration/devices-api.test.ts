@@ -5,7 +5,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { startDiscovery, type DeviceInfo, type Discovery } from '@torrent-live/casting';
-import { devicesApiRouter } from '../../src/server/devices-api.js';
+import { devicesApi } from '../../src/server/devices-api.js';
 import { startFakeChromecast, startMediaServer } from '@torrent-live/casting/testing';
 
 const INFO_HASH = 'ab'.repeat(20);
@@ -30,7 +30,7 @@ test('devices API lists, casts to and remote-controls a fake Chromecast; errors 
 
   const castEvents: string[] = [];
   const mediaCalls: unknown[] = [];
-  const router = devicesApiRouter({
+  const api = devicesApi({
     discovery: withSilentDevice(discovery, silent),
     deviceTimeoutMs: 800,
     media: async (infoHash, fileIndex, device, transcode) => {
@@ -40,13 +40,13 @@ test('devices API lists, casts to and remote-controls a fake Chromecast; errors 
     onCast: (device, state) => castEvents.push(`${device.name}:${state}`),
   });
   const app = express();
-  app.use(router);
+  app.use(api.router);
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.40.0.2', () => r()));
   const base = `http://127.40.0.2:${(server.address() as net.AddressInfo).port}`;
   let fakeClosed = false;
   t.after(async () => {
-    await router.closeTargets();
+    await api.closeTargets();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     for (const s of silentSockets) s.destroy();

@@ -13,8 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type express from 'express';
 import { startService } from '../sim/service.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 
 const SERVICE_HOST = '127.5.0.2';
 const LAN_CLIENT = '127.6.0.3';
@@ -60,11 +58,7 @@ function request(port: number, method: string, urlPath: string, headers: Record<
 
 test('LAN without the token: 401 on the page and every registered /api route; cross-site POST refused; /stream needs its token', async () => {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-service-auth-'));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = await startTvDiscovery(config);
-  const lan = lanServiceParts(config, { discovery });
-  const svc = await startService({ bootstrap: ['127.0.0.1:9'], storeDir, host: SERVICE_HOST, privateLookup: true, parts: { ...lan.parts, isTrusted: (ip) => ip === '127.0.0.1' } });
-  lan.listening(svc.http.port);
+  const svc = await startService({ bootstrap: ['127.0.0.1:9'], storeDir, host: SERVICE_HOST, privateLookup: true, service: { tvs: {}, isTrusted: (ip) => ip === '127.0.0.1' } });
   const port = svc.http.port;
   const origin = `http://${SERVICE_HOST}:${port}`;
   try {
@@ -96,6 +90,5 @@ test('LAN without the token: 401 on the page and every registered /api route; cr
     assert.equal((await request(port, 'GET', '/dlna/description.xml', { host: 'rebind.example:80' })).status, 403, 'but the Host check still applies');
   } finally {
     await svc.close();
-    await discovery.close();
   }
 });
