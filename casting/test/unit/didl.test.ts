@@ -61,3 +61,27 @@ test('duration and size are omitted when unknown; classes follow the MIME type',
   assert.equal(formatHms(0, true), '0:00:00.000');
   assert.equal(formatHms(59.9994, true), '0:00:59.999');
 });
+
+/** The DLNA fourth field: PN, OP, PS, CI, FLAGS, MAXSP in this order, each with its syntax (Kodi's UPnP stack drops the MIME when it fails). */
+function dlnaFourthFieldProblems(field: string): string[] {
+  const order = ['DLNA.ORG_PN', 'DLNA.ORG_OP', 'DLNA.ORG_PS', 'DLNA.ORG_CI', 'DLNA.ORG_FLAGS', 'DLNA.ORG_MAXSP'];
+  const syntax: Record<string, RegExp> = { 'DLNA.ORG_PN': /^[A-Z0-9_]+$/, 'DLNA.ORG_OP': /^[01]{2}$/, 'DLNA.ORG_CI': /^[01]$/, 'DLNA.ORG_FLAGS': /^[0-9a-fA-F]{32}$/ };
+  const problems: string[] = [];
+  let last = -1;
+  for (const param of field.split(';')) {
+    const [key = '', value = ''] = param.split('=');
+    const at = order.indexOf(key);
+    if (at === -1) problems.push(`unknown ${key}`);
+    else if (at <= last) problems.push(`${key} out of order`);
+    else last = at;
+    if (syntax[key] && !syntax[key]!.test(value)) problems.push(`${key}=${value}`);
+  }
+  return problems;
+}
+
+test('every fourth field written follows the DLNA syntax and order', () => {
+  for (const type of ['video/mp4', 'video/x-matroska', 'video/mpeg', 'video/mp2t', 'video/x-ms-wmv', 'video/webm', 'audio/mpeg', 'audio/mp4', 'audio/x-flac', 'image/jpeg', 'image/png', 'text/vtt']) {
+    assert.deepEqual(dlnaFourthFieldProblems(protocolInfoFor(type).split(':')[3]!), [], type);
+  }
+  assert.deepEqual(dlnaFourthFieldProblems('DLNA.ORG_OP=01;DLNA.ORG_PN=X'), ['DLNA.ORG_PN out of order'], 'the check itself can fail');
+});
