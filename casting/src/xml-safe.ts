@@ -72,28 +72,64 @@ export function checkXmlPolicy(text: string, opts: Omit<XmlParseOptions, 'keepPr
 export function parseXmlSafe(text: string, opts: XmlParseOptions = {}): XmlNode {
   checkXmlPolicy(text, opts);
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new XmlRejected('malformed', `malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  // The validator quotes the input (a tag name may be the whole document): at most 200 characters go on.
+  if (valid !== true) throw new XmlRejected('malformed', `malformed XML: ${valid.err.msg.slice(0, 200)} (line ${valid.err.line})`);
   let parsed: unknown;
   try {
     parsed = (opts.keepPrefixes ? keeping : stripping).parse(text);
   } catch (err) {
-    throw new XmlRejected('malformed', `malformed XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new XmlRejected('malformed', `malformed XML: ${(err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)).slice(0, 200)}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Object.keys(parsed).length === 0) throw new XmlRejected('malformed', 'malformed XML: no root element');
   return parsed as XmlNode;
 }
 
-/** How deep elements nest, counted on the raw text in one pass (no parser, no recursion). */
+/**
+ * How deep elements nest, counted on the raw text in one forward pass (no parser, no recursion,
+ * no backtracking regex: a lazy `<[^>]*?>` rescans to the end for every unclosed `<`, and 16 KB
+ * of `<a` then takes minutes). Comments, CDATA, processing instructions and declarations are
+ * skipped whole; quoted attribute values may hold `>`. Stops at the first unterminated markup
+ * (the text is malformed and the validator refuses it).
+ */
 export function maxNestingDepth(xml: string): number {
   let depth = 0;
   let max = 0;
-  const tag = /<(\/?)([^\s>/!?]*)[^>]*?(\/?)>/g;
-  for (let m = tag.exec(xml); m; m = tag.exec(xml)) {
-    if (m[2] === '' && m[1] === '') continue;
-    if (m[1] === '/') depth--;
-    else if (m[3] !== '/') max = Math.max(max, ++depth);
+  let i = xml.indexOf('<');
+  while (i !== -1) {
+    let end: number;
+    if (xml.startsWith('<!--', i)) end = endOf(xml, '-->', i + 4);
+    else if (xml.startsWith('<![CDATA[', i)) end = endOf(xml, ']]>', i + 9);
+    else if (xml.startsWith('<?', i)) end = endOf(xml, '?>', i + 2);
+    else if (xml.startsWith('<!', i)) end = tagEnd(xml, i + 2);
+    else {
+      end = tagEnd(xml, i + 1);
+      if (end === -1) break;
+      if (xml[i + 1] === '/') depth--;
+      else if (xml[end - 2] !== '/') max = Math.max(max, ++depth);
+    }
+    if (end === -1) break;
+    i = xml.indexOf('<', end);
   }
   return max;
+}
+
+/** The index just past `terminator` at or after `from`, or -1. */
+function endOf(xml: string, terminator: string, from: number): number {
+  const at = xml.indexOf(terminator, from);
+  return at === -1 ? -1 : at + terminator.length;
+}
+
+/** The index just past the `>` closing a tag that starts before `from`, skipping quoted values; -1 if none. */
+function tagEnd(xml: string, from: number): number {
+  let quote: string | undefined;
+  for (let j = from; j < xml.length; j++) {
+    const c = xml[j];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return j + 1;
+  }
+  return -1;
 }
 
 /** The child `name` of a node, the first one if repeated. */

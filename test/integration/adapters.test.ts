@@ -278,3 +278,16 @@ test('two instances on one host get distinct DLNA names, and --dlna-name names o
   assert.equal(other, `torrent-live (${os.hostname()}:${second.http.port})`);
   assert.equal(configured, 'Living room <torrent-live>', 'escaped in the description, read back as given');
 });
+
+test('a SOAP body of unterminated markup is refused with a fault at once, not after minutes of regex backtracking', async () => {
+  const control = `${w.svc.baseUrl}/dlna/control/ContentDirectory`;
+  for (const body of ['<a'.repeat(8000), `<s:Envelope>${'<a b="'.repeat(2500)}`]) {
+    const res = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: `"${CD}#Browse"` }, body });
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.match(text, /<s:Fault>[\s\S]*<errorCode>401<\/errorCode>/);
+    assert.ok(text.length < 2000, `the fault quotes little of the body (${text.length} characters)`);
+  }
+  // The service still answers afterwards.
+  assert.equal((await fetch(`${w.svc.baseUrl}/dlna/description.xml`)).status, 200);
+});

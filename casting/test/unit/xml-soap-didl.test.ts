@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseXmlSafe, XmlRejected, escapeXml, unescapeXml } from '../../src/xml-safe.js';
+import { maxNestingDepth, parseXmlSafe, XmlRejected, escapeXml, unescapeXml } from '../../src/xml-safe.js';
 import { buildSoapRequest, parseSoapResponse, SERVICE_AV_TRANSPORT } from '../../src/soap.js';
 import { buildDidlLite } from '../../src/didl.js';
 import { dlnaStreamHeaders, protocolInfoFor } from '../../src/dlna-profile.js';
@@ -89,4 +89,14 @@ test('one XML policy for both roles: what a control point refuses, a device refu
   const deepDescription = `<root><device>${'<deviceList><device>'.repeat(20)}${'</device></deviceList>'.repeat(20)}</device></root>`;
   assert.throws(() => parseDeviceDescription(deepDescription, new URL('http://10.0.0.2/d.xml'), '10.0.0.2'), /nests/);
   assert.equal(Object.getPrototypeOf(parseXmlSafe('<root><a>1</a></root>')), Object.prototype);
+});
+
+test('nesting depth is counted in one forward pass: markup that is not an element is skipped, unclosed markup stops the count', () => {
+  assert.equal(maxNestingDepth('<a><b/><c><d></d></c></a>'), 3);
+  assert.equal(maxNestingDepth('<a x="1>2" y=\'<b>\'><!-- <c><d> --><![CDATA[<e><f>]]><?pi <g>?><h/></a>'), 1);
+  assert.equal(maxNestingDepth('<?xml version="1.0"?><!DOCTYPE r><r><s></s></r>'), 2);
+  // Unterminated markup: with a backtracking `<[^>]*?>` each `<` rescanned the rest, and 16 KB took minutes.
+  assert.equal(maxNestingDepth('<a'.repeat(100_000)), 0);
+  assert.equal(maxNestingDepth(`<r>${'<a b="'.repeat(50_000)}`), 1);
+  assert.throws(() => parseXmlSafe('<a'.repeat(100_000)), (e: unknown) => e instanceof XmlRejected && e.reason === 'malformed' && e.message.length < 300, 'the error quotes at most 200 characters');
 });
