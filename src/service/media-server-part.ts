@@ -5,6 +5,8 @@
 import os from 'node:os';
 import { dlnaStreamHeaders, externalIpv4 } from '@torrent-live/casting';
 import type { Config } from '../config.js';
+import type { EventBus } from '../events.js';
+import { startBackgroundProbes } from './background-probe.js';
 import { TorrentLiveError } from '../errors.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import type { StoreLayout } from '../core/store-layout.js';
@@ -20,13 +22,17 @@ export interface MediaServerOptions {
   advertise?: boolean;
   /** Tests only: another SSDP port than 1900. */
   ssdpPort?: number;
+  /** Probe new torrents' videos for DLNA durations (default true). */
+  probeInBackground?: boolean;
 }
 
 export function mediaServerPart(
-  ctx: { config: Readonly<Config>; store: StoreLayout; manager: TorrentManager; auth: Auth; probes: ProbeCache; port: () => number },
+  ctx: { config: Readonly<Config>; store: StoreLayout; bus: EventBus; manager: TorrentManager; auth: Auth; probes: ProbeCache; port: () => number },
   options: MediaServerOptions = {},
 ): ServicePart {
-  // Durations come from probes a cast or transcode made: nothing is probed just for a listing.
+  // Durations come from the probes a cast or a conversion made, and from a few background
+  // probes of each torrent's largest videos when its metadata arrives.
+  const prober = options.probeInBackground === false ? undefined : startBackgroundProbes({ bus: ctx.bus, manager: ctx.manager, probes: ctx.probes });
   const durationOf = (infoHash: string, fileIndex: number): number | undefined => ctx.probes.cached(infoHash, fileIndex)?.durationSeconds;
   const routers = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: ctx.store.stateDir, durationOf, ...(ctx.config.dlnaName ? { friendlyName: ctx.config.dlnaName } : {}) });
   const advertisers: SsdpAdvertiser[] = [];
@@ -57,6 +63,7 @@ export function mediaServerPart(
       }
     },
     close: async () => {
+      await prober?.close();
       await Promise.all(advertisers.splice(0).map((a) => a.close()));
     },
   };
