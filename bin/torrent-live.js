@@ -3,9 +3,9 @@
 // (the "prepare" script) or `npm pack` compiled into build/. No TypeScript is compiled at start.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../build/src/cli/main.js', import.meta.url);
+const compiled = new URL('../build/main.js', import.meta.url);
 if (!existsSync(compiled)) {
-  process.stderr.write('torrent-live: the compiled code is missing (build/src/cli/main.js).\n  Run `npm run build` (or `npm install`) in the torrent-live folder.\n');
+  process.stderr.write('torrent-live: the compiled code is missing (build/main.js).\n  Run `npm run build` (or `npm install`) in the torrent-live folder.\n');
   process.exit(1);
 }
 process.env.TORRENT_LIVE_BIN = '1';

@@ -14,8 +14,7 @@ import type { Auth } from '../server/auth.js';
 import { tokensEqual } from '../server/auth-rules.js';
 import { baseUrlOf } from '../server/api.js';
 import { sendJsonError } from '../server/json-error.js';
-import { mediaClassOf } from './didl.js';
-import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
+import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
 import type { StreamUrlFor } from './m3u.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -87,7 +86,7 @@ interface AddonItem {
   mime: string;
 }
 
-const VIDEO = 'object.item.videoItem';
+const VIDEO = VIDEO_CLASS;
 
 /** One video file as an add-on item; `videoCount` is how many videos its torrent holds. */
 function itemOf(t: CatalogTorrent, f: MediaFile, videoCount: number): AddonItem {
@@ -185,11 +184,11 @@ export function addonRouter(opts: { catalog: Pick<Catalog, 'list' | 'get'>; auth
   };
   const keyed: RequestHandler = (req, res, next) => {
     if (tokensEqual((req.params as Record<string, string>)['key'], key)) return next();
-    sendJsonError(res, 401, 'E_UNAUTHORIZED', 'this add-on URL has a wrong or outdated key; copy it again from GET /api/addon');
+    sendJsonError(res, 'E_UNAUTHORIZED', 'this add-on URL has a wrong or outdated key; copy it again from GET /api/addon');
   };
   const local: RequestHandler = (req, res, next) => {
     if (opts.auth.isTrustedRequest(req) || opts.auth.isPairedRequest(req)) return next();
-    sendJsonError(res, 401, 'E_UNAUTHORIZED', 'use the add-on URL with its key (GET /api/addon on a paired device shows it)');
+    sendJsonError(res, 'E_UNAUTHORIZED', 'use the add-on URL with its key (GET /api/addon on a paired device shows it)');
   };
   const id = (req: Request): string => (req.params as Record<string, string>)['id'] ?? '';
   const routes: Array<[string, (req: Request, res: Response) => void]> = [
@@ -203,7 +202,7 @@ export function addonRouter(opts: { catalog: Pick<Catalog, 'list' | 'get'>; auth
       '/meta/movie/:id.json',
       (req, res) => {
         const found = metaResponse(opts.catalog, baseOf(req), id(req));
-        if (!found) return sendJsonError(res, 404, 'E_NOT_FOUND', `no item ${id(req)} in torrent-live`);
+        if (!found) return sendJsonError(res, 'E_NOT_FOUND', `no item ${id(req)} in torrent-live`);
         res.json(found);
       },
     ],

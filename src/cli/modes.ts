@@ -10,7 +10,7 @@ import { isTorrentLiveError, TorrentLiveError } from '../errors.js';
 import { splitSourceList, resolveSource, type TorrentSource } from '../core/sources.js';
 import { fileSourceReader } from '../core/torrent-file.js';
 import { storeLayout } from '../core/store-layout.js';
-import { startService, type Service } from '../service.js';
+import { startService, type Service } from '../service/index.js';
 import { attachOutput } from './output.js';
 import { startDemoWorld } from '../demo/demo-world.js';
 import { buildConfig, type Config } from '../config.js';
@@ -18,9 +18,10 @@ import { printPairing } from './pairing.js';
 import { lanAddresses } from '../server/auth-hosts.js';
 import { isLoopbackAddress } from '../server/auth-rules.js';
 import { runFindSpiesOnly } from './find-spies.js';
-import { lanServiceParts, startMediaServerAdvertisers, startTvDiscovery, interfaceAddress } from '../lan.js';
+import { startTvDiscovery } from '../service/devices-part.js';
+import { interfaceAddress } from '../service/lan-address.js';
 import { exportStrmFromService } from '../adapters/index.js';
-import { externalIpv4, isCastError, type Discovery } from '../../casting/src/index.js';
+import { externalIpv4, isCastError } from '@torrent-live/casting';
 import { isVideoName } from '../core/torrent-manager.js';
 
 export async function resolveSources(list: string): Promise<TorrentSource[]> {
@@ -63,23 +64,9 @@ export const CAST_DEVICE_WAIT_MS = 15_000;
 async function runService(
   config: Readonly<Config>,
   sources: TorrentSource[],
-  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service, discovery: Discovery) => Promise<void> } = {},
+  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service) => Promise<void> } = {},
 ): Promise<void> {
-  const discovery = await startTvDiscovery(config);
-  const lan = lanServiceParts(config, { discovery });
-  let service: Service;
-  try {
-    service = await startService(config, lan.parts);
-  } catch (err) {
-    await discovery.close();
-    throw err;
-  }
-  lan.listening(service.http.port);
-  const advertisers = await startMediaServerAdvertisers(config, service).catch(async (err: unknown) => {
-    await service.close();
-    await discovery.close();
-    throw err;
-  });
+  const service = await startService(config);
   const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl, transcode: config.transcode });
   service.bus.emit('ready', { url: service.localUrl });
   if (extra.banner) output.info(extra.banner);
@@ -88,14 +75,11 @@ async function runService(
   for (const s of sources) service.manager.start(s);
   const stopped = untilSignal();
   try {
-    await Promise.race([extra.afterStart?.(service, discovery), stopped]);
+    await Promise.race([extra.afterStart?.(service), stopped]);
     await stopped;
   } finally {
     output.info('stopping…');
     output.close();
-    await lan.devices()?.closeTargets();
-    await Promise.all(advertisers.map((a) => a.close()));
-    await discovery.close();
     await service.close();
     await extra.onClose?.();
   }
@@ -125,10 +109,10 @@ export function mainFileIndex(files: ReadonlyArray<{ index: number; name: string
 }
 
 /** `cast <source> --device X`: serve as usual, then cast the main file through the same /api/cast the remote uses. */
-async function castWhenReady(service: Service, discovery: Discovery, infoHash: string, idOrName: string): Promise<void> {
+async function castWhenReady(service: Service, infoHash: string, idOrName: string): Promise<void> {
   const session = service.manager.session(infoHash)!;
   await session.ready;
-  const device = await discovery.waitFor(idOrName, CAST_DEVICE_WAIT_MS);
+  const device = await service.discovery!.waitFor(idOrName, CAST_DEVICE_WAIT_MS);
   const res = await fetch(`${service.localUrl}/api/cast`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -158,8 +142,8 @@ export async function run(command: Exclude<Command, { mode: 'help' } | { mode: '
       if (sources.length !== 1) throw new TorrentLiveError('E_BAD_ARGUMENT', 'cast takes exactly one source');
       const device = command.device;
       return runService(command.config, sources, {
-        afterStart: (service, discovery) =>
-          castWhenReady(service, discovery, sources[0]!.infoHash, device).catch((err: unknown) => {
+        afterStart: (service) =>
+          castWhenReady(service, sources[0]!.infoHash, device).catch((err: unknown) => {
             service.bus.emit('error', { message: (err as Error).message, ...(isTorrentLiveError(err) ? { code: err.code } : isCastError(err) ? { code: err.code } : {}) });
           }),
       });

@@ -2,8 +2,9 @@
 import express, { type Request } from 'express';
 import type { TorrentManager, TorrentView } from '../core/torrent-manager.js';
 import { slicedWriter, writeJsonWithLongArray, type SlicedWriter } from './sliced-response.js';
-import { MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
-import { sendJsonError, sendThrown } from './json-error.js';
+import { isNetworkSource, MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
+import { echoInput } from '../errors.js';
+import { sendJsonError, sendError } from './json-error.js';
 
 /** A base64 .torrent at the largest accepted size, plus JSON framing. */
 export const MAX_API_BODY_BYTES = Math.ceil((MAX_TORRENT_FILE_BYTES * 4) / 3) + 4096;
@@ -32,7 +33,7 @@ export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (bas
   router.get('/api/torrents/:infoHash', async (req, res) => {
     const base = baseUrlOf(req);
     const view = manager.get(req.params.infoHash, base);
-    if (!view) return sendJsonError(res, 404, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
+    if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
     const out = slicedWriter(res.type('json'));
     if (await writeView(out, view, base)) out.end();
   });
@@ -45,15 +46,18 @@ export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (bas
         const session = await manager.addTorrentBytes(Buffer.from(source['torrent'], 'base64'));
         infoHash = session.infoHash;
       } else if (typeof source['source'] === 'string') {
+        if (!isNetworkSource(source['source'])) {
+          return sendJsonError(res, 'E_BAD_SOURCE', `over HTTP a source is an infohash or a magnet URI, not ${echoInput(source['source'])}; send a .torrent file's bytes as {"torrent": "<base64>"} (paths on this machine work from the command line only)`);
+        }
         infoHash = (await manager.add(source['source'])).infoHash;
       } else {
-        return sendJsonError(res, 400, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
+        return sendJsonError(res, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
       }
       const base = baseUrlOf(req);
       const out = slicedWriter(res.status(201).type('json'));
       if (await writeView(out, manager.get(infoHash, base)!, base)) out.end();
     } catch (err) {
-      sendThrown(res, err);
+      sendError(res, err);
     }
   });
   router.delete('/api/torrents/:infoHash', async (req, res) => {
@@ -61,7 +65,7 @@ export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (bas
       await manager.remove(req.params.infoHash);
       res.status(204).end();
     } catch (err) {
-      sendThrown(res, err);
+      sendError(res, err);
     }
   });
   return router;

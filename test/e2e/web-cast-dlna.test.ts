@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRendererNamespace } from '../../casting/test/sim/renderer-netns.js';
+import { startRendererNamespace } from '@torrent-live/casting/testing';
 import { requireTool } from '../sim/require-tool.js';
 import { CHROMIUM_PATH } from './browser.js';
 

@@ -14,9 +14,7 @@ import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
 import { SAMPLE_VIDEO } from '../../src/demo/demo-world.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
+import { startFakeChromecast } from '@torrent-live/casting/testing';
 import { openPhoneBrowser } from './browser.js';
 import { until } from '../sim/wait.js';
 import { closesAfter } from '../sim/cleanup.js';
@@ -33,13 +31,9 @@ test('cast from the page to a Chromecast: it fetches the stream; pause, seek, vo
   const fx = await makeFixture({ name: 'sample.mp4', files: [{ name: 'sample.mp4', length: bytes.length }], contents: [bytes], pieceLength: 64 * 1024 });
   const world = own(await startWorld({ fixtures: [fx] }));
   const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-webcast-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = own(await startTvDiscovery(config, { searchIntervalMs: 500 }));
-  const lan = own(lanServiceParts(config, { discovery }), (parts) => parts.devices()?.closeTargets());
   // Only 127.0.0.1 is "this machine": the browser (on 127.0.0.1 too) must still pair, so the
   // pairing path is what runs; the TV on 127.40.0.31 gets the per-stream token.
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, storeDir, parts: { ...lan.parts, isTrusted: () => false } }));
-  lan.listening(svc.http.port);
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, storeDir, service: { tvs: { searchIntervalMs: 500 }, isTrusted: () => false } }));
   const phone = own(await openPhoneBrowser());
   const { page } = phone;
   await page.goto(`${svc.baseUrl}/?token=${svc.token}`);

@@ -11,7 +11,6 @@ import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
 import { SAMPLE_VIDEO } from '../../src/demo/demo-world.js';
-import { webRemoteRouter } from '../../src/web/router.js';
 import { openPhoneBrowser } from './browser.js';
 import { closesAfter } from '../sim/cleanup.js';
 
@@ -24,7 +23,7 @@ test('pair, add the swarm magnet, watch progress move, play it in the page', asy
   const fx = await makeFixture({ name: 'sample.mp4', files: [{ name: 'sample.mp4', length: bytes.length }], contents: [bytes], pieceLength: 64 * 1024 });
   // Slow blocks, so the download takes a few seconds and progress has to be seen moving.
   const world = own(await startWorld({ fixtures: [fx], blockDelayMs: 250 }));
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, parts: { isTrusted: () => false, pageRouters: [webRemoteRouter()] } }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, service: { isTrusted: () => false } }));
   // Dark, as phones mostly are at night: the light scheme is covered by web-remote.test.ts.
   const phone = own(await openPhoneBrowser({ colorScheme: 'dark' }));
   const { page } = phone;

@@ -3,12 +3,10 @@
  * the real sample video, a hostile-named video and a text file, and the real service on
  * 127.60.0.1 with the adapters mounted. No client is trusted, so every URL must carry its token.
  */
-import { storeLayout } from '../../src/core/store-layout.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { adapterRouters } from '../../src/adapters/index.js';
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld, type World } from '../sim/world.js';
 import { startService, type TestService } from '../sim/service.js';
@@ -46,13 +44,7 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
       bootstrap: world.dht.bootstrap,
       storeDir,
       host: opts.host ?? SERVICE_HOST,
-      parts: {
-        isTrusted: () => false,
-        apiRouters: (ctx) => {
-          const a = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: storeLayout(storeDir).stateDir });
-          return [...a.publicRouters, ...a.apiRouters];
-        },
-      },
+      service: { isTrusted: () => false },
     });
   } catch (err) {
     fs.rmSync(storeDir, { recursive: true, force: true });

@@ -13,7 +13,9 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
-import { parseSsdpMessage, type SsdpMessage } from '../../casting/src/ssdp-message.js';
+import { parseSsdpMessage, type SsdpMessage } from '@torrent-live/casting';
+import { parseCommand } from '../../src/cli/args.js';
+import { startService } from '../sim/service.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
 import { closesAfter } from '../sim/cleanup.js';
@@ -105,7 +107,7 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
   assert.equal(answers.length, 1, 'one answer for the MediaServer search');
   assert.equal(answers[0]!.headers['st'], MEDIA_SERVER);
   const all = (await mSearch('ssdp:all', 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
-  assert.equal(all.length, 5, 'ssdp:all: rootdevice, UDN, device type and both services');
+  assert.deepEqual(all.map((m) => m.headers['st']), ['upnp:rootdevice'], 'ssdp:all: the root device only (one answer, not five: no amplifier)');
   const location = answers[0]!.headers['location']!;
   assert.equal(location, `http://${SERVICE_HOST}:${w.svc.http.port}/dlna/description.xml`);
 
@@ -114,6 +116,7 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
   assert.equal(device.deviceType, MEDIA_SERVER);
   assert.equal(device.UDN, udn);
   assert.equal(device.modelNumber, PACKAGE_VERSION);
+  assert.equal(device.friendlyName, `torrent-live (${os.hostname()}:${w.svc.http.port})`, 'the default name carries the HTTP port');
   const cdService = device.serviceList.service.find((s: Record<string, string>) => s.serviceType === CD);
   const scpd = xml.parse(await (await fetch(new URL(cdService.SCPDURL, location))).text()).scpd;
   assert.ok(scpd.actionList.action.some((a: { name: string }) => a.name === 'Browse'));
@@ -134,9 +137,20 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
   assert.ok(stored.includes('&') && stored.includes(']]') && stored.includes("'"), 'the hostile characters the core keeps are exercised');
   assert.equal(page1.updateId, w.svc.manager.updateId);
   const res = items.find((i) => i['dc:title'] === 'sample.mp4').res;
-  assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=01/);
+  assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;DLNA\.ORG_OP=01/);
   assert.equal(Number(res['@size']), sampleFile().length);
   const url: string = res['#text'];
+  // What the listing promises is what the stream says: MIME and the DLNA fourth field, PN included.
+  for (const item of items) {
+    assert.equal(item['upnp:class'], 'object.item.videoItem.movie', 'players file it as a video (Kodi filed a bare videoItem as audio)');
+    const [, , mime, features] = (item.res['@protocolInfo'] as string).split(':');
+    assert.equal(mime, 'video/mp4');
+    const head = await fetch(item.res['#text'], { method: 'HEAD', headers: { 'getcontentFeatures.dlna.org': '1' } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), mime, `${item['dc:title']}: Content-Type`);
+    assert.equal(head.headers.get('contentfeatures.dlna.org'), features, `${item['dc:title']}: contentFeatures.dlna.org`);
+    assert.equal(head.headers.get('transfermode.dlna.org'), 'Streaming');
+  }
   assert.match(url, /\?st=[0-9a-f]{32}$/);
   const noToken = await fetch(url.split('?')[0]!);
   assert.equal(noToken.status, 401, 'this client is not trusted: the bare URL is refused');
@@ -246,4 +260,31 @@ test('the Stremio-style add-on: keyed manifest, catalog, meta and stream in the 
   const paired = await fetch(`${base}/addon/manifest.json`, { headers: { authorization: `Bearer ${w.svc.token}` } });
   assert.equal(paired.status, 200, 'a paired client may use the short URL');
   await paired.body?.cancel();
+});
+
+test('two instances on one host get distinct DLNA names, and --dlna-name names one', async (t) => {
+  const named = parseCommand(['serve', '--dlna-name', 'Living room <torrent-live>']);
+  assert.ok(named.mode === 'serve');
+  const nameOf = async (port: number): Promise<string> => xml.parse(await (await fetch(`http://${SERVICE_HOST}:${port}/dlna/description.xml`)).text()).root.device.friendlyName;
+  const second = await startService({ bootstrap: w.world.dht.bootstrap, host: SERVICE_HOST });
+  t.after(() => second.close());
+  const third = await startService({ bootstrap: w.world.dht.bootstrap, host: SERVICE_HOST, config: { dlnaName: named.config.dlnaName } });
+  t.after(() => third.close());
+  const [first, other, configured] = [await nameOf(w.svc.http.port), await nameOf(second.http.port), await nameOf(third.http.port)];
+  assert.notEqual(first, other, 'same host, same defaults, different names');
+  assert.equal(other, `torrent-live (${os.hostname()}:${second.http.port})`);
+  assert.equal(configured, 'Living room <torrent-live>', 'escaped in the description, read back as given');
+});
+
+test('a SOAP body of unterminated markup is refused with a fault at once, not after minutes of regex backtracking', async () => {
+  const control = `${w.svc.baseUrl}/dlna/control/ContentDirectory`;
+  for (const body of ['<a'.repeat(8000), `<s:Envelope>${'<a b="'.repeat(2500)}`]) {
+    const res = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: `"${CD}#Browse"` }, body });
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.match(text, /<s:Fault>[\s\S]*<errorCode>401<\/errorCode>/);
+    assert.ok(text.length < 2000, `the fault quotes little of the body (${text.length} characters)`);
+  }
+  // The service still answers afterwards.
+  assert.equal((await fetch(`${w.svc.baseUrl}/dlna/description.xml`)).status, 200);
 });

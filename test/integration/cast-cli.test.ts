@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
+import { startFakeChromecast } from '@torrent-live/casting/testing';
 
 import { ROOT, runCli } from '../sim/cli-process.js';
 import { closesAfter } from '../sim/cleanup.js';

@@ -13,11 +13,9 @@ import { makeClip } from '../sim/clips.js';
 import { makeFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { until } from '../sim/wait.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
+import { startFakeChromecast } from '@torrent-live/casting/testing';
 import { closesAfter } from '../sim/cleanup.js';
 
 test('an HEVC/AC-3 MKV cast to a Chromecast is converted for it; a seek restarts the conversion at t', async (t) => {
@@ -27,11 +25,8 @@ test('an HEVC/AC-3 MKV cast to a Chromecast is converted for it; a seek restarts
   const fx = await makeFixture({ name: clip.name, files: [{ name: clip.name, length: clip.bytes.length }], contents: [clip.bytes] });
   const world = own(await startWorld({ fixtures: [fx] }));
   const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cast-transcode-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = own(await startTvDiscovery(config, { searchIntervalMs: 500 }));
-  const lan = own(lanServiceParts(config, { discovery }), (parts) => parts.devices()?.closeTargets());
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, storeDir, parts: lan.parts }));
-  lan.listening(svc.http.port);
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, storeDir, service: { tvs: { searchIntervalMs: 500 } } }));
+  const discovery = svc.discovery!;
   const post = async (route: string, body: unknown) => {
     const res = await fetch(`${svc.baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };

@@ -4,10 +4,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
-import { startDiscovery, type DeviceInfo, type Discovery } from '../../casting/src/index.js';
-import { devicesApiRouter } from '../../src/server/devices-api.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
-import { startMediaServer } from '../../casting/test/sim/media-server.js';
+import { startDiscovery, type DeviceInfo, type Discovery } from '@torrent-live/casting';
+import { devicesApi } from '../../src/server/devices-api.js';
+import { startFakeChromecast, startMediaServer } from '@torrent-live/casting/testing';
 import { closesAfter } from '../sim/cleanup.js';
 
 const INFO_HASH = 'ab'.repeat(20);
@@ -38,8 +37,8 @@ test('devices API lists, casts to and remote-controls a fake Chromecast; errors 
 
   const castEvents: string[] = [];
   const mediaCalls: unknown[] = [];
-  const router = own(
-    devicesApiRouter({
+  const api = own(
+    devicesApi({
       discovery: withSilentDevice(discovery, silent),
       deviceTimeoutMs: 800,
       media: async (infoHash, fileIndex, device, transcode) => {
@@ -48,10 +47,10 @@ test('devices API lists, casts to and remote-controls a fake Chromecast; errors 
       },
       onCast: (device, state) => castEvents.push(`${device.name}:${state}`),
     }),
-    (r) => r.closeTargets(),
+    (a) => a.closeTargets(),
   );
   const app = express();
-  app.use(router);
+  app.use(api.router);
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.40.0.2', () => r()));
   own(server, async (s) => {

@@ -28,7 +28,8 @@ test('npm pack → install in an empty folder → npx torrent-live --help, --ver
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   assert.ok(info, 'npm pack printed its report');
   const shipped = info.files.map((f) => f.path);
-  assert.ok(shipped.includes('build/src/cli/main.js'), 'the compiled CLI is in the tarball');
+  assert.ok(shipped.includes('build/main.js') && shipped.some((p) => p.startsWith('build/chunks/modes-')), 'the compiled CLI and its lazily loaded modes are in the tarball');
+  assert.ok(!shipped.some((p) => p.startsWith('casting/')), 'the casting workspace package is bundled, not shipped as sources');
   assert.ok(shipped.includes('src/web/static/index.html') && shipped.some((p) => p.startsWith('src/web/client/')), 'the page and its client modules are in it');
   assert.deepEqual(shipped.filter((p) => p.startsWith('test/') || p.startsWith('bench/') || (p.endsWith('.ts') && !p.startsWith('src/web/client/'))), [], 'no tests, benchmarks or server TypeScript');
   for (const dev of RUNTIME_ONLY_ABSENT) assert.equal(pkg.dependencies[dev], undefined, `${dev} is not a runtime dependency`);

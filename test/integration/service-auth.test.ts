@@ -13,8 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type express from 'express';
 import { startService } from '../sim/service.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
 import { closesAfter } from '../sim/cleanup.js';
 
 const SERVICE_HOST = '127.5.0.2';
@@ -62,11 +60,7 @@ function request(port: number, method: string, urlPath: string, headers: Record<
 test('LAN without the token: 401 on the page and every registered /api route; cross-site POST refused; /stream needs its token', async (t) => {
   const own = closesAfter(t);
   const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-service-auth-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = own(await startTvDiscovery(config));
-  const lan = own(lanServiceParts(config, { discovery }), (parts) => parts.devices()?.closeTargets());
-  const svc = own(await startService({ bootstrap: ['127.0.0.1:9'], storeDir, host: SERVICE_HOST, privateLookup: true, parts: { ...lan.parts, isTrusted: (ip) => ip === '127.0.0.1' } }));
-  lan.listening(svc.http.port);
+  const svc = own(await startService({ bootstrap: ['127.0.0.1:9'], storeDir, host: SERVICE_HOST, privateLookup: true, service: { tvs: {}, isTrusted: (ip) => ip === '127.0.0.1' } }));
   const port = svc.http.port;
   const origin = `http://${SERVICE_HOST}:${port}`;
   const app = svc.http.server.listeners('request')[0] as unknown as express.Express;

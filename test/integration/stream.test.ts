@@ -50,7 +50,7 @@ test('a magnet with only an infohash streams byte-exact, and a late seek is serv
   assert.ok(svc.events.some((e) => e.event === 'peer' && e.state === 'connected'));
 });
 
-test('multi-file torrent from a .torrent path, and two torrents at once', async (t) => {
+test('multi-file torrent from an uploaded .torrent, and two torrents at once', async (t) => {
   const own = closesAfter(t);
   const multi = await makeFixture({
     name: 'Show',
@@ -65,7 +65,9 @@ test('multi-file torrent from a .torrent path, and two torrents at once', async 
   const single = await makeFixture({ name: 'clip.webm', files: [{ name: 'clip.webm', length: 3_000_000 }], seed: 22 });
   const world = own(await startWorld({ fixtures: [multi, single], seeders: 2 }));
   const svc = own(await startService({ bootstrap: world.dht.bootstrap }));
-  assert.equal((await addSource(svc.baseUrl, multi.torrentPath)).status, 201);
+  // Over HTTP a .torrent comes as its bytes (server paths are a command-line feature).
+  const upload = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ torrent: multi.torrentFile.toString('base64') }) });
+  assert.equal(upload.status, 201);
   assert.equal((await addSource(svc.baseUrl, single.magnet)).status, 201);
   const reads = await Promise.all([
     ...multi.files.map((_, i) => get(`${svc.baseUrl}/stream/${multi.infoHash}/${i}`)),

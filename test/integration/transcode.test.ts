@@ -14,7 +14,6 @@ import { makeClip, inspectMedia, type Clip, type ClipKind } from '../sim/clips.j
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService, type TestService } from '../sim/service.js';
-import { createTranscodeHandler } from '../../src/transcode/transcode-route.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { closesAfter } from '../sim/cleanup.js';
 
@@ -95,8 +94,8 @@ test('each clip transcodes while downloading: valid codecs, real duration, seek 
   const own = closesAfter(t);
   const clips = await Promise.all((['h264-aac-mp4', 'hevc-ac3-mkv', 'mpeg4-mp3-avi'] as const).map((k) => clipFixture(k)));
   const world = own(await startWorld({ fixtures: clips.map((c) => c.fx), blockDelayMs: 60, dhtSize: 30 }));
-  const decisions: string[] = [];
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, parts: { transcode: createTranscodeHandler({ onDecision: (r) => decisions.push(r.decision.action) }) } }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap }));
+  const decisions = (): string[] => svc.events.flatMap((e) => (e.event === 'transcode' ? [e.action] : []));
   const expected: Record<ClipKind, string> = {
     'h264-aac-mp4': 'original; container=mp4; video=copy; audio=copy',
     'hevc-ac3-mkv': 'transcode; container=mp4; video=h264; audio=aac',
@@ -139,7 +138,7 @@ test('each clip transcodes while downloading: valid codecs, real duration, seek 
     assert.ok(media.firstVideoPts !== undefined && Math.abs(media.firstVideoPts - target) <= 1.5, `${fx.name} ${container}: first pts ${media.firstVideoPts}, wanted ${target}`);
     assert.ok(Math.abs(media.end - SECONDS) < 1, `${fx.name} ${container}: ends at ${media.end}`);
   }
-  assert.ok(decisions.includes('original') && decisions.includes('transcode'));
+  assert.ok(decisions().includes('original') && decisions().includes('transcode'));
   assert.equal(activeProcesses(), 0);
 });
 
@@ -148,7 +147,7 @@ test('no ffmpeg outlives its request; a full slot table answers 503 E_BUSY; bad 
   const { fx } = await clipFixture('hevc-ac3-mkv', 20);
   // Slow enough that ffmpeg is still waiting for pieces when the client leaves.
   const world = own(await startWorld({ fixtures: [fx], blockDelayMs: 400, dhtSize: 30 }));
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, parts: { transcode: createTranscodeHandler({ maxConcurrent: 1, queueWaitMs: 300, graceMs: 1000 }) } }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { transcode: { maxConcurrent: 1, queueWaitMs: 300, graceMs: 1000 } } }));
   await add(svc, fx);
   const url = `${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4`;
   const abort = new AbortController();
@@ -205,7 +204,7 @@ test('a missing ffmpeg: a clear 503 E_NO_FFMPEG, and the original stream still w
   const { clip, fx } = await clipFixture('h264-aac-mp4', 6);
   const world = own(await startWorld({ fixtures: [fx], dhtSize: 20 }));
   const missing = '/nonexistent/bin/ffmpeg';
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, parts: { transcode: createTranscodeHandler({ ffmpegPath: missing }) } }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, config: { ffmpegPath: missing } }));
   await add(svc, fx);
   const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=webm`);
   assert.equal(res.status, 503);

@@ -116,7 +116,9 @@ export async function startRendererNamespace(opts: { index: number; name?: strin
   }
 
   const spawnScript = (script: string, args: string[] = []): ChildProcess => {
-    const child = spawn('ip', ['netns', 'exec', controlNs, process.execPath, '--import', 'tsx', script, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A script that runs node:test itself must report in TAP, not in the protocol of a parent `node --test`.
+    const { NODE_TEST_CONTEXT: _parentRunner, ...env } = process.env;
+    const child = spawn('ip', ['netns', 'exec', controlNs, process.execPath, '--import', 'tsx', script, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;
