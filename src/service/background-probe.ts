@@ -1,8 +1,8 @@
 /**
  * Probes a torrent's videos in the background when its metadata arrives, so DLNA browsing shows
- * durations before anything was cast or converted. One probe at a time, the largest videos of a
- * torrent first and at most a few of them (a 50,000-file torrent gets a handful, not 50,000),
- * stopped at close. Without ffprobe it says so once and stops.
+ * durations before anything was cast or converted. After a short delay (viewers first), one probe
+ * at a time, the largest videos of a torrent first and at most a few of them (a 50,000-file
+ * torrent gets a handful, not 50,000), stopped at close. Without ffprobe it says so once and stops.
  */
 import type { EventBus } from '../events.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
@@ -10,6 +10,11 @@ import { isVideoName } from '../core/torrent-manager.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
 
 export const BACKGROUND_PROBES_PER_TORRENT = 4;
+/**
+ * How long after its metadata a torrent is left to its viewers before the probes ask for pieces:
+ * a player that opens the file (or seeks far into it) at once must get its pieces first.
+ */
+export const BACKGROUND_PROBE_DELAY_MS = 3_000;
 
 export interface BackgroundProber {
   close(): Promise<void>;
@@ -20,6 +25,7 @@ export function startBackgroundProbes(opts: { bus: EventBus; manager: TorrentMan
   const stop = new AbortController();
   let running: Promise<void> | undefined;
   let gaveUp = false;
+  const timers = new Set<NodeJS.Timeout>();
 
   const drain = async (): Promise<void> => {
     for (let next = queue.shift(); next && !stop.signal.aborted && !gaveUp; next = queue.shift()) {
@@ -43,13 +49,19 @@ export function startBackgroundProbes(opts: { bus: EventBus; manager: TorrentMan
     const videos = event.files.filter((f) => isVideoName(f.name));
     // Only the largest few: sorting a copy of the videos is linear enough, and bounded work follows.
     const chosen = videos.length <= BACKGROUND_PROBES_PER_TORRENT ? videos : [...videos].sort((a, b) => b.length - a.length).slice(0, BACKGROUND_PROBES_PER_TORRENT);
-    for (const f of chosen) queue.push({ infoHash: event.infoHash, fileIndex: f.index });
-    running ??= drain();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      for (const f of chosen) queue.push({ infoHash: event.infoHash, fileIndex: f.index });
+      running ??= drain();
+    }, BACKGROUND_PROBE_DELAY_MS);
+    timer.unref();
+    timers.add(timer);
   });
 
   return {
     close: async () => {
       unsubscribe();
+      timers.forEach(clearTimeout);
       queue.length = 0;
       stop.abort();
       await running;
