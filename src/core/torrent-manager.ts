@@ -3,17 +3,17 @@
  * (adding the same one twice returns the first), publishes progress on the event bus, and is the
  * Catalog that the API and media-center adapters read.
  */
-import path from 'node:path';
 import mime from 'mime';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { PeerSource } from '../privacy/peer-source.js';
-import type { Catalog, CatalogTorrent } from './catalog.js';
+import type { Catalog, CatalogFile, CatalogTorrent } from './catalog.js';
 import { TorrentSession, type SessionStatus } from './engine.js';
+import type { StoreLayout } from './store-layout.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
 
 export interface TorrentManagerOptions {
-  storeDir: string;
+  store: StoreLayout;
   /** Local address for outgoing peer TCP (--bind). */
   bindAddress?: string | undefined;
   maxPeers: number;
@@ -31,8 +31,8 @@ export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'>
   spiesBlocked: number;
 }
 
-/** Where each torrent's `<infohash>.torrent` is cached, inside the store. */
-export const TORRENT_CACHE_DIR = '.torrents';
+/** Base URLs (loopback, LAN address, a TV's view) whose file views a session keeps. */
+const FILE_VIEW_BASES = 4;
 
 export function mimeFor(name: string): string {
   return mime.getType(name) ?? 'application/octet-stream';
@@ -49,6 +49,7 @@ export function streamUrl(baseUrl: string, infoHash: string, fileIndex: number):
 
 export class TorrentManager implements Catalog {
   #sessions = new Map<string, TorrentSession>();
+  #fileViewCache = new WeakMap<TorrentSession, Map<string, CatalogFile[]>>();
   #opts: TorrentManagerOptions;
   #timer: NodeJS.Timeout;
   #updateId = 1;
@@ -91,8 +92,8 @@ export class TorrentManager implements Catalog {
     const session = new TorrentSession({
       infoHash: source.infoHash,
       torrentFile: source.torrentFile,
-      dataDir: this.#opts.storeDir,
-      metadataDir: path.join(this.#opts.storeDir, TORRENT_CACHE_DIR),
+      dataDir: this.#opts.store.downloadsDir,
+      metadataDir: this.#opts.store.metadataDir,
       bindAddress: this.#opts.bindAddress,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
@@ -130,8 +131,24 @@ export class TorrentManager implements Catalog {
       ...status,
       spiesBlocked: this.#opts.spiesBlocked?.(session.infoHash) ?? 0,
       name: session.name ?? session.infoHash,
-      files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) })),
+      files: this.#fileViews(session, baseUrl),
     };
+  }
+
+  /**
+   * A torrent's files never change once known, and listings come from few base URLs: the views are
+   * built once per session and base URL, so a 50,000-file listing does not rebuild 50,000 objects
+   * per request. Shared between callers, who must not mutate them.
+   */
+  #fileViews(session: TorrentSession, baseUrl: string): CatalogFile[] {
+    let byBase = this.#fileViewCache.get(session);
+    const cached = byBase?.get(baseUrl);
+    if (cached) return cached;
+    const files = session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) }));
+    if (files.length === 0) return files;
+    if (!byBase || byBase.size >= FILE_VIEW_BASES) this.#fileViewCache.set(session, (byBase = new Map()));
+    byBase.set(baseUrl, files);
+    return files;
   }
 
   list(baseUrl: string): TorrentView[] {
@@ -155,6 +172,6 @@ export class TorrentManager implements Catalog {
     clearInterval(this.#timer);
     await Promise.all(this.sessions().map((s) => s.destroy()));
     this.#sessions.clear();
-    await this.#opts.peerSource.close();
+    // The PeerSource is closed by whoever made it (the privacy part, or a test).
   }
 }

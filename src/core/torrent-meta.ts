@@ -3,9 +3,10 @@
  * offsets, store-safe names. Bytes come from a .torrent file or from peers (ut_metadata), so the
  * shape is checked before anything is sized from it.
  */
+import bencode from 'bencode';
 import parseTorrent from 'parse-torrent';
 import { TorrentLiveError } from '../errors.js';
-import { safeRelativePath } from './store-paths.js';
+import { torrentFilePaths, type RawInfoNames } from './store-paths.js';
 
 /** Pieces beyond 64 MiB are not something any client makes; refusing them bounds our buffers. */
 export const MAX_PIECE_BYTES = 64 * 1024 * 1024;
@@ -18,7 +19,8 @@ export interface TorrentMeta {
   pieceCount: number;
   /** SHA-1 of each piece, 40 hex. */
   pieceHashes: readonly string[];
-  files: ReadonlyArray<{ index: number; /** Store-relative, sanitised. */ name: string; length: number; offset: number }>;
+  /** name: data-folder-relative, from the raw info dictionary's own segments (store-paths.ts). */
+  files: ReadonlyArray<{ index: number; name: string; length: number; offset: number }>;
 }
 
 export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash: string): Promise<TorrentMeta> {
@@ -34,6 +36,10 @@ export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash: strin
   if (!pieceLength || pieceLength <= 0 || pieceLength > MAX_PIECE_BYTES || pieceLength % 1024 !== 0) throw bad(`piece length ${pieceLength} is not usable`);
   if (!length || length <= 0 || !pieces || !files || files.length === 0) throw bad('no files or no pieces');
   if (pieces.length !== Math.ceil(length / pieceLength)) throw bad(`${pieces.length} piece hashes for ${length} bytes`);
+  // Names from the raw segments: a parser's joined paths have already resolved `..`.
+  const info = (bencode.decode(Buffer.from(torrentFile)) as { info?: RawInfoNames }).info;
+  const names = info ? torrentFilePaths(info) : [];
+  if (names.length !== files.length) throw bad('file list does not match the info dictionary');
   return {
     infoHash: parsed.infoHash,
     name: parsed.name ?? parsed.infoHash,
@@ -41,7 +47,7 @@ export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash: strin
     length,
     pieceCount: pieces.length,
     pieceHashes: pieces,
-    files: files.map((f, index) => ({ index, name: safeRelativePath(f.path), length: f.length, offset: f.offset })),
+    files: files.map((f, index) => ({ index, name: names[index]!, length: f.length, offset: f.offset })),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A fast seeder for the loopback world (the demo and test/sim), on bittorrent-protocol + ut_metadata: it unchokes as soon
- * as a peer is interested (torrent-stream's own seeding waits for a 10 s rechoke), serves metadata
+ * as a peer is interested (many clients' seeding waits for a 10 s rechoke), serves metadata
  * and pieces from memory, and announces itself through a DHT node on its own address.
  */
 import net from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * Which of the peers vetted nodes returned the engine may connect to (DESIGN.md step 6): drop
+ * Which of the peers vetted nodes returned the engine may connect to (docs/ARCHITECTURE.md, the private lookup, step 6): drop
  * blocklisted, spy and multi-port IPs and the first responders, then pick at random.
  */
 import type { PeerAddress } from './peer-source.js';

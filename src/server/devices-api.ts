@@ -3,8 +3,8 @@
  * CastTarget kept per device. Device failures answer 502, device timeouts 504, unknown devices 404.
  */
 import express, { type Response } from 'express';
-import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '../../casting/src/index.js';
-import { sendJsonError, sendThrown } from './json-error.js';
+import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '@torrent-live/casting';
+import { sendJsonError, sendError } from './json-error.js';
 
 export type CastMediaResolver = (infoHash: string, fileIndex: number, device: DeviceInfo, transcode?: 'mp4' | 'webm') => Promise<MediaSpec>;
 
@@ -17,7 +17,11 @@ export interface DevicesApiOptions {
   deviceTimeoutMs?: number;
 }
 
-export type DevicesRouter = express.Router & { closeTargets(): Promise<void> };
+export interface DevicesApi {
+  router: express.Router;
+  /** Ends every cast session this API opened (the TVs keep playing what they have). */
+  closeTargets(): Promise<void>;
+}
 
 const BODY_LIMIT = '16kb';
 const ACTIONS = ['play', 'pause', 'stop', 'seek', 'volume'] as const;
@@ -62,8 +66,8 @@ function bodyOf(raw: unknown): Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
 }
 
-export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
-  const router = express.Router() as DevicesRouter;
+export function devicesApi(opts: DevicesApiOptions): DevicesApi {
+  const router = express.Router();
   const connectTo = opts.connect ?? defaultConnect;
   const timeoutMs = opts.deviceTimeoutMs ?? 8000;
   const targets = new Map<string, Promise<CastTarget>>();
@@ -94,16 +98,13 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
   };
 
   const fail = (res: Response, err: unknown): void => {
-    if (isCastError(err)) {
-      const status = err.code === 'E_DEVICE_NOT_FOUND' ? 404 : err.code === 'E_DEVICE_TIMEOUT' ? 504 : 502;
-      sendJsonError(res, status, err.code, err.message);
-    } else if (err instanceof RangeError) sendJsonError(res, 400, 'E_BAD_ARGUMENT', err.message);
-    else sendThrown(res, err);
+    if (err instanceof RangeError) sendJsonError(res, 'E_BAD_ARGUMENT', err.message);
+    else sendError(res, err);
   };
 
   const findDevice = (res: Response, id: string): DeviceInfo | undefined => {
     const device = opts.discovery.find(id);
-    if (!device) sendJsonError(res, 404, 'E_DEVICE_NOT_FOUND', `no device "${id}" is known; list them with GET /api/devices`);
+    if (!device) sendJsonError(res, 'E_DEVICE_NOT_FOUND', `no device "${id}" is known; list them with GET /api/devices`);
     return device;
   };
 
@@ -127,7 +128,7 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
     const body = bodyOf(req.body);
     const { deviceId, infoHash, fileIndex, transcode } = body;
     if (typeof deviceId !== 'string' || typeof infoHash !== 'string' || !/^[0-9a-fA-F]{40}$/.test(infoHash) || typeof fileIndex !== 'number' || !Number.isInteger(fileIndex) || fileIndex < 0 || (transcode !== undefined && transcode !== 'mp4' && transcode !== 'webm')) {
-      return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'send {"deviceId": "<id>", "infoHash": "<40 hex>", "fileIndex": <n>, "transcode"?: "mp4"|"webm"}');
+      return sendJsonError(res, 'E_BAD_ARGUMENT', 'send {"deviceId": "<id>", "infoHash": "<40 hex>", "fileIndex": <n>, "transcode"?: "mp4"|"webm"}');
     }
     const device = findDevice(res, deviceId);
     if (!device) return;
@@ -146,13 +147,13 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
 
   router.post('/api/devices/:id/:action', express.json({ limit: BODY_LIMIT }), async (req, res) => {
     const action = req.params.action as Action;
-    if (!ACTIONS.includes(action)) return sendJsonError(res, 404, 'E_NOT_FOUND', `unknown device action "${req.params.action}"; use one of ${ACTIONS.join(', ')}`);
+    if (!ACTIONS.includes(action)) return sendJsonError(res, 'E_NOT_FOUND', `unknown device action "${req.params.action}"; use one of ${ACTIONS.join(', ')}`);
     const body = bodyOf(req.body);
     if (action === 'seek' && (typeof body.seconds !== 'number' || !Number.isFinite(body.seconds) || body.seconds < 0)) {
-      return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'send {"seconds": <number >= 0>}');
+      return sendJsonError(res, 'E_BAD_ARGUMENT', 'send {"seconds": <number >= 0>}');
     }
     if (action === 'volume' && (typeof body.level !== 'number' || !(body.level >= 0 && body.level <= 1))) {
-      return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'send {"level": <number 0..1>}');
+      return sendJsonError(res, 'E_BAD_ARGUMENT', 'send {"level": <number 0..1>}');
     }
     const device = findDevice(res, req.params.id);
     if (!device) return;
@@ -181,10 +182,10 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
     }
   });
 
-  router.closeTargets = async () => {
+  const closeTargets = async (): Promise<void> => {
     const all = [...targets.values()];
     targets.clear();
     await Promise.all(all.map((p) => p.then((t) => t.close()).catch(() => undefined)));
   };
-  return router;
+  return { router, closeTargets };
 }

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { adapterRouters } from '../../src/adapters/index.js';
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld, type World } from '../sim/world.js';
 import { startService, type TestService } from '../sim/service.js';
+import { requireTool } from '../sim/require-tool.js';
 
 export const SERVICE_HOST = '127.60.0.1';
 export const HOSTILE_NAME = 'evil <&]]> "x" \'y\'.mp4';
@@ -44,13 +44,7 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
       bootstrap: world.dht.bootstrap,
       storeDir,
       host: opts.host ?? SERVICE_HOST,
-      parts: {
-        isTrusted: () => false,
-        apiRouters: (ctx) => {
-          const a = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir });
-          return [...a.publicRouters, ...a.apiRouters];
-        },
-      },
+      service: { isTrusted: () => false },
     });
   } catch (err) {
     fs.rmSync(storeDir, { recursive: true, force: true });
@@ -59,8 +53,14 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
   }
   const running = svc;
   if (opts.preload !== false) {
-    await running.manager.add(fx.magnet);
-    await running.manager.session(fx.infoHash)!.ready;
+    try {
+      await running.manager.add(fx.magnet);
+      await running.manager.session(fx.infoHash)!.ready;
+    } catch (err) {
+      await running.close();
+      await world.close();
+      throw err;
+    }
   }
   return {
     fx,
@@ -74,6 +74,7 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
 }
 
 export function ffprobe(url: string): Promise<{ code: number; json: { streams?: Array<{ codec_type?: string }>; format?: { duration?: string } }; stderr: string }> {
+  requireTool('ffprobe');
   return new Promise((resolve, reject) => {
     const child = spawn('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type', '-of', 'json', url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

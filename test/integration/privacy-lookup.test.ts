@@ -17,64 +17,58 @@ import { EventBus } from '../../src/events.js';
 import { PrivateLookupPeerSource } from '../../src/privacy/private-lookup.js';
 import { parseBlocklist } from '../../src/privacy/blocklist.js';
 import { numberToIpv4 } from '../../src/privacy/ip-range.js';
+import { closesAfter } from '../sim/cleanup.js';
 
-test('private lookup on a DHT with spies: byte-exact stream, no spy asked or contacted, spies listed', async () => {
+test('private lookup on a DHT with spies: byte-exact stream, no spy asked or contacted, spies listed', async (t) => {
+  const own = closesAfter(t);
   const fx = await makeFixture({ name: 'private.mp4', files: [{ name: 'private.mp4', length: 4_000_000 }], seed: 31, pieceLength: 64 * 1024 });
   // Slow seeders keep the download going past the no-pieces timeout, so behaviour checks run.
-  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 300 });
-  const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash });
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-private-'));
+  const world = own(await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 300 }));
+  const spies = own(await startSpies({ dht: world.dht, realInfoHash: fx.infoHash }));
+  const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-private-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
   const bus = new EventBus();
-  const source = new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: '127.0.0.1', storeDir, bus, krpcTimeoutMs: 700, relookupMinGapMs: 1_000 });
-  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_000 });
+  const source = own(new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: '127.0.0.1', storeDir, bus, krpcTimeoutMs: 700, relookupMinGapMs: 1_000 }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_000 }));
   bus.subscribe((e) => svc.events.push(e));
-  try {
-    const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${fx.infoHash}` }) });
-    assert.equal(added.status, 201);
-    const droppedFor = (ip: string) => svc.events.some((e) => e.event === 'peer' && e.ip === ip && e.state === 'dropped' && e.reason === 'no-pieces');
-    const connectedTo = (ip: string) => svc.events.some((e) => e.event === 'peer' && e.ip === ip && e.state === 'connected');
-    const behaviourMet = () => spies.behaviourPeers.filter((p) => connectedTo(p.host));
-    // Wait (the test runner's timeout bounds it) until a behaviour spy was met and every one met was dropped.
-    while (!(behaviourMet().length > 0 && behaviourMet().every((p) => droppedFor(p.host))) && !svc.events.some((e) => e.event === 'done')) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(behaviourMet().length > 0, 'the real-only spies handed out their spy peers (they cannot be told apart before)');
-    for (const p of behaviourMet()) {
-      assert.ok(droppedFor(p.host), `behaviour spy peer ${p.host} dropped for sending no pieces`);
-      assert.equal(source.watch.registry.isSuspect(p.host), true);
-    }
-    const vouchers = spies.realOnly.filter((n) => behaviourMet().some((p) => p.host === `127.78.0.${n.host.split('.')[3]}`));
-    for (const n of vouchers) assert.equal(source.watch.registry.isSuspect(n.host), true, `the node that vouched for it (${n.host}) is suspect`);
-    const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
-    const body = Buffer.from(await res.arrayBuffer());
-    assert.equal(res.status, 200);
-    assert.ok(body.equals(fx.content), 'streamed bytes match the file');
-
-    const askedReal = (nodes: typeof spies.allNodes) => nodes.filter((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith('127.0.0.1:')));
-    const detectable = [...spies.decoySpies, ...spies.sybils, ...spies.multiPort];
-    assert.deepEqual(askedReal(detectable).map((n) => `${n.host}:${n.port}`), [], 'no detectable spy node got the real infohash');
-    const metDecoySpies = spies.decoySpies.filter((n) => n.received.some((q) => q.from.startsWith('127.0.0.1:')));
-    assert.ok(metDecoySpies.length >= 6, `the sweep met the decoy spies (${metDecoySpies.length})`);
-
-    assert.deepEqual(spies.decoyPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no decoy-detected spy peer was contacted');
-
-    await source.close();
-    const listed = new Set(JSON.parse(fs.readFileSync(path.join(storeDir, 'spies.txt'), 'utf8')) as string[]);
-    const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
-    assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `spies.txt lists ${caught.length}/${spies.decoyDetectableIps.size} decoy-detectable IPs`);
-    for (const s of world.seeders) assert.equal(listed.has(s.host), false, `honest seeder ${s.host} is not listed`);
-    for (const n of world.dht.nodes) assert.equal(listed.has(n.host), false, `honest node ${n.host} is not listed`);
-    for (const s of [...spies.sybils, ...spies.multiPort]) assert.ok(listed.has(s.host), `${s.host} (sybil or multi-port) is listed`);
-    const p2p = parseBlocklist(fs.readFileSync(path.join(storeDir, 'spies.p2p'), 'utf8'));
-    assert.equal(p2p.malformed, 0);
-    assert.deepEqual(new Set(p2p.ranges.map((r) => numberToIpv4(r.start))), listed);
-    const audit = fs.readFileSync(path.join(storeDir, 'audit.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; ip: string });
-    assert.ok(audit.some((a) => a.kind === 'peer' && world.seeders.some((s) => s.host === a.ip)), 'audit records the seeders connected to');
-    assert.ok(audit.some((a) => a.kind === 'spy'), 'audit records spies with evidence');
-    assert.ok(svc.events.some((e) => e.event === 'spy'), 'spy events emitted');
-  } finally {
-    await svc.close({ keepStore: true });
-    await source.close();
-    await spies.close();
-    await world.close();
-    fs.rmSync(storeDir, { recursive: true, force: true });
+  const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${fx.infoHash}` }) });
+  assert.equal(added.status, 201);
+  const droppedFor = (ip: string) => svc.events.some((e) => e.event === 'peer' && e.ip === ip && e.state === 'dropped' && e.reason === 'no-pieces');
+  const connectedTo = (ip: string) => svc.events.some((e) => e.event === 'peer' && e.ip === ip && e.state === 'connected');
+  const behaviourMet = () => spies.behaviourPeers.filter((p) => connectedTo(p.host));
+  // Wait (the test runner's timeout bounds it) until a behaviour spy was met and every one met was dropped.
+  while (!(behaviourMet().length > 0 && behaviourMet().every((p) => droppedFor(p.host))) && !svc.events.some((e) => e.event === 'done')) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(behaviourMet().length > 0, 'the real-only spies handed out their spy peers (they cannot be told apart before)');
+  for (const p of behaviourMet()) {
+    assert.ok(droppedFor(p.host), `behaviour spy peer ${p.host} dropped for sending no pieces`);
+    assert.equal(source.watch.registry.isSuspect(p.host), true);
   }
+  const vouchers = spies.realOnly.filter((n) => behaviourMet().some((p) => p.host === `127.78.0.${n.host.split('.')[3]}`));
+  for (const n of vouchers) assert.equal(source.watch.registry.isSuspect(n.host), true, `the node that vouched for it (${n.host}) is suspect`);
+  const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
+  const body = Buffer.from(await res.arrayBuffer());
+  assert.equal(res.status, 200);
+  assert.ok(body.equals(fx.content), 'streamed bytes match the file');
+
+  const askedReal = (nodes: typeof spies.allNodes) => nodes.filter((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith('127.0.0.1:')));
+  const detectable = [...spies.decoySpies, ...spies.sybils, ...spies.multiPort];
+  assert.deepEqual(askedReal(detectable).map((n) => `${n.host}:${n.port}`), [], 'no detectable spy node got the real infohash');
+  const metDecoySpies = spies.decoySpies.filter((n) => n.received.some((q) => q.from.startsWith('127.0.0.1:')));
+  assert.ok(metDecoySpies.length >= 6, `the sweep met the decoy spies (${metDecoySpies.length})`);
+
+  assert.deepEqual(spies.decoyPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no decoy-detected spy peer was contacted');
+
+  await source.close();
+  const listed = new Set(JSON.parse(fs.readFileSync(path.join(storeDir, 'spies.txt'), 'utf8')) as string[]);
+  const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
+  assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `spies.txt lists ${caught.length}/${spies.decoyDetectableIps.size} decoy-detectable IPs`);
+  for (const s of world.seeders) assert.equal(listed.has(s.host), false, `honest seeder ${s.host} is not listed`);
+  for (const n of world.dht.nodes) assert.equal(listed.has(n.host), false, `honest node ${n.host} is not listed`);
+  for (const s of [...spies.sybils, ...spies.multiPort]) assert.ok(listed.has(s.host), `${s.host} (sybil or multi-port) is listed`);
+  const p2p = parseBlocklist(fs.readFileSync(path.join(storeDir, 'spies.p2p'), 'utf8'));
+  assert.equal(p2p.malformed, 0);
+  assert.deepEqual(new Set(p2p.ranges.map((r) => numberToIpv4(r.start))), listed);
+  const audit = fs.readFileSync(path.join(storeDir, 'audit.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; ip: string });
+  assert.ok(audit.some((a) => a.kind === 'peer' && world.seeders.some((s) => s.host === a.ip)), 'audit records the seeders connected to');
+  assert.ok(audit.some((a) => a.kind === 'spy'), 'audit records spies with evidence');
+  assert.ok(svc.events.some((e) => e.event === 'spy'), 'spy events emitted');
 });

@@ -12,8 +12,15 @@ export interface World {
 export async function startWorld(opts: { dhtSize?: number; fixtures: TorrentFixture[]; seeders?: number; blockDelayMs?: number; keepFixtures?: boolean }): Promise<World> {
   const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60 });
   const seeders: Seeder[] = [];
-  for (let i = 0; i < (opts.seeders ?? 1); i++) {
-    seeders.push(await startSeeder({ host: `127.20.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
+  try {
+    for (let i = 0; i < (opts.seeders ?? 1); i++) {
+      seeders.push(await startSeeder({ host: `127.20.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
+    }
+  } catch (err) {
+    // A seeder that could not start (address taken): close what did, so the test can exit.
+    await Promise.allSettled(seeders.map((s) => s.close()));
+    await dht.close();
+    throw err;
   }
   return {
     dht,
