@@ -15,7 +15,8 @@ export const SAMPLE_VIDEO = path.join(PACKAGE_ROOT, 'assets/sample.mp4');
 const DEMO_DHT_SIZE = 40;
 const DEMO_SEEDERS = 2;
 // About 5 s for the whole sample (3x its bitrate): it plays at once and the progress line moves.
-const DEMO_BLOCK_DELAY_MS = 500;
+// A rate, not a per-block delay: the engine keeps enough requests in flight to hide any latency.
+const DEMO_SEEDER_BYTES_PER_SEC = 180 * 1024;
 
 export interface DemoWorld {
   bootstrap: string[];
@@ -33,7 +34,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   const dht = await startDhtNetwork({ size: DEMO_DHT_SIZE, addressBlock: 77 });
   const seeders: Seeder[] = [];
   for (let i = 0; i < DEMO_SEEDERS; i++) {
-    seeders.push(await startSeeder({ host: `127.78.0.${i + 1}`, fixtures: [fixture], bootstrap: dht.bootstrap, blockDelayMs: DEMO_BLOCK_DELAY_MS }));
+    seeders.push(await startSeeder({ host: `127.78.0.${i + 1}`, fixtures: [fixture], bootstrap: dht.bootstrap, behaviour: { rateBytesPerSec: DEMO_SEEDER_BYTES_PER_SEC } }));
   }
   return {
     bootstrap: dht.bootstrap,
