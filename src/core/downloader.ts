@@ -296,7 +296,29 @@ export class Downloader {
       }
     }
     this.#rescueLate(now);
+    for (const ps of this.#peers.values()) this.#makeRoomForUrgent(ps, now);
     this.#fillAll();
+  }
+
+  /**
+   * A peer serves requests in order, so a seek would wait behind everything already asked of it:
+   * when the pieces a read waits on have free blocks this peer could send, its newest requests
+   * for less urgent pieces are cancelled to make room (they go back to the pool).
+   */
+  #makeRoomForUrgent(ps: PeerState, now: number): void {
+    if (ps.snubbed || !this.#canRequest(ps) || ps.link.wire.peerChoking) return;
+    const depth = ps.rate.queueDepth(now);
+    const urgent = this.picker.freeUrgentBlocks(ps.picker, depth);
+    let excess = urgent - (depth - ps.inflight.size);
+    if (excess <= 0) return;
+    for (const [id, entry] of [...ps.inflight].reverse()) {
+      if (excess <= 0) break;
+      if (this.picker.isUrgent(entry.ref.piece)) continue;
+      ps.inflight.delete(id);
+      this.picker.release(entry.ref, ps.link.key);
+      ps.link.wire.cancel(entry.ref.piece, entry.ref.block * BLOCK_BYTES, blockLength(this.picker.pieceLengthOf(entry.ref.piece), entry.ref.block));
+      excess--;
+    }
   }
 
   /** Late time-critical blocks are asked again of the fastest other peers that have them. */

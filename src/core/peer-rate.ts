@@ -14,7 +14,7 @@ import { BLOCK_BYTES } from './blocks.js';
 export const QUEUE_RTTS = 3;
 export const QUEUE_FLOOR_MS = 50;
 export const MIN_QUEUE_BLOCKS = 4;
-export const INITIAL_QUEUE_BLOCKS = 64;
+export const INITIAL_QUEUE_BLOCKS = 32;
 /** Slow start stops once answers take this much longer than the fastest one: the pipe is full. */
 export const SLOW_START_EXIT_DELAY_MS = 20;
 /** 32 MiB: 300 MB/s at 100 ms. Only a peer that fast ever gets there. */

@@ -14,6 +14,8 @@ export const CRITICAL_WINDOW_BYTES = 4 * 1024 * 1024;
 export const MIN_CRITICAL_PIECES = 2;
 /** Most peers a block is asked of at once (end-game, overdue critical blocks). */
 export const MAX_REQUESTERS_PER_BLOCK = 2;
+/** Pieces from a read head whose free blocks may push out a peer's less urgent requests. */
+export const URGENT_PIECES = 2;
 const MAX_SPARE_BUFFERS = 8;
 
 export interface PickerPeer {
@@ -110,13 +112,41 @@ export class PiecePicker {
     return false;
   }
 
+  /** The piece a read waits on now, and the next: worth cancelling less urgent requests for. */
+  isUrgent(piece: number): boolean {
+    for (const h of this.#heads.values()) if (piece >= h.piece && piece <= Math.min(h.end, h.piece + URGENT_PIECES - 1)) return true;
+    return false;
+  }
+
+  /** Blocks of urgent pieces this peer has that nobody holds (up to `max`). */
+  freeUrgentBlocks(peer: PickerPeer, max: number): number {
+    let n = 0;
+    for (const h of this.#heads.values()) {
+      for (let p = h.piece; p <= Math.min(h.end, h.piece + URGENT_PIECES - 1, this.pieceCount - 1) && n < max; p++) {
+        if (this.have[p] || !peer.has(p)) continue;
+        const a = this.active.get(p);
+        if (!a) {
+          n += blocksIn(this.pieceLengthOf(p));
+          continue;
+        }
+        if (a.verifying || (a.soloOnly && a.soloPeer !== null && a.soloPeer !== peer.key)) continue;
+        for (let b = 0; b < a.blockCount; b++) if (!a.received[b] && !a.requesters[b]!.some((k) => this.#isHolding(k))) n++;
+      }
+    }
+    return Math.min(n, max);
+  }
+
   /** Pieces in some read's critical window that are not had yet, most urgent first. */
   criticalMissing(): number[] {
     const out: number[] = [];
     const seen = new Set<number>();
-    for (const h of this.#heads.values()) {
-      const last = Math.min(h.end, h.piece + this.criticalPieces - 1, this.pieceCount - 1);
-      for (let p = h.piece; p <= last; p++) if (!this.have[p] && !seen.has(p)) (seen.add(p), out.push(p));
+    // Every read's urgent pieces before any read's further window: with several reads (a player
+    // probing the end of a file), one read's window must not starve another's next piece.
+    for (const span of [URGENT_PIECES, this.criticalPieces]) {
+      for (const h of this.#heads.values()) {
+        const last = Math.min(h.end, h.piece + span - 1, this.pieceCount - 1);
+        for (let p = h.piece; p <= last; p++) if (!this.have[p] && !seen.has(p)) (seen.add(p), out.push(p));
+      }
     }
     return out;
   }

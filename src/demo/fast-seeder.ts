@@ -82,9 +82,25 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
       }
     });
     wire.on('interested', () => wire.unchoke());
-    wire.on('cancel', () => state.cancelsReceived++);
+    // Rate-limited uploads go out one block at a time from a queue, so a cancelled request costs
+    // no upload time (as on a real uplink); blocks.served is counted when sent.
+    const uplink: Array<{ index: number; offset: number; length: number; send: () => void }> = [];
+    let uplinkBusy = false;
+    const pumpUplink = () => {
+      const next = uplink.shift();
+      if (!next || wire.destroyed) return void (uplinkBusy = false);
+      uplinkBusy = true;
+      setTimeout(() => {
+        next.send();
+        pumpUplink();
+      }, (next.length * 1000) / behaviour.rateBytesPerSec!);
+    };
+    wire.on('cancel', (index: number, offset: number, length: number) => {
+      state.cancelsReceived++;
+      const i = uplink.findIndex((u) => u.index === index && u.offset === offset && u.length === length);
+      if (i >= 0) uplink.splice(i, 1);
+    });
     let servedHere = 0;
-    let nextSlotAt = 0;
     wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, block?: Buffer) => void) => {
       if (!fixture || behaviour.silent) return;
       const start = index * fixture.pieceLength + offset;
@@ -104,14 +120,9 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
           setTimeout(() => !wire.destroyed && wire.unchoke(), 1_000);
         }
       };
-      let delay = opts.blockDelayMs ?? 0;
-      if (behaviour.rateBytesPerSec) {
-        const now = Date.now();
-        nextSlotAt = Math.max(nextSlotAt, now) + (length * 1000) / behaviour.rateBytesPerSec;
-        delay = Math.max(delay, nextSlotAt - now);
-      }
-      if (delay > 0) setTimeout(send, delay);
-      else send();
+      const later = () => (behaviour.rateBytesPerSec ? (uplink.push({ index, offset, length, send }), uplinkBusy || pumpUplink()) : send());
+      if (opts.blockDelayMs) setTimeout(later, opts.blockDelayMs);
+      else later();
     });
   });
 

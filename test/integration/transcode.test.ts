@@ -97,7 +97,7 @@ async function waitFor(check: () => Promise<boolean> | boolean, ms: number): Pro
 test('each clip transcodes while downloading: valid codecs, real duration, seek to 60% lands there', async (t) => {
   const own = closesAfter(t);
   const clips = await Promise.all((['h264-aac-mp4', 'hevc-ac3-mkv', 'mpeg4-mp3-avi'] as const).map((k) => clipFixture(k)));
-  const world = own(await startWorld({ fixtures: clips.map((c) => c.fx), blockDelayMs: 60, dhtSize: 30 }));
+  const world = own(await startWorld({ fixtures: clips.map((c) => c.fx), rateBytesPerSec: 400 * 1024, dhtSize: 30 }));
   const svc = own(await startService({ bootstrap: world.dht.bootstrap }));
   const decisions = (): string[] => svc.events.flatMap((e) => (e.event === 'transcode' ? [e.action] : []));
   const expected: Record<ClipKind, string> = {
@@ -150,7 +150,7 @@ test('no ffmpeg outlives its request; a full slot table answers 503 E_BUSY; bad 
   const own = closesAfter(t);
   const { fx } = await clipFixture('hevc-ac3-mkv', 20);
   // Slow enough that ffmpeg is still waiting for pieces when the client leaves.
-  const world = own(await startWorld({ fixtures: [fx], blockDelayMs: 400, dhtSize: 30 }));
+  const world = own(await startWorld({ fixtures: [fx], rateBytesPerSec: 150 * 1024, dhtSize: 30 }));
   const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { transcode: { maxConcurrent: 1, queueWaitMs: 300, graceMs: 1000 } } }));
   const fetched = await add(svc, fx);
   const url = `${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4`;

@@ -9,12 +9,20 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { dhtSize?: number; fixtures: TorrentFixture[]; seeders?: number; blockDelayMs?: number; keepFixtures?: boolean }): Promise<World> {
+export async function startWorld(opts: {
+  dhtSize?: number;
+  fixtures: TorrentFixture[];
+  seeders?: number;
+  blockDelayMs?: number;
+  /** Each seeder's uplink per connection: what slows a download down (a per-block delay hardly does). */
+  rateBytesPerSec?: number;
+  keepFixtures?: boolean;
+}): Promise<World> {
   const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60 });
   const seeders: Seeder[] = [];
   try {
     for (let i = 0; i < (opts.seeders ?? 1); i++) {
-      seeders.push(await startSeeder({ host: `127.20.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
+      seeders.push(await startSeeder({ host: `127.20.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}), ...(opts.rateBytesPerSec ? { behaviour: { rateBytesPerSec: opts.rateBytesPerSec } } : {}) }));
     }
   } catch (err) {
     // A seeder that could not start (address taken): close what did, so the test can exit.
