@@ -303,7 +303,7 @@ export class Downloader {
   /**
    * A peer serves requests in order, so a seek would wait behind everything already asked of it:
    * when the pieces a read waits on have free blocks this peer could send, its newest requests
-   * for less urgent pieces are cancelled to make room (they go back to the pool).
+   * outside every read's critical window are cancelled to make room (they go back to the pool).
    */
   #makeRoomForUrgent(ps: PeerState, now: number): void {
     if (ps.snubbed || !this.#canRequest(ps) || ps.link.wire.peerChoking) return;
@@ -313,7 +313,9 @@ export class Downloader {
     if (excess <= 0) return;
     for (const [id, entry] of [...ps.inflight].reverse()) {
       if (excess <= 0) break;
-      if (this.picker.isUrgent(entry.ref.piece)) continue;
+      // Only requests no read needs soon (a seek left them behind): cancelling blocks a read is
+      // about to reach would waste what is already on its way.
+      if (this.picker.isCritical(entry.ref.piece)) continue;
       ps.inflight.delete(id);
       this.picker.release(entry.ref, ps.link.key);
       ps.link.wire.cancel(entry.ref.piece, entry.ref.block * BLOCK_BYTES, blockLength(this.picker.pieceLengthOf(entry.ref.piece), entry.ref.block));
