@@ -8,7 +8,7 @@ import { startWorld } from '../test/sim/world.js';
 import { startSpies } from '../test/sim/spies.js';
 import { startService } from '../test/sim/service.js';
 import { PrivateLookupPeerSource } from '../src/privacy/private-lookup.js';
-import { PlainLookupPeerSource } from '../src/privacy/plain-lookup.js';
+import { PlainLookupPeerSource } from '../test/sim/plain-lookup.js';
 import type { PeerSource } from '../src/privacy/peer-source.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 3);

@@ -8,7 +8,8 @@ import { EventEmitter } from 'node:events';
 import type { EventBus } from '../events.js';
 import { KrpcClient } from './krpc.js';
 import { defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
-import { choosePeers, type PeerOffer } from './peer-choice.js';
+import { choosePeers, isVouched, MIN_VOUCHED_PEERS, type PeerEvidence, type RankedPeer } from './peer-choice.js';
+import { defaultResolveHost, resolveBootstrap, retryDelayMs, unreachableMessage, type ResolveHost } from './dht-reach.js';
 import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
 import { SpyWatch } from './spy-watch.js';
 import { sweep, type SweepOptions } from './sweep.js';
@@ -42,6 +43,10 @@ export interface PrivateLookupOptions {
   now?: () => number;
   random?: () => number;
   randomBytes?: RandomBytes;
+  /** Resolves bootstrap host names (default: the system resolver). */
+  resolveHost?: ResolveHost;
+  /** Wait a few measured RTTs for each KRPC reply instead of krpcTimeoutMs (default on). */
+  adaptiveTimeouts?: boolean;
   /** Socket factory: an open KRPC client (default: a UDP socket on bindAddress:dhtPort). */
   openKrpc?: () => Promise<KrpcClient>;
 }
@@ -59,27 +64,44 @@ export interface LookupContext {
   watch: SpyWatch;
   krpc(): Promise<KrpcClient>;
   seeds: CompactNode[];
-  sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions>;
+  /** Which of our torrents each peer (host:port) was returned for: a peer in many is ranked down. */
+  peerLookups: Map<string, Set<string>>;
+  sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions & { unresolved: string[] }>;
 }
+
+/** Peers remembered across torrents for the cross-lookup count; the oldest are forgotten past this. */
+export const PEER_LOOKUPS_MAX = 50_000;
 
 /** The next walk starts from the closest nodes the last one found. */
 function rememberClosest(ctx: LookupContext, closest: readonly CompactNode[]): void {
   ctx.seeds.splice(0, ctx.seeds.length, ...closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
 }
 
+interface Evidence {
+  peer: PeerAddress;
+  vouchers: Set<string>;
+  /** Some lookup's first values-answer named it alone while others answered too. */
+  firstOnly: boolean;
+}
+
+const keyOf = (p: PeerAddress) => `${p.host}:${p.port}`;
+
 class PrivateSession extends EventEmitter implements PeerSession {
   readonly #ctx: LookupContext;
   readonly #real: Buffer;
-  readonly #handed = new Map<string, PeerAddress>();
+  readonly #handed = new Map<string, RankedPeer>();
   readonly #connected = new Set<string>();
-  readonly #sourceOf = new Map<string, Set<string>>();
+  readonly #evidence = new Map<string, Evidence>();
   readonly #slow = new Map<string, number>();
   readonly #condemned = new Set<string>();
-  #spare: PeerAddress[] = [];
+  #spare: RankedPeer[] = [];
   #running: Promise<void> | null = null;
   #lastLookup = -Infinity;
   #stopped = false;
   #timer: NodeJS.Timeout;
+  #retry: NodeJS.Timeout | undefined;
+  #unreachable = 0;
+  #dhtNodes = 0;
 
   constructor(ctx: LookupContext, readonly infoHash: string) {
     super();
@@ -103,6 +125,10 @@ class PrivateSession extends EventEmitter implements PeerSession {
     return watch.registry.isActive(ip) || watch.registry.isSuspect(ip) || !!opts.isBlocklisted?.(ip);
   }
 
+  dhtNodes(): number {
+    return this.#dhtNodes;
+  }
+
   #lookup(): void {
     if (this.#stopped || this.#running) return;
     this.#lastLookup = this.#now;
@@ -112,40 +138,128 @@ class PrivateSession extends EventEmitter implements PeerSession {
   }
 
   async #round(askReal: boolean): Promise<void> {
-    const result = await sweep(await this.#ctx.sweepOptions(this.#real, askReal));
+    let firstFrom: string | undefined;
+    const options = await this.#ctx.sweepOptions(this.#real, askReal);
+    const result = await sweep({
+      ...options,
+      onAnswer: (a) => {
+        if (this.#stopped || !a.values.length) return;
+        const from = keyOf(a.node);
+        firstFrom ??= from;
+        this.#absorb(a.values, from);
+        // Streamed: a peer several nodes vouch for goes to the engine at once; the rest wait for the round.
+        this.#handBest(true);
+      },
+    });
     if (this.#stopped) return;
+    this.#dhtNodes = result.walk.responded.length;
+    if (!result.walk.responded.length) return this.#noNodeAnswered(options.unresolved, result.walk.silent);
+    this.#unreachable = 0;
     rememberClosest(this.#ctx, result.walk.closest);
     const fresh = this.#ctx.watch.record(result.findings, this.infoHash);
+    for (const s of result.suspicions) this.#ctx.watch.suspect(s.ip, s.port, s.reason, this.infoHash, s.evidence);
     this.#dropSpies(fresh);
     if (!askReal) return;
-    const offers: PeerOffer[] = result.answers.flatMap((a) => a.values.map((peer) => ({ peer, from: `${a.node.host}:${a.node.port}` })));
-    for (const o of offers) {
-      const k = `${o.peer.host}:${o.peer.port}`;
-      this.#sourceOf.set(k, (this.#sourceOf.get(k) ?? new Set()).add(o.from));
+    // Only the first node to answer named these peers, while others answered too: ranked down.
+    const othersAnswered = result.answers.some((a) => a.values.length && keyOf(a.node) !== firstFrom);
+    if (firstFrom && othersAnswered) {
+      for (const e of this.#evidence.values()) if (e.vouchers.size === 1 && e.vouchers.has(firstFrom)) e.firstOnly = true;
     }
-    const choice = choosePeers(offers, {
-      maxPeers: Math.max(0, this.#maxPeers() - this.#connected.size),
-      isBlocked: (ip) => this.#isBlocked(ip),
-      exclude: new Set(this.#handed.keys()),
-      random: this.#ctx.opts.random ?? Math.random,
-    });
-    this.#spare = choice.spare;
-    for (const peer of choice.chosen) this.#hand(peer);
+    this.#handBest(false);
   }
 
-  #hand(peer: PeerAddress): void {
+  /** Reached no node: say what was tried (within seconds, not never) and retry with a growing pause. */
+  #noNodeAnswered(unresolved: readonly string[], silent: ReadonlyArray<PeerAddress & { why: string }>): void {
+    this.#unreachable++;
+    const delay = retryDelayMs(this.#unreachable);
+    this.#ctx.opts.bus?.emit('warning', { message: unreachableMessage({ unresolved, silent, retryInMs: delay }), code: 'E_NO_PEERS' });
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      this.#lastLookup = -Infinity;
+      this.#lookup();
+    }, delay);
+    this.#retry.unref();
+  }
+
+  #absorb(values: readonly PeerAddress[], from: string): void {
+    const lookups = this.#ctx.peerLookups;
+    for (const peer of values) {
+      const k = keyOf(peer);
+      const e = this.#evidence.get(k) ?? { peer: { host: peer.host, port: peer.port }, vouchers: new Set<string>(), firstOnly: false };
+      e.vouchers.add(from);
+      this.#evidence.set(k, e);
+      const seenFor = lookups.get(k) ?? new Set<string>();
+      lookups.delete(k);
+      lookups.set(k, seenFor.add(this.infoHash));
+      if (lookups.size > PEER_LOOKUPS_MAX) lookups.delete(lookups.keys().next().value!);
+    }
+  }
+
+  #evidenceList(): PeerEvidence[] {
+    return [...this.#evidence.values()].map((e) => ({
+      peer: e.peer,
+      vouchers: e.vouchers,
+      // Only vetted nodes that answered every probe decoy cleanly are ever asked the real question.
+      probedVouchers: e.vouchers.size,
+      firstResponderOnly: e.firstOnly,
+      otherLookups: (this.#ctx.peerLookups.get(keyOf(e.peer))?.size ?? 1) - 1,
+    }));
+  }
+
+  #vouchedInUse(): number {
+    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k)).length;
+  }
+
+  /**
+   * Hands the best peers the engine has room for. While answers stream in, only vouched peers
+   * go; at the end of a round single-node peers go too, but only when fewer than
+   * MIN_VOUCHED_PEERS vouched ones exist, and connected single-node peers make room for them.
+   */
+  #handBest(streaming: boolean): void {
+    const choice = choosePeers(this.#evidenceList(), {
+      maxPeers: Math.max(0, this.#maxPeers() - this.#connected.size - this.#pending()),
+      isBlocked: (ip) => this.#isBlocked(ip),
+      exclude: new Set([...this.#handed.keys(), ...this.#condemned]),
+      vouchedInUse: this.#vouchedInUse(),
+      random: this.#ctx.opts.random ?? Math.random,
+    });
+    for (const r of choice.chosen) if (!streaming || isVouched(r)) this.#hand(r);
+    if (streaming) return;
+    this.#spare = choice.spare;
+    if (choice.held.length || this.#vouchedInUse() >= MIN_VOUCHED_PEERS) this.#retireUnvouched();
+  }
+
+  /** Handed but not yet connected or refused: counted so streamed answers do not overfill the swarm. */
+  #pending(): number {
+    return [...this.#handed.keys()].filter((k) => !this.#connected.has(k) && !this.#condemned.has(k)).length;
+  }
+
+  /** Single-node peers were a stopgap; once enough vouched peers exist they are dropped first. */
+  #retireUnvouched(): void {
+    if (this.#vouchedInUse() < MIN_VOUCHED_PEERS) return;
+    for (const [k, r] of this.#handed) {
+      if (isVouched(r) || this.#condemned.has(k)) continue;
+      this.#condemned.add(k);
+      this.#connected.delete(k);
+      this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `replaced by vouched peers: ${r.why}` });
+      this.emit('drop', r.peer, 'weakly-vouched');
+    }
+  }
+
+  #hand(r: RankedPeer): void {
     if (this.#stopped) return;
-    this.#handed.set(`${peer.host}:${peer.port}`, peer);
-    this.emit('peer', peer);
+    this.#handed.set(keyOf(r.peer), r);
+    this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'chosen', tier: r.tier, reason: r.why });
+    this.emit('peer', r.peer);
   }
 
   /** Spies found after their peers were handed out are disconnected now. */
   #dropSpies(ips: readonly string[]): void {
     for (const ip of ips) {
-      const handed = [...this.#handed.values()].some((p) => p.host === ip);
+      const handed = [...this.#handed.values()].some((r) => r.peer.host === ip);
       if (handed) this.emit('drop', { host: ip }, 'spy');
     }
-    this.#spare = this.#spare.filter((p) => !this.#isBlocked(p.host));
+    this.#spare = this.#spare.filter((r) => !this.#isBlocked(r.peer.host));
   }
 
   async #rewalk(): Promise<void> {
@@ -172,15 +286,15 @@ class PrivateSession extends EventEmitter implements PeerSession {
   needMore(): void {
     if (this.#stopped) return;
     const want = this.#maxPeers() - this.#connected.size;
-    while (this.#spare.length && want > 0 && this.#handed.size - this.#connected.size < want) {
-      const peer = this.#spare.shift()!;
-      if (!this.#isBlocked(peer.host)) this.#hand(peer);
+    while (this.#spare.length && want > 0 && this.#pending() < want) {
+      const r = this.#spare.shift()!;
+      if (!this.#isBlocked(r.peer.host) && !this.#handed.has(keyOf(r.peer))) this.#hand(r);
     }
     if (!this.#spare.length && this.#now - this.#lastLookup >= (this.#ctx.opts.relookupMinGapMs ?? RELOOKUP_MIN_GAP_MS)) this.#lookup();
   }
 
   report(peer: PeerAddress, verdict: PeerVerdict): void {
-    const key = `${peer.host}:${peer.port}`;
+    const key = keyOf(peer);
     const { watch } = this.#ctx;
     if (verdict === 'connected') {
       this.#connected.add(key);
@@ -205,7 +319,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
     this.emit('drop', peer, reason);
     // The node(s) that vouched for a peer caught by its behaviour lose our trust too: a spy node
     // that only answers the real infohash is found no other way.
-    const sources = [...(this.#sourceOf.get(key) ?? [])];
+    const sources = [...(this.#evidence.get(key)?.vouchers ?? [])];
     if (sources.length === 1) {
       const from = parseHostPort(sources[0]!);
       watch.suspect(from.host, from.port, 'bad-source', this.infoHash);
@@ -215,6 +329,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#retry);
   }
 }
 
@@ -236,15 +351,18 @@ export class PrivateLookupPeerSource implements PeerSource {
       opts,
       watch: this.watch,
       seeds: [],
+      peerLookups: new Map(),
       krpc: () => this.krpc(),
       sweepOptions: async (real, askReal) => {
         await this.loaded;
         const krpc = await this.krpc();
         const self = krpc.address();
+        const resolved = await resolveBootstrap(bootstrap, opts.resolveHost ?? defaultResolveHost);
         return {
           krpc,
           real,
-          bootstrap,
+          bootstrap: resolved.nodes,
+          unresolved: resolved.unresolved,
           seeds: [...ctx.seeds],
           randomBytes: opts.randomBytes ?? defaultRandomBytes,
           askReal,
@@ -253,6 +371,7 @@ export class PrivateLookupPeerSource implements PeerSource {
           ...(opts.sybilMarginBits !== undefined ? { sybilMarginBits: opts.sybilMarginBits } : {}),
           isKnownSpy: (ip) => this.watch.registry.isActive(ip),
           isSuspect: (ip) => this.watch.registry.isSuspect(ip),
+          weakSignals: (ip) => this.watch.registry.suspectReasons(ip),
           ...(opts.isBlocklisted ? { isBlocklisted: opts.isBlocklisted } : {}),
           skip: (a) => a.port === self.port && (a.host === self.host || self.host === '0.0.0.0'),
         };
@@ -276,6 +395,7 @@ export class PrivateLookupPeerSource implements PeerSource {
       port: this.#opts.dhtPort ?? 0,
       freerider: this.#opts.freerider ?? true,
       ...(this.#opts.krpcTimeoutMs ? { timeoutMs: this.#opts.krpcTimeoutMs } : {}),
+      adaptiveTimeouts: this.#opts.adaptiveTimeouts ?? true,
       ...(this.#opts.randomBytes ? { randomBytes: this.#opts.randomBytes } : {}),
       onWarning: (message) => this.#opts.bus?.emit('warning', { message }),
     })))();

@@ -4,10 +4,10 @@
  * survivors with fresh decoys, and (only when asked) send the real get_peers to what is left.
  */
 import { makeDecoy } from './decoy.js';
-import { randomId, type RandomBytes } from './node-id.js';
+import { compareDistance, randomId, type RandomBytes } from './node-id.js';
 import { estimateNetworkSize } from './network-size.js';
-import { dnsblLookup, vetNodes, type NodeRecord, type VetReason } from './vet.js';
-import { getPeersFrom, walk, type GetPeersAnswer, type WalkResult } from './walk.js';
+import { vetNodes, type NodeRecord, type VetReason, type WeakReason } from './vet.js';
+import { getPeersOf, walk, WALK_CLOSEST, type GetPeersAnswer, type WalkResult } from './walk.js';
 import type { KrpcClient } from './krpc.js';
 import type { CompactNode } from './compact.js';
 import type { PeerAddress } from './peer-source.js';
@@ -24,6 +24,14 @@ export interface SpyFinding {
   decoy?: string;
 }
 
+/** A node with one weak signal: kept from the real infohash, not listed (see vet.ts). */
+export interface Suspicion {
+  ip: string;
+  port: number;
+  reason: WeakReason;
+  evidence: string;
+}
+
 export interface SweepOptions {
   krpc: KrpcClient;
   real: Buffer;
@@ -33,19 +41,25 @@ export interface SweepOptions {
   k?: number;
   probeDecoys?: number;
   sybilMarginBits?: number;
+  sybilListMarginBits?: number;
   isKnownSpy?: (ip: string) => boolean;
   isBlocklisted?: (ip: string) => boolean;
   isSuspect?: (ip: string) => boolean;
+  weakSignals?: (ip: string) => ReadonlySet<string>;
   dnsbl?: ((ip: string) => Promise<boolean>) | undefined;
   skip?: (addr: PeerAddress) => boolean;
   /** Ask the vetted survivors for the real infohash's peers. False in findspiesonly mode. */
   askReal: boolean;
+  /** Each answer to the real get_peers as it arrives, before the slowest node is heard from. */
+  onAnswer?: (answer: GetPeersAnswer) => void;
 }
 
 export interface SweepResult {
   walk: WalkResult;
   networkSize: number;
   findings: SpyFinding[];
+  suspicions: Suspicion[];
+  /** Nodes that passed vetting and every probe. */
   vetted: NodeRecord[];
   dropped: Array<{ node: NodeRecord; reasons: VetReason[] }>;
   /** Answers to the real get_peers, in arrival order (empty when askReal is false). */
@@ -54,7 +68,7 @@ export interface SweepResult {
   askedReal: NodeRecord[];
 }
 
-const VET_TO_SPY: Partial<Record<VetReason, SpyReason>> = { sybil: 'sybil', 'multi-port': 'multi-port', dnsbl: 'dnsbl', 'decoy-values': 'decoy-values' };
+const VET_TO_SPY: Partial<Record<VetReason, SpyReason>> = { sybil: 'sybil', 'multi-port': 'multi-port', dnsbl: 'dnsbl', 'decoy-values': 'decoy-values', 'close-id': 'sybil', 'two-addresses': 'multi-port' };
 
 function valuesFindings(node: NodeRecord, values: readonly PeerAddress[], decoyHex: string, stage: string): SpyFinding[] {
   const evidence = `${stage}: ${node.host}:${node.port} returned ${values.length} peer(s) for decoy ${decoyHex}`;
@@ -64,55 +78,146 @@ function valuesFindings(node: NodeRecord, values: readonly PeerAddress[], decoyH
   ];
 }
 
+const keyOf = (n: PeerAddress) => `${n.host}:${n.port}`;
+
+/**
+ * The probes, one chain of fresh decoys per node, started as soon as a node answers the walk near
+ * its front: by the time the walk has converged most vetted nodes are already probed, and the
+ * real question follows each node's own probe answer instead of the slowest node's.
+ */
+class Prober {
+  readonly #chains = new Map<string, Promise<boolean>>();
+  readonly #decoys: Array<{ id: Buffer; nodeId: Buffer }>;
+  readonly findings: SpyFinding[] = [];
+  readonly caught = new Set<string>();
+
+  constructor(readonly krpc: KrpcClient, real: Buffer, count: number, randomBytes: RandomBytes) {
+    this.#decoys = Array.from({ length: count }, () => ({ id: makeDecoy(real, { randomBytes }), nodeId: randomId(randomBytes) }));
+  }
+
+  /** Resolves true when the node answered every probe decoy without values. */
+  probe(node: NodeRecord): Promise<boolean> {
+    const key = keyOf(node);
+    let chain = this.#chains.get(key);
+    if (!chain) {
+      chain = this.#decoys.reduce<Promise<boolean>>(
+        (prev, decoy) =>
+          prev.then(async (clean) => {
+            if (!clean) return false;
+            const a = await getPeersOf(this.krpc, node, decoy.id, decoy.nodeId);
+            // A node that ignores the probe cannot be vouched for; it does not get the real question.
+            if (!a) return false;
+            if (!a.values.length) return true;
+            this.caught.add(key);
+            this.findings.push(...valuesFindings(node, a.values, decoy.id.toString('hex'), 'probe'));
+            return false;
+          }),
+        Promise.resolve(true),
+      );
+      this.#chains.set(key, chain);
+    }
+    return chain;
+  }
+}
+
+/** The k closest responders so far, kept sorted: who is near enough the front to probe early. */
+class Front {
+  readonly #nodes: NodeRecord[] = [];
+  constructor(readonly target: Buffer, readonly k: number) {}
+
+  /** Inserts the node; true when it is among the k closest seen so far. */
+  admit(node: NodeRecord): boolean {
+    let i = this.#nodes.length;
+    while (i > 0 && compareDistance(this.target, node.id, this.#nodes[i - 1]!.id) < 0) i--;
+    if (i >= this.k) return false;
+    this.#nodes.splice(i, 0, node);
+    if (this.#nodes.length > this.k) this.#nodes.pop();
+    return true;
+  }
+}
+
 export async function sweep(opts: SweepOptions): Promise<SweepResult> {
   const decoy = makeDecoy(opts.real, { randomBytes: opts.randomBytes });
   const decoyHex = decoy.toString('hex');
+  const k = opts.k ?? WALK_CLOSEST;
+  const prober = new Prober(opts.krpc, opts.real, opts.probeDecoys ?? PROBE_DECOYS, opts.randomBytes);
+  const front = new Front(decoy, k);
+  const dnsblAnswers = new Map<string, Promise<boolean>>();
+  const dnsblOf = (ip: string) => {
+    let p = dnsblAnswers.get(ip);
+    if (!p) dnsblAnswers.set(ip, (p = opts.dnsbl!(ip).catch(() => false)));
+    return p;
+  };
   const result = await walk({
     krpc: opts.krpc,
     target: decoy,
     nodeId: randomId(opts.randomBytes),
     bootstrap: opts.bootstrap,
+    k,
     ...(opts.seeds ? { seeds: opts.seeds } : {}),
-    ...(opts.k ? { k: opts.k } : {}),
     ...(opts.skip ? { skip: opts.skip } : {}),
+    onResponse: (node) => {
+      if (node.values.length || !front.admit(node)) return;
+      if (opts.dnsbl) void dnsblOf(node.host);
+      if (opts.askReal) void prober.probe(node);
+    },
   });
   const findings: SpyFinding[] = [];
   for (const node of result.responded) if (node.values.length) findings.push(...valuesFindings(node, node.values, decoyHex, 'sweep'));
 
   const networkSize = estimateNetworkSize(decoy, result.closest.map((n) => n.id));
-  const dnsblListed = opts.dnsbl ? await dnsblLookup(result.closest.map((n) => n.host), opts.dnsbl) : new Set<string>();
+  const dnsblListed = new Set<string>();
+  if (opts.dnsbl) await Promise.all(result.closest.map(async (n) => (await dnsblOf(n.host)) && dnsblListed.add(n.host)));
   const vet = vetNodes(result.closest, [decoy, opts.real], result.book, {
     networkSize,
     dnsblListed,
     ...(opts.sybilMarginBits !== undefined ? { sybilMarginBits: opts.sybilMarginBits } : {}),
+    ...(opts.sybilListMarginBits !== undefined ? { sybilListMarginBits: opts.sybilListMarginBits } : {}),
     ...(opts.isKnownSpy ? { isKnownSpy: opts.isKnownSpy } : {}),
     ...(opts.isBlocklisted ? { isBlocklisted: opts.isBlocklisted } : {}),
     ...(opts.isSuspect ? { isSuspect: opts.isSuspect } : {}),
+    ...(opts.weakSignals ? { weakSignals: opts.weakSignals } : {}),
   });
-  for (const { node, reasons } of vet.dropped) {
+  const suspicions: Suspicion[] = [];
+  const evidenceOf = (node: NodeRecord, reason: VetReason) =>
+    reason === 'sybil' || reason === 'close-id'
+      ? `node ID ${node.id.toString('hex')} shares more than ${(reason === 'sybil' ? vet.sybilListThresholdBits : vet.sybilThresholdBits).toFixed(1)} bits with the target (estimated network ${Math.round(networkSize)} nodes)`
+      : reason === 'multi-port' || reason === 'two-addresses'
+        ? `ports ${[...(result.book.ports.get(node.host) ?? [])].join(',')}, ${result.book.ids.get(node.host)?.size ?? 0} node IDs`
+        : 'listed by DNSBL';
+  for (const { node, reasons, verdict } of vet.dropped) {
     for (const reason of reasons) {
+      if (verdict === 'suspect' && (reason === 'close-id' || reason === 'two-addresses')) {
+        suspicions.push({ ip: node.host, port: node.port, reason, evidence: `sweep on decoy ${decoyHex}: ${evidenceOf(node, reason)}` });
+        continue;
+      }
       const spyReason = VET_TO_SPY[reason];
-      if (!spyReason || spyReason === 'decoy-values') continue;
-      const detail = reason === 'sybil' ? `node ID ${node.id.toString('hex')} is abnormally close to the target (estimated network ${Math.round(networkSize)} nodes, threshold ${vet.sybilThresholdBits.toFixed(1)} bits)` : reason === 'multi-port' ? `ports ${[...(result.book.ports.get(node.host) ?? [])].join(',')}, ${result.book.ids.get(node.host)?.size ?? 0} node IDs` : 'listed by DNSBL';
-      findings.push({ ip: node.host, port: node.port, reason: spyReason, evidence: `sweep on decoy ${decoyHex}: ${detail}` });
+      if (verdict !== 'spy' || !spyReason || spyReason === 'decoy-values') continue;
+      findings.push({ ip: node.host, port: node.port, reason: spyReason, evidence: `sweep on decoy ${decoyHex}: ${evidenceOf(node, reason)}` });
     }
   }
 
-  let survivors = vet.kept;
   const drop: SweepResult['dropped'] = [...vet.dropped];
-  for (let i = 0; i < (opts.probeDecoys ?? PROBE_DECOYS) && survivors.length; i++) {
-    const probe = makeDecoy(opts.real, { randomBytes: opts.randomBytes });
-    const answers = await getPeersFrom(opts.krpc, survivors, probe, randomId(opts.randomBytes));
-    const answered = new Set(answers.map((a) => a.node));
-    for (const a of answers) {
-      if (!a.values.length) continue;
-      findings.push(...valuesFindings(a.node, a.values, probe.toString('hex'), 'probe'));
-      drop.push({ node: a.node, reasons: ['decoy-values'] });
-    }
-    // A node that ignores the probe cannot be vouched for; it does not get the real question.
-    survivors = survivors.filter((n) => answered.has(n) && !answers.some((a) => a.node === n && a.values.length));
-  }
-
-  const answers = opts.askReal && survivors.length ? await getPeersFrom(opts.krpc, survivors, opts.real, randomId(opts.randomBytes)) : [];
-  return { walk: result, networkSize, findings, vetted: survivors, dropped: drop, answers, askedReal: opts.askReal ? survivors : [] };
+  const vetted: NodeRecord[] = [];
+  const answers: GetPeersAnswer[] = [];
+  const askedReal: NodeRecord[] = [];
+  const realNodeId = randomId(opts.randomBytes);
+  // Each survivor goes from its probe to the real question on its own; none waits for the others.
+  await Promise.all(
+    vet.kept.map(async (node) => {
+      if (!(await prober.probe(node))) {
+        if (prober.caught.has(keyOf(node))) drop.push({ node, reasons: ['decoy-values'] });
+        return;
+      }
+      vetted.push(node);
+      if (!opts.askReal) return;
+      askedReal.push(node);
+      const a = await getPeersOf(opts.krpc, node, opts.real, realNodeId);
+      if (!a) return;
+      answers.push(a);
+      opts.onAnswer?.(a);
+    }),
+  );
+  findings.push(...prober.findings);
+  return { walk: result, networkSize, findings, suspicions, vetted, dropped: drop, answers, askedReal };
 }

@@ -7,7 +7,7 @@
 import { compareDistance, isId } from './node-id.js';
 import { decodeNodes, decodePeer, type CompactNode } from './compact.js';
 import type { BDict } from './bencode-bounded.js';
-import type { KrpcClient } from './krpc.js';
+import { KrpcTimeoutError, type KrpcClient } from './krpc.js';
 import type { PeerAddress } from './peer-source.js';
 import { newAddressBook, noteAddress, type AddressBook, type NodeRecord } from './vet.js';
 
@@ -36,6 +36,8 @@ export interface WalkResult {
   book: AddressBook;
   queries: number;
   converged: boolean;
+  /** Nodes that never answered, with why ('timed out' or the socket's error). */
+  silent: Array<PeerAddress & { why: string }>;
 }
 
 export interface WalkOptions {
@@ -50,6 +52,8 @@ export interface WalkOptions {
   maxQueries?: number;
   /** Addresses never to query (our own). */
   skip?: (addr: PeerAddress) => boolean;
+  /** Each node as it answers (the sweep probes the ones near the front while the walk goes on). */
+  onResponse?: (node: WalkNode) => void;
 }
 
 interface Candidate {
@@ -86,6 +90,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   const candidates = new Map<string, Candidate>();
   const book = newAddressBook();
   const responded: WalkNode[] = [];
+  const silent: WalkResult['silent'] = [];
   let queries = 0;
 
   const consider = (addr: PeerAddress, id?: Buffer) => {
@@ -113,7 +118,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       if (finished) return;
       finished = true;
       const sorted = [...responded].sort((a, b) => compareDistance(target, a.id, b.id));
-      resolve({ target, nodeId: opts.nodeId, closest: sorted.slice(0, k), responded, book, queries, converged });
+      resolve({ target, nodeId: opts.nodeId, closest: sorted.slice(0, k), responded, book, queries, converged, silent });
     };
     const pump = () => {
       if (finished) return;
@@ -143,13 +148,16 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
           if (c.id && !c.id.equals(reply.id)) noteAddress(book, c.host, c.port, c.id);
           c.id = reply.id;
           noteAddress(book, c.host, c.port, reply.id);
-          responded.push({ id: reply.id, host: c.host, port: c.port, values: reply.values, answerOrder: responded.length, answeredDecoyWithValues: reply.values.length > 0 });
+          const node: WalkNode = { id: reply.id, host: c.host, port: c.port, values: reply.values, answerOrder: responded.length, answeredDecoyWithValues: reply.values.length > 0 };
+          responded.push(node);
           for (const n of reply.nodes) consider(n, n.id);
+          opts.onResponse?.(node);
           pump();
         },
-        () => {
+        (err: unknown) => {
           inflight--;
           c.state = 'failed';
+          silent.push({ host: c.host, port: c.port, why: err instanceof KrpcTimeoutError ? 'timed out' : err instanceof Error ? err.message : String(err) });
           pump();
         },
       );
@@ -161,6 +169,17 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
 export interface GetPeersAnswer {
   node: NodeRecord;
   values: PeerAddress[];
+}
+
+/** One get_peers to one node; null when it did not answer or answered with another ID. */
+export function getPeersOf(krpc: KrpcClient, node: NodeRecord, infoHash: Buffer, nodeId: Buffer): Promise<GetPeersAnswer | null> {
+  return krpc.query(node, 'get_peers', { id: nodeId, info_hash: infoHash }).then(
+    (r) => {
+      const reply = parseGetPeersReply(r);
+      return reply && reply.id.equals(node.id) ? { node, values: reply.values } : null;
+    },
+    () => null,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-/** A loopback world: a DHT and seeders around fixtures, each seeder on its own 127.20.0.x. */
+/** A loopback world: a DHT and seeders around fixtures, each seeder on its own 127.<seederBlock>.0.x. */
 import { startDhtNetwork, type DhtNetwork } from './dht-network.js';
 import { removeFixture, type TorrentFixture } from './fixtures.js';
 import { startSeeder, type Seeder } from './seeder.js';
@@ -9,11 +9,24 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { dhtSize?: number; fixtures: TorrentFixture[]; seeders?: number; blockDelayMs?: number; keepFixtures?: boolean }): Promise<World> {
-  const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60 });
+export interface WorldOptions {
+  dhtSize?: number;
+  fixtures: TorrentFixture[];
+  seeders?: number;
+  blockDelayMs?: number;
+  keepFixtures?: boolean;
+  /** Second octet of the DHT nodes' addresses (default 10) and of the seeders' (default 20). */
+  addressBlock?: number;
+  seederBlock?: number;
+  /** Each DHT node in its own /24, as on the real DHT (default: 250 nodes a /24). */
+  spreadSubnets?: boolean;
+}
+
+export async function startWorld(opts: WorldOptions): Promise<World> {
+  const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60, addressBlock: opts.addressBlock ?? 10, ...(opts.spreadSubnets ? { spreadSubnets: true } : {}) });
   const seeders: Seeder[] = [];
   for (let i = 0; i < (opts.seeders ?? 1); i++) {
-    seeders.push(await startSeeder({ host: `127.20.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
+    seeders.push(await startSeeder({ host: `127.${opts.seederBlock ?? 20}.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
   }
   return {
     dht,

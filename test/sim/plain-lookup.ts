@@ -1,11 +1,11 @@
 /**
  * The plain DHT lookup behind the PeerSource interface: get_peers on the real infohash straight
  * away, to any node. It exists as the baseline the private lookup is measured against (bench/) and
- * as a fallback the user must ask for; it is not private.
+ * lives in test/sim: nothing in the product may fall back to it, it is not private.
  */
 import { EventEmitter } from 'node:events';
 import DHT from 'bittorrent-dht';
-import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
+import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from '../../src/privacy/peer-source.js';
 
 export const PLAIN_RELOOKUP_INTERVAL_MS = 30_000;
 export const PLAIN_NEED_MORE_MIN_GAP_MS = 3_000;
