@@ -64,6 +64,8 @@ export interface LookupContext {
   watch: SpyWatch;
   krpc(): Promise<KrpcClient>;
   seeds: CompactNode[];
+  /** The latest converged walk's network size estimate (0 before the first). */
+  networkSize: number;
   /** Which of our torrents each peer (host:port) was returned for: a peer in many is ranked down. */
   peerLookups: Map<string, Set<string>>;
   sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions & { unresolved: string[] }>;
@@ -156,6 +158,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
     if (!result.walk.responded.length) return this.#noNodeAnswered(options.unresolved, result.walk.silent);
     this.#unreachable = 0;
     rememberClosest(this.#ctx, result.walk.closest);
+    if (result.walk.converged) this.#ctx.networkSize = result.networkSize;
     const fresh = this.#ctx.watch.record(result.findings, this.infoHash);
     for (const s of result.suspicions) this.#ctx.watch.suspect(s.ip, s.port, s.reason, this.infoHash, s.evidence);
     this.#dropSpies(fresh);
@@ -351,6 +354,7 @@ export class PrivateLookupPeerSource implements PeerSource {
       opts,
       watch: this.watch,
       seeds: [],
+      networkSize: 0,
       peerLookups: new Map(),
       krpc: () => this.krpc(),
       sweepOptions: async (real, askReal) => {
@@ -364,6 +368,7 @@ export class PrivateLookupPeerSource implements PeerSource {
           bootstrap: resolved.nodes,
           unresolved: resolved.unresolved,
           seeds: [...ctx.seeds],
+          ...(ctx.networkSize ? { knownNetworkSize: ctx.networkSize } : {}),
           randomBytes: opts.randomBytes ?? defaultRandomBytes,
           askReal,
           dnsbl: opts.dnsbl,

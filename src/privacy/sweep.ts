@@ -6,7 +6,7 @@
 import { makeDecoy } from './decoy.js';
 import { compareDistance, randomId, type RandomBytes } from './node-id.js';
 import { estimateNetworkSize } from './network-size.js';
-import { vetNodes, type NodeRecord, type VetReason, type WeakReason } from './vet.js';
+import { vetNodes, type AddressBook, type NodeRecord, type VetReason, type WeakReason } from './vet.js';
 import { getPeersOf, walk, WALK_CLOSEST, type GetPeersAnswer, type WalkResult } from './walk.js';
 import type { KrpcClient } from './krpc.js';
 import type { CompactNode } from './compact.js';
@@ -48,6 +48,8 @@ export interface SweepOptions {
   weakSignals?: (ip: string) => ReadonlySet<string>;
   dnsbl?: ((ip: string) => Promise<boolean>) | undefined;
   skip?: (addr: PeerAddress) => boolean;
+  /** The size an earlier converged walk estimated: early vetting takes the smaller (stricter) one. */
+  knownNetworkSize?: number;
   /** Ask the vetted survivors for the real infohash's peers. False in findspiesonly mode. */
   askReal: boolean;
   /** Each answer to the real get_peers as it arrives, before the slowest node is heard from. */
@@ -66,6 +68,8 @@ export interface SweepResult {
   answers: GetPeersAnswer[];
   /** Every node the real infohash was sent to. */
   askedReal: NodeRecord[];
+  /** Nodes asked before the walk converged that the final vetting then dropped (the price of overlap). */
+  askedEarlyThenDropped: number;
 }
 
 const VET_TO_SPY: Partial<Record<VetReason, SpyReason>> = { sybil: 'sybil', 'multi-port': 'multi-port', dnsbl: 'dnsbl', 'decoy-values': 'decoy-values', 'close-id': 'sybil', 'two-addresses': 'multi-port' };
@@ -125,6 +129,18 @@ class Front {
   readonly #nodes: NodeRecord[] = [];
   constructor(readonly target: Buffer, readonly k: number) {}
 
+  get size(): number {
+    return this.#nodes.length;
+  }
+
+  has(node: NodeRecord): boolean {
+    return this.#nodes.includes(node);
+  }
+
+  ids(): Buffer[] {
+    return this.#nodes.map((n) => n.id);
+  }
+
   /** Inserts the node; true when it is among the k closest seen so far. */
   admit(node: NodeRecord): boolean {
     let i = this.#nodes.length;
@@ -135,6 +151,12 @@ class Front {
     return true;
   }
 }
+
+/**
+ * Early questions wait until the front holds this many nodes: the size estimate uses its outer
+ * half, so up to 7 sybils packed next to the target cannot inflate it.
+ */
+export const EARLY_FRONT_MIN = 16;
 
 export async function sweep(opts: SweepOptions): Promise<SweepResult> {
   const decoy = makeDecoy(opts.real, { randomBytes: opts.randomBytes });
@@ -148,9 +170,48 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
     if (!p) dnsblAnswers.set(ip, (p = opts.dnsbl!(ip).catch(() => false)));
     return p;
   };
+  const realNodeId = randomId(opts.randomBytes);
+  const answers: GetPeersAnswer[] = [];
+  const askedReal: NodeRecord[] = [];
+  const asked = new Set<string>();
+  const askReal = async (node: NodeRecord) => {
+    asked.add(keyOf(node));
+    askedReal.push(node);
+    const a = await getPeersOf(opts.krpc, node, opts.real, realNodeId);
+    if (!a) return;
+    answers.push(a);
+    opts.onAnswer?.(a);
+  };
+  const ruleOptions = {
+    ...(opts.sybilMarginBits !== undefined ? { sybilMarginBits: opts.sybilMarginBits } : {}),
+    ...(opts.sybilListMarginBits !== undefined ? { sybilListMarginBits: opts.sybilListMarginBits } : {}),
+    ...(opts.isKnownSpy ? { isKnownSpy: opts.isKnownSpy } : {}),
+    ...(opts.isBlocklisted ? { isBlocklisted: opts.isBlocklisted } : {}),
+    ...(opts.isSuspect ? { isSuspect: opts.isSuspect } : {}),
+    ...(opts.weakSignals ? { weakSignals: opts.weakSignals } : {}),
+  };
+  let book: AddressBook | undefined;
+  const early: Array<Promise<void>> = [];
+  /**
+   * The real question before the walk has converged, to a node that answered the walk and a probe
+   * without values, is in the front, and passes vetting on what is known now. The size estimate
+   * from a front still far from the target is low, so the closeness rule is stricter than at the
+   * end, never looser; an IP seen with one address only (a multi-port spy lists its siblings in its
+   * own answer, so they are known by the time its probe returns).
+   */
+  const maybeAskEarly = (node: NodeRecord) => {
+    if (!book || asked.has(keyOf(node)) || front.size < EARLY_FRONT_MIN || !front.has(node)) return;
+    const estimate = estimateNetworkSize(decoy, front.ids());
+    const size = opts.knownNetworkSize ? Math.min(estimate, opts.knownNetworkSize) : estimate;
+    const v = vetNodes([node], [decoy, opts.real], book, { networkSize: size, bep42MinKeep: 0, dnsblListed: new Set(), ...ruleOptions });
+    if (v.kept.length !== 1) return;
+    if (opts.dnsbl && !dnsblAnswers.has(node.host)) return;
+    early.push((opts.dnsbl ? dnsblOf(node.host) : Promise.resolve(false)).then((listed) => (listed || asked.has(keyOf(node)) ? undefined : askReal(node))));
+  };
   const result = await walk({
     krpc: opts.krpc,
     target: decoy,
+    onBook: (b) => (book = b),
     nodeId: randomId(opts.randomBytes),
     bootstrap: opts.bootstrap,
     k,
@@ -159,25 +220,17 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
     onResponse: (node) => {
       if (node.values.length || !front.admit(node)) return;
       if (opts.dnsbl) void dnsblOf(node.host);
-      if (opts.askReal) void prober.probe(node);
+      if (opts.askReal) void prober.probe(node).then((clean) => clean && maybeAskEarly(node));
     },
   });
+  book = undefined;
   const findings: SpyFinding[] = [];
   for (const node of result.responded) if (node.values.length) findings.push(...valuesFindings(node, node.values, decoyHex, 'sweep'));
 
   const networkSize = estimateNetworkSize(decoy, result.closest.map((n) => n.id));
   const dnsblListed = new Set<string>();
   if (opts.dnsbl) await Promise.all(result.closest.map(async (n) => (await dnsblOf(n.host)) && dnsblListed.add(n.host)));
-  const vet = vetNodes(result.closest, [decoy, opts.real], result.book, {
-    networkSize,
-    dnsblListed,
-    ...(opts.sybilMarginBits !== undefined ? { sybilMarginBits: opts.sybilMarginBits } : {}),
-    ...(opts.sybilListMarginBits !== undefined ? { sybilListMarginBits: opts.sybilListMarginBits } : {}),
-    ...(opts.isKnownSpy ? { isKnownSpy: opts.isKnownSpy } : {}),
-    ...(opts.isBlocklisted ? { isBlocklisted: opts.isBlocklisted } : {}),
-    ...(opts.isSuspect ? { isSuspect: opts.isSuspect } : {}),
-    ...(opts.weakSignals ? { weakSignals: opts.weakSignals } : {}),
-  });
+  const vet = vetNodes(result.closest, [decoy, opts.real], result.book, { networkSize, dnsblListed, ...ruleOptions });
   const suspicions: Suspicion[] = [];
   const evidenceOf = (node: NodeRecord, reason: VetReason) =>
     reason === 'sybil' || reason === 'close-id'
@@ -199,25 +252,20 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
 
   const drop: SweepResult['dropped'] = [...vet.dropped];
   const vetted: NodeRecord[] = [];
-  const answers: GetPeersAnswer[] = [];
-  const askedReal: NodeRecord[] = [];
-  const realNodeId = randomId(opts.randomBytes);
   // Each survivor goes from its probe to the real question on its own; none waits for the others.
-  await Promise.all(
-    vet.kept.map(async (node) => {
+  await Promise.all([
+    ...early,
+    ...vet.kept.map(async (node) => {
       if (!(await prober.probe(node))) {
         if (prober.caught.has(keyOf(node))) drop.push({ node, reasons: ['decoy-values'] });
         return;
       }
       vetted.push(node);
-      if (!opts.askReal) return;
-      askedReal.push(node);
-      const a = await getPeersOf(opts.krpc, node, opts.real, realNodeId);
-      if (!a) return;
-      answers.push(a);
-      opts.onAnswer?.(a);
+      if (opts.askReal && !asked.has(keyOf(node))) await askReal(node);
     }),
-  );
+  ]);
   findings.push(...prober.findings);
-  return { walk: result, networkSize, findings, suspicions, vetted, dropped: drop, answers, askedReal };
+  const keptKeys = new Set(vet.kept.map(keyOf));
+  const askedEarlyThenDropped = askedReal.filter((n) => !keptKeys.has(keyOf(n)) && vet.dropped.some((d) => keyOf(d.node) === keyOf(n))).length;
+  return { walk: result, networkSize, findings, suspicions, vetted, dropped: drop, answers, askedReal, askedEarlyThenDropped };
 }

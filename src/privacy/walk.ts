@@ -13,7 +13,7 @@ import { newAddressBook, noteAddress, type AddressBook, type NodeRecord } from '
 
 /** DESIGN.md: sweep until the 40 closest nodes have answered. */
 export const WALK_CLOSEST = 40;
-export const WALK_CONCURRENCY = 8;
+export const WALK_CONCURRENCY = 16;
 /** A walk that has not converged after this many queries is cut short. */
 export const WALK_MAX_QUERIES = 3_000;
 /** Values beyond this in one reply are ignored: no honest node returns more than ~100. */
@@ -52,6 +52,8 @@ export interface WalkOptions {
   maxQueries?: number;
   /** Addresses never to query (our own). */
   skip?: (addr: PeerAddress) => boolean;
+  /** The address book as it fills, for vetting while the walk goes on. */
+  onBook?: (book: AddressBook) => void;
   /** Each node as it answers (the sweep probes the ones near the front while the walk goes on). */
   onResponse?: (node: WalkNode) => void;
 }
@@ -89,27 +91,58 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   const { target, krpc } = opts;
   const candidates = new Map<string, Candidate>();
   const book = newAddressBook();
+  opts.onBook?.(book);
   const responded: WalkNode[] = [];
   const silent: WalkResult['silent'] = [];
   let queries = 0;
 
+  // Kept sorted by distance as candidates arrive (binary insertion), so each answer costs a scan of
+  // the front rather than a sort of every node heard of. Unknown IDs (bootstrap) go first.
+  const unknown: Candidate[] = [];
+  const ordered: Candidate[] = [];
+  const place = (c: Candidate) => {
+    if (!c.id) return unknown.push(c);
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareDistance(target, ordered[mid]!.id!, c.id) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    ordered.splice(lo, 0, c);
+  };
+  const setId = (c: Candidate, id: Buffer) => {
+    if (c.id?.equals(id)) return;
+    const list = c.id ? ordered : unknown;
+    list.splice(list.indexOf(c), 1);
+    c.id = id;
+    place(c);
+  };
   const consider = (addr: PeerAddress, id?: Buffer) => {
     if (opts.skip?.(addr)) return;
     noteAddress(book, addr.host, addr.port, id);
     const key = keyOf(addr);
     const existing = candidates.get(key);
-    if (!existing) candidates.set(key, { host: addr.host, port: addr.port, ...(id ? { id } : {}), state: 'new' });
-    else if (!existing.id && id) existing.id = id;
+    if (!existing) {
+      const c: Candidate = { host: addr.host, port: addr.port, ...(id ? { id } : {}), state: 'new' };
+      candidates.set(key, c);
+      place(c);
+    } else if (!existing.id && id) setId(existing, id);
   };
   for (const b of opts.bootstrap) consider(b);
   for (const s of opts.seeds ?? []) consider(s, s.id);
 
-  const byDistance = (a: Candidate, b: Candidate) => {
-    if (!a.id || !b.id) return a.id ? 1 : b.id ? -1 : 0; // unknown IDs (bootstrap) go first
-    return compareDistance(target, a.id, b.id);
-  };
   /** The k closest candidates still in play; the walk is done when all of them answered. */
-  const front = () => [...candidates.values()].filter((c) => c.state !== 'failed').sort(byDistance).slice(0, k);
+  const front = () => {
+    const out: Candidate[] = [];
+    for (const list of [unknown, ordered]) {
+      for (const c of list) {
+        if (out.length >= k) return out;
+        if (c.state !== 'failed') out.push(c);
+      }
+    }
+    return out;
+  };
 
   return new Promise<WalkResult>((resolve) => {
     let inflight = 0;
@@ -146,7 +179,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
           }
           c.state = 'done';
           if (c.id && !c.id.equals(reply.id)) noteAddress(book, c.host, c.port, c.id);
-          c.id = reply.id;
+          setId(c, reply.id);
           noteAddress(book, c.host, c.port, reply.id);
           const node: WalkNode = { id: reply.id, host: c.host, port: c.port, values: reply.values, answerOrder: responded.length, answeredDecoyWithValues: reply.values.length > 0 };
           responded.push(node);
