@@ -6,7 +6,7 @@
 import mime from 'mime';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { PeerSource } from '../privacy/peer-source.js';
+import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
 import type { Catalog, CatalogTorrent } from './catalog.js';
 import { TorrentSession, type SessionStatus } from './engine.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
@@ -26,6 +26,8 @@ export interface TorrentManagerOptions {
 
 export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {
   spiesBlocked: number;
+  /** DHT nodes the latest lookup reached, when the peer source says (0: no network). */
+  dhtNodes?: number;
 }
 
 export function mimeFor(name: string): string {
@@ -43,6 +45,7 @@ export function streamUrl(baseUrl: string, infoHash: string, fileIndex: number):
 
 export class TorrentManager implements Catalog {
   #sessions = new Map<string, TorrentSession>();
+  #peerSessions = new Map<string, PeerSession>();
   #opts: TorrentManagerOptions;
   #timer: NodeJS.Timeout;
   #updateId = 1;
@@ -59,6 +62,10 @@ export class TorrentManager implements Catalog {
 
   spiesBlocked(infoHash: string): number | undefined {
     return this.#opts.spiesBlocked?.(infoHash);
+  }
+
+  dhtNodes(infoHash: string): number | undefined {
+    return this.#peerSessions.get(infoHash.toLowerCase())?.dhtNodes?.();
   }
 
   session(infoHash: string): TorrentSession | undefined {
@@ -82,13 +89,15 @@ export class TorrentManager implements Catalog {
     const existing = this.#sessions.get(source.infoHash);
     if (existing) return existing;
     const { bus } = this.#opts;
+    const peers = this.#opts.peerSource.start(source.infoHash);
+    this.#peerSessions.set(source.infoHash, peers);
     const session = new TorrentSession({
       infoHash: source.infoHash,
       torrentFile: source.torrentFile,
       storeDir: this.#opts.storeDir,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
-      peers: this.#opts.peerSource.start(source.infoHash),
+      peers,
       bus,
       noPiecesTimeoutMs: this.#opts.noPiecesTimeoutMs,
     });
@@ -112,6 +121,7 @@ export class TorrentManager implements Catalog {
     const session = this.#sessions.get(infoHash.toLowerCase());
     if (!session) throw new TorrentLiveError('E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
     this.#sessions.delete(session.infoHash);
+    this.#peerSessions.delete(session.infoHash);
     this.#updateId++;
     await session.destroy();
   }
@@ -121,6 +131,7 @@ export class TorrentManager implements Catalog {
     return {
       ...status,
       spiesBlocked: this.#opts.spiesBlocked?.(session.infoHash) ?? 0,
+      ...(this.dhtNodes(session.infoHash) !== undefined ? { dhtNodes: this.dhtNodes(session.infoHash)! } : {}),
       name: session.name ?? session.infoHash,
       files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) })),
     };
@@ -147,6 +158,7 @@ export class TorrentManager implements Catalog {
     clearInterval(this.#timer);
     await Promise.all(this.sessions().map((s) => s.destroy()));
     this.#sessions.clear();
+    this.#peerSessions.clear();
     await this.#opts.peerSource.close();
   }
 }

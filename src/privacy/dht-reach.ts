@@ -11,9 +11,21 @@ import type { PeerAddress } from './peer-source.js';
 export const UNREACHABLE_RETRY_MS = 2_000;
 export const UNREACHABLE_RETRY_MAX_MS = 120_000;
 
+/** A name that has not resolved by then counts as unresolved: an offline resolver can hang far longer. */
+export const RESOLVE_TIMEOUT_MS = 3_000;
+
 /** Resolves a host name to one IPv4/IPv6 address (injectable: tests must not touch real DNS). */
 export type ResolveHost = (name: string) => Promise<string>;
 export const defaultResolveHost: ResolveHost = async (name) => (await dns.lookup(name)).address;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEOUT' })), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface ResolvedBootstrap {
   nodes: PeerAddress[];
@@ -21,14 +33,14 @@ export interface ResolvedBootstrap {
   unresolved: string[];
 }
 
-export async function resolveBootstrap(entries: readonly PeerAddress[], resolve: ResolveHost): Promise<ResolvedBootstrap> {
+export async function resolveBootstrap(entries: readonly PeerAddress[], resolve: ResolveHost, timeoutMs = RESOLVE_TIMEOUT_MS): Promise<ResolvedBootstrap> {
   const nodes: PeerAddress[] = [];
   const unresolved: string[] = [];
   await Promise.all(
     entries.map(async (e) => {
       if (net.isIP(e.host)) return nodes.push(e);
       try {
-        nodes.push({ host: await resolve(e.host), port: e.port });
+        nodes.push({ host: await withTimeout(resolve(e.host), timeoutMs), port: e.port });
       } catch (err) {
         unresolved.push(`${e.host}:${e.port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }

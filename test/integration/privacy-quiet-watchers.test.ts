@@ -38,6 +38,8 @@ test('quiet watchers with 3 honest seeders: no connection to a watcher peer, eve
     assert.ok(watchersAsked.length >= 4, `the watchers were asked the real infohash (${watchersAsked.length}) and answered with their peers`);
     assert.deepEqual(spies.behaviourPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no watcher peer contacted');
     for (const s of world.seeders) assert.ok(s.connections > 0, `honest seeder ${s.host} used`);
+    const [view] = (await (await fetch(`${svc.baseUrl}/api/torrents`)).json()) as Array<{ dhtNodes?: number }>;
+    assert.ok((view?.dhtNodes ?? 0) >= 40, `/api/torrents shows the DHT nodes reached (${view?.dhtNodes})`);
 
     await source.close();
     const audit = fs.readFileSync(path.join(storeDir, 'audit.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditLine);
