@@ -85,7 +85,7 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 
-for (const k of ['private', 'plain'] as const) console.log(k, results[k].map((f) => `${Math.round(f.firstPeerMs)}/${Math.round(f.firstByteMs)}`).join(' '));
+for (const k of ['private', 'plain'] as const) console.log(`${k}, each run (first peer/first byte ms):`, results[k].map((f) => `${Math.round(f.firstPeerMs)}/${Math.round(f.firstByteMs)}`).join(' '));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const byKind = (r: Figures[], pick: (f: Figures) => Record<string, number>) => Object.entries(pick(r[0]!)).map(([k]) => `${k} ${median(r.map((f) => pick(f)[k]!))}`).join(', ');
 const row = (kind: Kind) => {
