@@ -5,7 +5,6 @@
  * what they test is what users run.
  */
 import os from 'node:os';
-import path from 'node:path';
 import type { Router } from 'express';
 import { externalIpv4, pickInterfaceAddress, startDiscovery, dlnaStreamHeaders, type Discovery, type DiscoveryOptions } from '../casting/src/index.js';
 import type { Config } from './config.js';
@@ -13,6 +12,7 @@ import { TorrentLiveError } from './errors.js';
 import { adapterRouters, startDlnaAdvertiser, type AdapterRouters, type SsdpAdvertiser } from './adapters/index.js';
 import type { Service, ServiceParts } from './service.js';
 import type { TorrentManager } from './core/torrent-manager.js';
+import { storeLayout } from './core/store-layout.js';
 import type { Auth } from './server/auth.js';
 import { castMediaResolver } from './server/cast-plan.js';
 import { findSubtitles } from './server/cast-media.js';
@@ -48,7 +48,7 @@ export interface LanParts {
 }
 
 export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Discovery; webRemote?: boolean }): LanParts {
-  const storeDir = path.resolve(config.storeDir);
+  const { stateDir } = storeLayout(config.storeDir);
   let devices: DevicesRouter | undefined;
   let port = 0;
   // One set of ffprobe answers for casting, transcoding and the DLNA listings' durations
@@ -60,7 +60,7 @@ export function lanServiceParts(config: Readonly<Config>, opts: { discovery?: Di
   // build (one UDN read, one add-on router).
   let adapters: AdapterRouters | undefined;
   const adaptersFor = (ctx: { manager: TorrentManager; auth: Auth }): AdapterRouters =>
-    (adapters ??= adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir, durationOf }));
+    (adapters ??= adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir, durationOf }));
   const parts: ServiceParts = {
     pageRouters: opts.webRemote === false ? [] : [webRemoteRouter()],
     publicRouters: (ctx) => adaptersFor(ctx).publicRouters,
@@ -108,7 +108,7 @@ export async function startMediaServerAdvertisers(config: Readonly<Config>, serv
   const started: SsdpAdvertiser[] = [];
   for (const a of addresses) {
     try {
-      started.push(await startDlnaAdvertiser({ interfaceAddress: a, httpPort: service.http.port, storeDir: path.resolve(config.storeDir) }));
+      started.push(await startDlnaAdvertiser({ interfaceAddress: a, httpPort: service.http.port, stateDir: storeLayout(config.storeDir).stateDir }));
     } catch (err) {
       await Promise.all(started.map((s) => s.close()));
       throw new TorrentLiveError('E_BAD_ARGUMENT', `the DLNA server cannot announce itself on ${a}: ${(err as Error).message}; choose the LAN interface with --interface`);

@@ -2,14 +2,14 @@
  * Builds the running service from a config: peer source, torrent manager, auth, the express app
  * and its HTTP server. The CLI modes and the integration tests start it the same way.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Router } from 'express';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
 import { TorrentManager } from './core/torrent-manager.js';
 import { fileSourceReader } from './core/torrent-file.js';
 import type { PeerSource } from './privacy/peer-source.js';
+import { storeLayout, type StoreLayout } from './core/store-layout.js';
+import { prepareStore } from './core/store-migration.js';
 import { startPrivacy, type Privacy } from './privacy/setup.js';
 import { spiesRouter } from './server/spies-api.js';
 import { createApp, listen, type AppOptions, type RunningServer } from './server/app.js';
@@ -19,6 +19,8 @@ import { loadOrCreateToken } from './server/auth-token.js';
 
 export interface Service {
   config: Readonly<Config>;
+  /** Where the downloads, the state and the privacy files live under --store. */
+  store: StoreLayout;
   bus: EventBus;
   manager: TorrentManager;
   auth: Auth;
@@ -47,15 +49,17 @@ export interface ServiceParts {
 }
 
 export async function startService(config: Readonly<Config>, parts: ServiceParts = {}): Promise<Service> {
-  const storeDir = path.resolve(config.storeDir);
+  const store = storeLayout(config.storeDir);
   const bus = parts.bus ?? new EventBus();
+  // Before anything reads the store: an older store's files move into the separate trees.
+  const migration = await prepareStore(store);
+  for (const message of migration.warnings) bus.emit('warning', { message, code: 'E_STORE' });
   // The private lookup is the default and only production PeerSource (DESIGN.md); blocklists are
   // loaded first so a bad one stops the start before anything listens.
-  const privacy = parts.peerSource ? undefined : await startPrivacy({ ...config, storeDir }, bus);
+  const privacy = parts.peerSource ? undefined : await startPrivacy({ ...config, storeDir: store.privacyDir }, bus);
   const peerSource = parts.peerSource ?? privacy!.peerSource;
-  fs.mkdirSync(storeDir, { recursive: true });
   const manager = new TorrentManager({
-    storeDir,
+    store,
     maxPeers: config.maxPeers,
     freerider: config.freerider,
     noPiecesTimeoutMs: config.noPiecesTimeoutMs,
@@ -65,7 +69,7 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
     reader: fileSourceReader,
     ...(privacy ? { spiesBlocked: (infoHash: string) => privacy.stats.spiesBlocked(infoHash) } : {}),
   });
-  const { token } = await loadOrCreateToken(storeDir, { rotate: config.newToken });
+  const { token } = await loadOrCreateToken(store.stateDir, { rotate: config.newToken });
   let port = config.httpPort;
   const auth = createAuth({
     token,
@@ -94,6 +98,7 @@ export async function startService(config: Readonly<Config>, parts: ServiceParts
   const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
   return {
     config,
+    store,
     bus,
     manager,
     auth,

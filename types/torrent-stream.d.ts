@@ -44,7 +44,10 @@ declare module 'torrent-stream' {
   export interface TorrentStreamEngine extends EventEmitter {
     infoHash: string;
     torrent: TorrentStreamTorrent | null;
+    /** The raw info dictionary, set before storage is built. */
+    metadata: Buffer | null;
     files: TorrentStreamFile[];
+    select(from: number, to: number, priority: boolean): void;
     bitfield: { get(i: number): boolean } | null;
     swarm: {
       wires: TorrentStreamWire[];

@@ -1,7 +1,7 @@
 /** One continuous device list for both kinds: mDNS for Chromecasts, SSDP for DLNA renderers. */
 import os from 'node:os';
 import { DeviceRegistry } from './device-registry.js';
-import { externalIpv4 } from './interfaces.js';
+import { externalIpv4, onLinkOf } from './interfaces.js';
 import { startMdnsBrowser, type Browser } from './mdns-browser.js';
 import { startSsdpBrowser } from './ssdp-browser.js';
 import { CastError, type DeviceInfo, type Discovery, type DiscoveryOptions } from './types.js';
@@ -36,6 +36,7 @@ export async function startDiscovery(opts: DiscoveryTestOptions = {}): Promise<D
             onDevice: (d) => registry.seen(d),
             onGoodbye: (id) => registry.remove(id),
             onIgnored,
+            isOnLink: onLinkOf(os.networkInterfaces(), localAddresses),
           }),
         );
       }

@@ -51,3 +51,16 @@ export function pickInterfaceAddress(interfaces: Interfaces, wanted?: string, de
 export function externalIpv4(interfaces: Interfaces): string[] {
   return Object.values(interfaces).flatMap((list) => ipv4(list).filter((i) => !i.internal).map((i) => i.address));
 }
+
+/**
+ * A predicate: is this address on the link of one of these local addresses (same subnet as the
+ * interface that holds it)? Discovery traffic comes from the LAN; an answer to anything else
+ * would go to a forged or routed address. A local address on no interface counts only itself.
+ */
+export function onLinkOf(interfaces: Interfaces, localAddresses: readonly string[]): (address: string) => boolean {
+  const all = Object.values(interfaces).flatMap((list) => ipv4(list));
+  // An address of the interface itself, else the interface whose subnet holds it (any 127.x on lo).
+  const holder = (local: string): NetworkInterfaceInfo | undefined => all.find((i) => i.address === local) ?? all.find((i) => sameSubnet(i.address, local, i.netmask));
+  const links = localAddresses.map((local) => ({ local, netmask: holder(local)?.netmask ?? '255.255.255.255' }));
+  return (address) => links.some((l) => sameSubnet(l.local, address, l.netmask));
+}

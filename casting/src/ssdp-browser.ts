@@ -5,6 +5,7 @@
  */
 import dgram from 'node:dgram';
 import { boundedRequest } from './http-fetch.js';
+import { SourceBudget } from './source-budget.js';
 import { parseDeviceDescription } from './device-description.js';
 import { checkSsdpLocation } from './ssdp-location.js';
 import { buildMSearch, MEDIA_RENDERER, parseSsdpAnswer, parseSsdpNotify, SSDP_ADDRESS, SSDP_PORT, udnFromUsn } from './ssdp-message.js';
@@ -22,7 +23,12 @@ export interface SsdpBrowserOptions {
   /** A renderer announced its clean shutdown (ssdp:byebye). */
   onGoodbye?: (id: string) => void;
   onIgnored: (reason: IgnoredAnswer) => void;
+  /** Which senders are on the LAN; answers and announcements from anywhere else are ignored. */
+  isOnLink?: (address: string) => boolean;
 }
+
+/** Renderers (location and UDN pairs) remembered at once: a flood of invented ones cannot grow past it. */
+export const MAX_KNOWN_RENDERERS = 512;
 
 type Known = { state: 'pending' } | { state: 'ok'; device: Omit<DeviceInfo, 'lastSeenMs'> } | { state: 'failed'; untilMs: number };
 
@@ -33,6 +39,9 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
   let closed = false;
 
   const ignore = (from: string, reason: string): void => opts.onIgnored({ kind: 'dlna', from, reason });
+  // Each new answer costs an HTTP fetch to its sender: forged answers must not turn that into a
+  // stream of connections aimed at someone else.
+  const describeBudget = new SourceBudget({ burst: 4, refillPerSecond: 0.2, maxSources: 256 });
 
   async function describe(location: URL, from: string, key: string): Promise<void> {
     try {
@@ -97,6 +106,10 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
   }
 
   function sighted(locationHeader: string | undefined, usn: string | undefined, from: string): void {
+    if (opts.isOnLink && !opts.isOnLink(from)) {
+      ignore(from, 'not on the subnet of a discovery interface');
+      return;
+    }
     const check = checkSsdpLocation(locationHeader, from);
     if (!check.ok) {
       ignore(from, check.reason);
@@ -107,6 +120,8 @@ export async function startSsdpBrowser(opts: SsdpBrowserOptions): Promise<Browse
     if (entry?.state === 'ok') opts.onDevice(entry.device);
     else if (entry?.state === 'pending') return;
     else if (entry?.state === 'failed' && entry.untilMs > Date.now()) return;
+    else if (!entry && known.size >= MAX_KNOWN_RENDERERS) ignore(from, `more than ${MAX_KNOWN_RENDERERS} renderers announced`);
+    else if (!describeBudget.take(from)) ignore(from, 'too many new announcements from this address');
     else {
       known.set(key, { state: 'pending' });
       void describe(check.url, from, key);

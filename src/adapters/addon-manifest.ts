@@ -14,7 +14,8 @@ import type { Auth } from '../server/auth.js';
 import { tokensEqual } from '../server/auth-rules.js';
 import { baseUrlOf } from '../server/api.js';
 import { sendJsonError } from '../server/json-error.js';
-import { mediaFiles } from './media-files.js';
+import { mediaClassOf } from './didl.js';
+import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
 import type { StreamUrlFor } from './m3u.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -33,7 +34,7 @@ export interface AddonManifest {
   description: string;
   resources: string[];
   types: string[];
-  catalogs: Array<{ type: string; id: string; name: string }>;
+  catalogs: Array<{ type: string; id: string; name: string; extra: Array<{ name: string; isRequired: boolean }> }>;
   idPrefixes: string[];
   behaviorHints: { configurable: boolean; configurationRequired: boolean };
 }
@@ -61,7 +62,7 @@ export function addonManifest(version: string = PACKAGE_VERSION): AddonManifest 
     description: 'Torrents loaded in torrent-live, streamed while they download',
     resources: ['catalog', 'meta', 'stream'],
     types: ['movie'],
-    catalogs: [{ type: 'movie', id: ADDON_CATALOG_ID, name: 'torrent-live' }],
+    catalogs: [{ type: 'movie', id: ADDON_CATALOG_ID, name: 'torrent-live', extra: [{ name: 'skip', isRequired: false }] }],
     idPrefixes: [ADDON_ID_PREFIX],
     behaviorHints: { configurable: false, configurationRequired: false },
   };
@@ -76,34 +77,74 @@ export function parseAddonItemId(id: string): { infoHash: string; index: number 
   return m ? { infoHash: m[1]!, index: Number(m[2]) } : undefined;
 }
 
-function metasOf(torrents: readonly CatalogTorrent[]): Array<{ meta: AddonMeta; infoHash: string; index: number; mime: string }> {
-  return torrents.flatMap((t) =>
-    mediaFiles(t, 'object.item.videoItem').map((f) => ({
-      infoHash: t.infoHash.toLowerCase(),
-      index: f.index,
-      mime: f.mime,
-      meta: {
-        id: addonItemId(t.infoHash, f.index),
-        type: 'movie' as const,
-        name: f.title === t.name || mediaFiles(t, 'object.item.videoItem').length === 1 ? t.name : `${t.name} — ${f.title}`,
-        description: `${f.title} · ${(f.length / 1e6).toFixed(1)} MB · from torrent ${t.name}`,
-        posterShape: 'landscape' as const,
-      },
-    })),
-  );
+/** Catalog pages: Stremio asks for the next page with `skip` as the user scrolls. */
+export const ADDON_CATALOG_PAGE_SIZE = 100;
+
+interface AddonItem {
+  meta: AddonMeta;
+  infoHash: string;
+  index: number;
+  mime: string;
 }
 
-export function catalogResponse(torrents: readonly CatalogTorrent[]): { metas: AddonMeta[] } {
-  return { metas: metasOf(torrents).map((m) => m.meta) };
+const VIDEO = 'object.item.videoItem';
+
+/** One video file as an add-on item; `videoCount` is how many videos its torrent holds. */
+function itemOf(t: CatalogTorrent, f: MediaFile, videoCount: number): AddonItem {
+  return {
+    infoHash: t.infoHash.toLowerCase(),
+    index: f.index,
+    mime: f.mime,
+    meta: {
+      id: addonItemId(t.infoHash, f.index),
+      type: 'movie' as const,
+      name: f.title === t.name || videoCount === 1 ? t.name : `${t.name} — ${f.title}`,
+      description: `${f.title} · ${(f.length / 1e6).toFixed(1)} MB · from torrent ${t.name}`,
+      posterShape: 'landscape' as const,
+    },
+  };
 }
 
-export function metaResponse(torrents: readonly CatalogTorrent[], id: string): { meta: AddonMeta } | undefined {
-  const found = metasOf(torrents).find((m) => m.meta.id === id);
+/** One page of the catalog, `skip` items in; only the page's items are built. */
+export function catalogResponse(torrents: readonly CatalogTorrent[], skip = 0): { metas: AddonMeta[] } {
+  const metas: AddonMeta[] = [];
+  let toSkip = skip;
+  for (const t of torrents) {
+    if (metas.length >= ADDON_CATALOG_PAGE_SIZE) break;
+    const videoCount = countMediaFiles(t, VIDEO);
+    if (toSkip >= videoCount) {
+      toSkip -= videoCount;
+      continue;
+    }
+    for (const f of t.files) {
+      if (mediaClassOf(f.mime) !== VIDEO) continue;
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
+      metas.push(itemOf(t, asMediaFile(t, f, VIDEO)!, videoCount).meta);
+      if (metas.length >= ADDON_CATALOG_PAGE_SIZE) break;
+    }
+  }
+  return { metas };
+}
+
+/** The item an id names, looked up in its own torrent by index. */
+function findItem(catalog: Pick<Catalog, 'get'>, baseUrl: string, id: string): AddonItem | undefined {
+  const ref = parseAddonItemId(id);
+  const torrent = ref && catalog.get(ref.infoHash, baseUrl);
+  const file = torrent && fileByIndex(torrent, ref.index);
+  const video = file && asMediaFile(torrent, file, VIDEO);
+  return video && itemOf(torrent, video, countMediaFiles(torrent, VIDEO));
+}
+
+export function metaResponse(catalog: Pick<Catalog, 'get'>, baseUrl: string, id: string): { meta: AddonMeta } | undefined {
+  const found = findItem(catalog, baseUrl, id);
   return found && { meta: found.meta };
 }
 
-export function streamResponse(torrents: readonly CatalogTorrent[], id: string, urlFor: StreamUrlFor): { streams: AddonStream[] } {
-  const found = metasOf(torrents).find((m) => m.meta.id === id);
+export function streamResponse(catalog: Pick<Catalog, 'get'>, baseUrl: string, id: string, urlFor: StreamUrlFor): { streams: AddonStream[] } {
+  const found = findItem(catalog, baseUrl, id);
   if (!found) return { streams: [] };
   return {
     streams: [
@@ -118,6 +159,12 @@ export function streamResponse(torrents: readonly CatalogTorrent[], id: string, 
   };
 }
 
+/** The `skip` of a catalog request's extra segment (`skip=100`); anything else is page one. */
+export function parseCatalogSkip(extra: string | undefined): number {
+  const m = /^skip=(\d{1,9})$/.exec(extra ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
 export function addonKey(auth: Pick<Auth, 'streamToken'>): string {
   return auth.streamToken(ADDON_KEY_SCOPE, 0);
 }
@@ -127,7 +174,7 @@ export function addonManifestUrl(auth: Pick<Auth, 'streamToken'>, baseUrl: strin
   return `${baseUrl.replace(/\/+$/, '')}/addon/${addonKey(auth)}/manifest.json`;
 }
 
-export function addonRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: AddonAuth; baseUrl?: (req: Request) => string }): express.Router {
+export function addonRouter(opts: { catalog: Pick<Catalog, 'list' | 'get'>; auth: AddonAuth; baseUrl?: (req: Request) => string }): express.Router {
   const router = express.Router();
   const baseOf = opts.baseUrl ?? baseUrlOf;
   const key = addonKey(opts.auth);
@@ -138,21 +185,25 @@ export function addonRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: AddonA
   };
   const keyed: RequestHandler = (req, res, next) => {
     if (tokensEqual((req.params as Record<string, string>)['key'], key)) return next();
-    sendJsonError(res, 401, 'E_UNAUTHORIZED', 'this add-on URL has a wrong or outdated key; copy it again from GET /api/addon');
+    sendJsonError(res, 'E_UNAUTHORIZED', 'this add-on URL has a wrong or outdated key; copy it again from GET /api/addon');
   };
   const local: RequestHandler = (req, res, next) => {
     if (opts.auth.isTrustedRequest(req) || opts.auth.isPairedRequest(req)) return next();
-    sendJsonError(res, 401, 'E_UNAUTHORIZED', 'use the add-on URL with its key (GET /api/addon on a paired device shows it)');
+    sendJsonError(res, 'E_UNAUTHORIZED', 'use the add-on URL with its key (GET /api/addon on a paired device shows it)');
   };
   const id = (req: Request): string => (req.params as Record<string, string>)['id'] ?? '';
   const routes: Array<[string, (req: Request, res: Response) => void]> = [
     ['/manifest.json', (_req, res) => void res.json(addonManifest())],
     [`/catalog/movie/${ADDON_CATALOG_ID}.json`, (req, res) => void res.json(catalogResponse(opts.catalog.list(baseOf(req))))],
     [
+      `/catalog/movie/${ADDON_CATALOG_ID}/:extra.json`,
+      (req, res) => void res.json(catalogResponse(opts.catalog.list(baseOf(req)), parseCatalogSkip((req.params as Record<string, string>)['extra']))),
+    ],
+    [
       '/meta/movie/:id.json',
       (req, res) => {
-        const found = metaResponse(opts.catalog.list(baseOf(req)), id(req));
-        if (!found) return sendJsonError(res, 404, 'E_NOT_FOUND', `no item ${id(req)} in torrent-live`);
+        const found = metaResponse(opts.catalog, baseOf(req), id(req));
+        if (!found) return sendJsonError(res, 'E_NOT_FOUND', `no item ${id(req)} in torrent-live`);
         res.json(found);
       },
     ],
@@ -160,7 +211,7 @@ export function addonRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: AddonA
       '/stream/movie/:id.json',
       (req, res) => {
         const base = baseOf(req);
-        res.json(streamResponse(opts.catalog.list(base), id(req), (h, i) => opts.auth.streamUrl(base, h, i)));
+        res.json(streamResponse(opts.catalog, base, id(req), (h, i) => opts.auth.streamUrl(base, h, i)));
       },
     ],
   ];

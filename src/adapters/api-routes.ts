@@ -7,16 +7,27 @@ import type { Catalog } from '../core/catalog.js';
 import type { Auth } from '../server/auth.js';
 import { baseUrlOf } from '../server/api.js';
 import { addonManifestUrl } from './addon-manifest.js';
-import { buildM3u } from './m3u.js';
+import { M3U_HEADER, m3uEntry } from './m3u.js';
+import { asMediaFile } from './media-files.js';
+import { slicedWriter } from '../server/sliced-response.js';
 
 export function adapterApiRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: Pick<Auth, 'streamUrl' | 'streamToken'>; baseUrl?: (req: Request) => string }): express.Router {
   const router = express.Router();
   const baseOf = opts.baseUrl ?? baseUrlOf;
-  router.get('/api/playlist.m3u', (req, res) => {
+  router.get('/api/playlist.m3u', async (req, res) => {
     const base = baseOf(req);
-    res
-      .set({ 'Content-Type': 'audio/x-mpegurl; charset=utf-8', 'Content-Disposition': 'inline; filename="torrent-live.m3u"', 'Cache-Control': 'no-store' })
-      .send(buildM3u(opts.catalog.list(base), (h, i) => opts.auth.streamUrl(base, h, i)));
+    const urlFor = (h: string, i: number): string => opts.auth.streamUrl(base, h, i);
+    res.set({ 'Content-Type': 'audio/x-mpegurl; charset=utf-8', 'Content-Disposition': 'inline; filename="torrent-live.m3u"', 'Cache-Control': 'no-store' });
+    const out = slicedWriter(res);
+    if (!(await out.write(M3U_HEADER))) return;
+    for (const t of opts.catalog.list(base)) {
+      if (!(await out.writeEach(t.files, (f) => {
+        const media = asMediaFile(t, f);
+        return media ? m3uEntry(t, media, urlFor) : '';
+      })))
+        return;
+    }
+    out.end();
   });
   // Where to point a client that installs add-ons by URL (shown to paired devices only).
   router.get('/api/addon', (req, res) => {

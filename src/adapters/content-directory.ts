@@ -3,8 +3,8 @@
  *   `0` the root · `t:<infoHash>` one folder per torrent · `f:<infoHash>:<index>` one media file.
  */
 import type { CatalogTorrent } from '../core/catalog.js';
-import { didlLite, type DidlContainer, type DidlItem, type DidlObject } from './didl.js';
-import { mediaFiles, type MediaFile } from './media-files.js';
+import { didlLite, mediaClassOf, type DidlContainer, type DidlItem, type DidlObject } from './didl.js';
+import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
 import { UPNP_ERRORS, UpnpError } from './soap.js';
 
 export type ObjectRef = { kind: 'root' } | { kind: 'torrent'; infoHash: string } | { kind: 'file'; infoHash: string; index: number };
@@ -85,32 +85,51 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
       all = [torrentContainer(torrentOf(ref.infoHash))];
     } else {
       const torrent = torrentOf(ref.infoHash);
-      const file = mediaFiles(torrent).find((f) => f.index === ref.index) ?? missing();
+      const raw = fileByIndex(torrent, ref.index);
+      const file = (raw && asMediaFile(torrent, raw)) ?? missing();
       all = [fileItem(torrent, file, ctx)];
     }
     // BrowseMetadata always answers with exactly the one object; paging does not apply.
     return { result: didlLite(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
   }
-  if (ref.kind === 'root') all = snapshot.torrents.map(torrentContainer);
-  else if (ref.kind === 'torrent') {
+  // Children are paged before they are turned into DIDL objects: only the page costs more than
+  // a filter over the files.
+  let page: DidlObject[];
+  let totalMatches: number;
+  if (ref.kind === 'root') {
+    totalMatches = snapshot.torrents.length;
+    page = pageOf(snapshot.torrents, req.startingIndex, req.requestedCount).map(torrentContainer);
+  } else if (ref.kind === 'torrent') {
     const torrent = torrentOf(ref.infoHash);
-    all = mediaFiles(torrent).map((f) => fileItem(torrent, f, ctx));
+    const files = torrent.files.filter((f) => mediaClassOf(f.mime) !== undefined);
+    totalMatches = files.length;
+    page = pageOf(files, req.startingIndex, req.requestedCount).map((f) => fileItem(torrent, asMediaFile(torrent, f)!, ctx));
   } else {
     // An item has no children, but browsing a file that does not exist is still 701.
-    if (!mediaFiles(torrentOf(ref.infoHash)).some((f) => f.index === ref.index)) missing();
-    all = [];
+    const torrent = torrentOf(ref.infoHash);
+    const raw = fileByIndex(torrent, ref.index);
+    if (!raw || !asMediaFile(torrent, raw)) missing();
+    totalMatches = 0;
+    page = [];
   }
-  const page = pageOf(all, req.startingIndex, req.requestedCount);
-  return { result: didlLite(page), numberReturned: page.length, totalMatches: all.length, updateId: snapshot.updateId };
+  return { result: didlLite(page), numberReturned: page.length, totalMatches, updateId: snapshot.updateId };
 }
 
+/**
+ * Most results one Browse returns. RequestedCount 0 means "all", but a torrent may hold 50,000
+ * files; UPnP lets a server return fewer than asked (NumberReturned < TotalMatches) and control
+ * points page on.
+ */
+export const MAX_BROWSE_RESULTS = 500;
+
 export function pageOf<T>(all: readonly T[], startingIndex: number, requestedCount: number): T[] {
-  const end = requestedCount === 0 ? all.length : Math.min(all.length, startingIndex + requestedCount);
-  return all.slice(Math.min(startingIndex, all.length), end);
+  const count = requestedCount === 0 ? MAX_BROWSE_RESULTS : Math.min(requestedCount, MAX_BROWSE_RESULTS);
+  const start = Math.min(startingIndex, all.length);
+  return all.slice(start, Math.min(all.length, start + count));
 }
 
 function torrentContainer(t: CatalogTorrent): DidlContainer {
-  return { kind: 'container', id: torrentObjectId(t.infoHash), parentId: ROOT_ID, title: t.name, childCount: mediaFiles(t).length };
+  return { kind: 'container', id: torrentObjectId(t.infoHash), parentId: ROOT_ID, title: t.name, childCount: countMediaFiles(t) };
 }
 
 function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): DidlItem {

@@ -49,7 +49,12 @@ export function dlnaRouter(opts: DlnaRouterOptions): express.Router {
       const reply = run(req);
       sendXml(res, reply.body, reply.status);
     } catch (err) {
-      if (!(err instanceof SoapParseError)) throw err;
+      // A control point understands SOAP faults, never a JSON or HTML error: whatever failed
+      // answers as one.
+      if (!(err instanceof SoapParseError)) {
+        opts.log?.('dlna_action_failed', { remote: req.socket.remoteAddress, reason: err instanceof Error ? err.message : String(err) });
+        return sendXml(res, soapFault(UPNP_ERRORS.ACTION_FAILED, 'the action failed'), 500);
+      }
       opts.log?.('dlna_bad_soap', { remote: req.socket.remoteAddress, reason: err.message });
       sendXml(res, soapFault(UPNP_ERRORS.INVALID_ACTION, err.message), err.status === 413 ? 413 : 400);
     }
@@ -78,8 +83,9 @@ export function dlnaRouter(opts: DlnaRouterOptions): express.Router {
   });
 
   const tooLarge: ErrorRequestHandler = (err: { type?: string }, req, res, next) => {
-    if (err.type !== 'entity.too.large' || !req.path.startsWith('/dlna/')) return next(err);
-    sendXml(res, soapFault(UPNP_ERRORS.INVALID_ARGS, `the SOAP body is larger than ${MAX_SOAP_BYTES} bytes`), 413);
+    if (!req.path.startsWith('/dlna/control/')) return next(err);
+    if (err.type === 'entity.too.large') return sendXml(res, soapFault(UPNP_ERRORS.INVALID_ARGS, `the SOAP body is larger than ${MAX_SOAP_BYTES} bytes`), 413);
+    sendXml(res, soapFault(UPNP_ERRORS.ACTION_FAILED, 'the request could not be read'), 400);
   };
   router.use(tooLarge);
   return router;

@@ -19,7 +19,7 @@ export type { SsdpAdvertiser } from './ssdp-advertiser.js';
 export interface AdapterRouterOptions {
   catalog: Catalog;
   auth: AddonAuth;
-  storeDir: string;
+  stateDir: string;
   /** The base URL a client reached us by; default `<protocol>://<Host header>` (Host is checked). */
   baseUrl?: (req: Request) => string;
   /** Serve the DLNA media server's HTTP side (default true). */
@@ -44,7 +44,7 @@ export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
       dlnaRouter({
         catalog: opts.catalog,
         streamUrl: (b, h, i) => opts.auth.streamUrl(b, h, i),
-        udn: loadOrCreateUdn(opts.storeDir),
+        udn: loadOrCreateUdn(opts.stateDir),
         ...base,
         ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
         ...(opts.durationOf ? { durationOf: opts.durationOf } : {}),
@@ -58,7 +58,7 @@ export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
 export interface DlnaAdvertiserOptions {
   interfaceAddress: string;
   httpPort: number;
-  storeDir: string;
+  stateDir: string;
   log?: AdapterLog;
   /** Tests only. */
   ssdpPort?: number;
@@ -69,7 +69,7 @@ export function startDlnaAdvertiser(opts: DlnaAdvertiserOptions): Promise<SsdpAd
   return startSsdpAdvertiser({
     interfaceAddress: opts.interfaceAddress,
     httpPort: opts.httpPort,
-    udn: loadOrCreateUdn(opts.storeDir),
+    udn: loadOrCreateUdn(opts.stateDir),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.ssdpPort ? { ssdpPort: opts.ssdpPort } : {}),
   });

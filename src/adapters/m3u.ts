@@ -3,7 +3,7 @@
  * (Jellyfin/Emby "M3U tuner", VLC, Kodi's PVR IPTV Simple). Pure.
  */
 import type { CatalogTorrent } from '../core/catalog.js';
-import { mediaFiles } from './media-files.js';
+import { mediaFiles, type MediaFile } from './media-files.js';
 import { stripInvalidXmlChars } from '../../casting/src/index.js';
 
 export type StreamUrlFor = (infoHash: string, fileIndex: number) => string;
@@ -18,15 +18,17 @@ function attribute(text: string): string {
   return oneLine(text).replace(/"/g, "'");
 }
 
+export const M3U_HEADER = '#EXTM3U\n';
+
+/** The two lines (EXTINF and URL) of one file, newline-terminated. */
+export function m3uEntry(t: CatalogTorrent, f: MediaFile, urlFor: StreamUrlFor): string {
+  const url = urlFor(t.infoHash, f.index);
+  if (/[\r\n]/.test(url)) throw new Error(`stream URL for ${t.infoHash}/${f.index} holds a line break`);
+  return `#EXTINF:-1 tvg-id="${t.infoHash.toLowerCase()}-${f.index}" tvg-name="${attribute(f.title)}" group-title="${attribute(t.name)}",${oneLine(f.title)}\n${url}\n`;
+}
+
 export function buildM3u(torrents: readonly CatalogTorrent[], urlFor: StreamUrlFor): string {
-  const lines = ['#EXTM3U'];
-  for (const t of torrents) {
-    for (const f of mediaFiles(t)) {
-      const url = urlFor(t.infoHash, f.index);
-      if (/[\r\n]/.test(url)) throw new Error(`stream URL for ${t.infoHash}/${f.index} holds a line break`);
-      lines.push(`#EXTINF:-1 tvg-id="${t.infoHash.toLowerCase()}-${f.index}" tvg-name="${attribute(f.title)}" group-title="${attribute(t.name)}",${oneLine(f.title)}`);
-      lines.push(url);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  let out = M3U_HEADER;
+  for (const t of torrents) for (const f of mediaFiles(t)) out += m3uEntry(t, f, urlFor);
+  return out;
 }

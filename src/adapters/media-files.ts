@@ -14,11 +14,33 @@ export interface MediaFile extends CatalogFile {
 export function mediaFiles(torrent: CatalogTorrent, only?: MediaClass): MediaFile[] {
   const out: MediaFile[] = [];
   for (const f of torrent.files) {
-    const mediaClass = mediaClassOf(f.mime);
-    if (!mediaClass || (only && mediaClass !== only)) continue;
-    out.push({ ...f, mediaClass, title: titleInTorrent(torrent.name, f.name) });
+    const media = asMediaFile(torrent, f, only);
+    if (media) out.push(media);
   }
   return out;
+}
+
+/** One file as a media file, or undefined when a media browser would not show it. */
+export function asMediaFile(torrent: CatalogTorrent, f: CatalogFile, only?: MediaClass): MediaFile | undefined {
+  const mediaClass = mediaClassOf(f.mime);
+  if (!mediaClass || (only && mediaClass !== only)) return undefined;
+  return { ...f, mediaClass, title: titleInTorrent(torrent.name, f.name) };
+}
+
+/** How many files mediaFiles would return, without building them. */
+export function countMediaFiles(torrent: CatalogTorrent, only?: MediaClass): number {
+  let n = 0;
+  for (const f of torrent.files) {
+    const mediaClass = mediaClassOf(f.mime);
+    if (mediaClass && (!only || mediaClass === only)) n++;
+  }
+  return n;
+}
+
+/** The file with this index, looked up directly (files are listed in index order). */
+export function fileByIndex(torrent: CatalogTorrent, index: number): CatalogFile | undefined {
+  const f = torrent.files[index];
+  return f?.index === index ? f : torrent.files.find((x) => x.index === index);
 }
 
 /** Multi-file torrents name files `<torrent>/<path>`; the folder is already the container. */

@@ -45,6 +45,11 @@ export function parseSoapAction(body: string, soapActionHeader?: string): SoapAc
   // Markup declarations have no place in SOAP (SOAP 1.1 §3 forbids a DTD); refusing them
   // outright means no parser option can be relied on to defuse them.
   if (/<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i.test(body)) throw new SoapParseError('the SOAP body carries a DOCTYPE or ENTITY declaration; refused');
+  // Refused before any parser runs: deep nesting costs recursion (2,000 nested tags overflowed
+  // the stack), and these names would land on an object's prototype chain.
+  const depth = maxNestingDepth(body);
+  if (depth > MAX_SOAP_DEPTH) throw new SoapParseError(`the SOAP body nests ${depth} elements deep; at most ${MAX_SOAP_DEPTH} are accepted`);
+  if (/<\/?\s*(?:[\w.-]+:)?(?:__proto__|constructor|prototype)[\s/>]/.test(body)) throw new SoapParseError('the SOAP body uses an element name reserved by JavaScript objects; refused');
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new SoapParseError(`the SOAP body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   const doc = parser.parse(body) as Record<string, unknown>;
@@ -136,4 +141,20 @@ function childByLocalName(node: Record<string, unknown>, name: string): Record<s
     if (localName(key) === name && typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   }
   return undefined;
+}
+
+/** SOAP for UPnP actions is four or five levels deep; anything much deeper is not a control point. */
+export const MAX_SOAP_DEPTH = 32;
+
+/** How deep elements nest, counted on the raw text in one pass (no parser, no recursion). */
+export function maxNestingDepth(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  const tag = /<(\/?)([^\s>/!?]*)[^>]*?(\/?)>/g;
+  for (let m = tag.exec(xml); m; m = tag.exec(xml)) {
+    if (m[2] === '' && m[1] === '') continue;
+    if (m[1] === '/') depth--;
+    else if (m[3] !== '/') max = Math.max(max, ++depth);
+  }
+  return max;
 }

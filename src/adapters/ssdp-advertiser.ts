@@ -11,8 +11,8 @@ import os from 'node:os';
 import { isIP } from 'node:net';
 import { TorrentLiveError } from '../errors.js';
 import type { AdapterLog } from './dlna-server.js';
-import { advertisements, matchSearch, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
-import { parseSsdpMessage, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/index.js';
+import { advertisements, matchSearch, MAX_SSDP_AMPLIFICATION, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
+import { onLinkOf, parseSsdpMessage, SourceBudget, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/index.js';
 import { DLNA_PATHS } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -27,6 +27,10 @@ export interface SsdpAdvertiserOptions {
   log?: AdapterLog;
   /** Injected for tests: picks the delay before an answer, within MX. */
   random?: () => number;
+  /** Which senders are on the LAN (default: the advertised interface's subnet). */
+  isOnLink?: (address: string) => boolean;
+  /** Answers per source (default: a burst of 4, then one every 2 s). */
+  budget?: SourceBudget;
 }
 
 export interface SsdpAdvertiser {
@@ -42,10 +46,13 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
   const location = `http://${opts.interfaceAddress}:${opts.httpPort}${DLNA_PATHS.description}`;
   const identity: ServerIdentity = {
     location,
-    server: `${os.type()}/${os.release()} UPnP/1.0 torrent-live/${PACKAGE_VERSION}`,
+    // No kernel release: the LAN needs no more than the OS name to talk UPnP to us.
+    server: `${os.type()} UPnP/1.0 torrent-live/${PACKAGE_VERSION}`,
     maxAgeSeconds: opts.maxAgeSeconds ?? 1800,
   };
   const random = opts.random ?? Math.random;
+  const isOnLink = opts.isOnLink ?? onLinkOf(os.networkInterfaces(), [opts.interfaceAddress]);
+  const budget = opts.budget ?? new SourceBudget({ burst: 4, refillPerSecond: 0.5, maxSources: 1024 });
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -90,10 +97,18 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
     if (!search) return;
     const answers = matchSearch(search.st, opts.udn);
     if (answers.length === 0) return;
-    opts.log?.('ssdp_search', { from: `${from.address}:${from.port}`, st: search.st });
+    const sender = `${from.address}:${from.port}`;
+    // Answers go unicast to whatever source the datagram claims: only LAN senders, within their
+    // budget, and never more bytes than MAX_SSDP_AMPLIFICATION times what they sent.
+    if (!isOnLink(from.address)) return opts.log?.('ssdp_search_ignored', { from: sender, reason: 'not on the advertised subnet' });
+    const replies = answers.map((ad) => searchResponse(ad, identity, new Date()));
+    const replyBytes = replies.reduce((n, r) => n + Buffer.byteLength(r), 0);
+    if (replyBytes > MAX_SSDP_AMPLIFICATION * data.length) return opts.log?.('ssdp_search_ignored', { from: sender, reason: `a ${data.length}-byte search for ${replyBytes} bytes of answers` });
+    if (!budget.take(from.address, answers.length)) return opts.log?.('ssdp_search_ignored', { from: sender, reason: 'over its answer budget' });
+    opts.log?.('ssdp_search', { from: sender, st: search.st });
     // UDA: answer after a random delay within MX, so a whole LAN does not answer at once.
     later(Math.floor(random() * search.mxSeconds * 1000), () => {
-      for (const ad of answers) void send(searchResponse(ad, identity, new Date()), from.port, from.address);
+      for (const reply of replies) void send(reply, from.port, from.address);
     });
   });
 

@@ -20,16 +20,25 @@ export function advertisements(udn: string): Advertisement[] {
   ];
 }
 
-/** Which advertisements answer a search target (ST); empty when the search is not for us. */
+/**
+ * Which advertisements answer a search target (ST); empty when the search is not for us.
+ * `ssdp:all` gets the root device only: a control point reads the rest from the description, and
+ * five answers to one small datagram would make the server an amplifier for forged sources.
+ */
 export function matchSearch(st: string, udn: string): Advertisement[] {
   const all = advertisements(udn);
-  if (st === 'ssdp:all') return all;
+  if (st === 'ssdp:all') return all.slice(0, 1);
   return all.filter((a) => a.type === st);
 }
+
+/** Answers may carry at most this many times the bytes of the search that asked for them. */
+export const MAX_SSDP_AMPLIFICATION = 3;
 
 /** A valid M-SEARCH: discover by multicast (MAN), an ST, and MX in seconds (capped at 5, as UDA says). */
 export function searchRequest(msg: SsdpMessage): { st: string; mxSeconds: number } | undefined {
   if (msg.method !== 'M-SEARCH' || msg.headers['man']?.replace(/"/g, '') !== 'ssdp:discover') return undefined;
+  // UDA requires HOST; a search without it is not from a real control point.
+  if (!msg.headers['host']) return undefined;
   const st = msg.headers['st'];
   if (!st) return undefined;
   const mx = Number(msg.headers['mx'] ?? '1');

@@ -16,12 +16,13 @@ export interface ExportStrmFromServiceOptions {
   serviceUrl: string;
   /** Where the media server reaches it, e.g. http://192.168.1.5:8888 (default: serviceUrl). */
   publicBaseUrl?: string;
-  storeDir: string;
+  /** The store's state tree, where the pairing token is kept. */
+  stateDir: string;
   dir: string;
 }
 
 export async function exportStrmFromService(opts: ExportStrmFromServiceOptions): Promise<string[]> {
-  const tokenFile = path.join(opts.storeDir, PAIRING_TOKEN_FILE);
+  const tokenFile = path.join(opts.stateDir, PAIRING_TOKEN_FILE);
   let token: string;
   try {
     token = (await readFile(tokenFile, 'utf8')).trim();

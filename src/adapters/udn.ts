@@ -10,8 +10,8 @@ import { TorrentLiveError } from '../errors.js';
 export const UDN_FILE = 'dlna-udn';
 const UDN_PATTERN = /^uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function loadOrCreateUdn(storeDir: string): string {
-  const file = path.join(storeDir, UDN_FILE);
+export function loadOrCreateUdn(stateDir: string): string {
+  const file = path.join(stateDir, UDN_FILE);
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
     if (UDN_PATTERN.test(existing)) return existing;
@@ -20,7 +20,7 @@ export function loadOrCreateUdn(storeDir: string): string {
   }
   const udn = `uuid:${randomUUID()}`;
   try {
-    fs.mkdirSync(storeDir, { recursive: true });
+    fs.mkdirSync(stateDir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, `${udn}\n`);
     fs.renameSync(temporary, file);

@@ -10,6 +10,7 @@ import { isTorrentLiveError, TorrentLiveError } from '../errors.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { splitSourceList, resolveSource, type TorrentSource } from '../core/sources.js';
 import { fileSourceReader } from '../core/torrent-file.js';
+import { storeLayout } from '../core/store-layout.js';
 import { startService, type Service } from '../service.js';
 import { attachOutput } from './output.js';
 import { startDemoWorld } from '../demo/demo-world.js';
@@ -37,10 +38,23 @@ function phoneUrls(config: Readonly<Config>, port: number): string[] {
   return hosts.map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
 }
 
+/** After Ctrl-C/SIGTERM, how long a graceful close may take before the process exits anyway. */
+export const SHUTDOWN_GRACE_MS = 2_500;
+
 function untilSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A peer, a TV or a stuck socket must not keep a stopped program alive: the user asked it to end.
+      setTimeout(() => {
+        process.stderr.write(`torrent-live: ${signal}: closing took over ${SHUTDOWN_GRACE_MS} ms; exiting without waiting\n`);
+        process.exit(0);
+      }, SHUTDOWN_GRACE_MS).unref();
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 
@@ -162,7 +176,7 @@ async function run(command: Command): Promise<void> {
       const written = await exportStrmFromService({
         serviceUrl: `http://127.0.0.1:${port}`,
         publicBaseUrl: `http://${address}:${port}`,
-        storeDir: path.resolve(command.config.storeDir),
+        stateDir: storeLayout(command.config.storeDir).stateDir,
         dir: command.dir,
       });
       for (const p of written) process.stdout.write(`${p}\n`);

@@ -1,6 +1,6 @@
 /**
  * What the terminal shows so a phone can pair: the remote's URL with the pairing token, and the
- * same URL as a QR code. The token is printed only here (and kept in store/pairing-token).
+ * same URL as a QR code. The token is printed only here (and kept in <store>/.torrent-live/pairing-token).
  */
 import qrcode from 'qrcode-terminal';
 import { PAIRING_QUERY } from '../server/auth.js';

@@ -11,17 +11,20 @@ import FSChunkStore from 'fs-chunk-store';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import type { PeerSession } from '../privacy/peer-source.js';
-import { resolveInStore, safeRelativePath } from './store-paths.js';
+import bencode from 'bencode';
+import { resolveInStore, safeRelativePath, torrentFilePaths, type RawInfoNames } from './store-paths.js';
 import { TorrentLiveError } from '../errors.js';
 
 export const WATCHDOG_INTERVAL_MS = 2_000;
-export const TORRENT_CACHE_DIR = '.torrents';
 
 export interface TorrentSessionOptions {
   infoHash: string;
   /** .torrent bytes when known; otherwise metadata comes from peers. */
   torrentFile?: Buffer | undefined;
-  storeDir: string;
+  /** Where file data goes (the store's downloads tree): torrent names resolve only inside it. */
+  dataDir: string;
+  /** Where `<infohash>.torrent` is kept for resume (the store's state tree). */
+  metadataDir: string;
   maxPeers: number;
   freerider: boolean;
   peers: PeerSession;
@@ -62,6 +65,8 @@ export class TorrentSession {
   #opts: TorrentSessionOptions;
   #verified = new Set<number>();
   #files: SessionFile[] = [];
+  /** Downloads-relative paths from the raw info dictionary (store-paths.ts torrentFilePaths). */
+  #filePaths: string[] = [];
   #openStreams = new Set<{ _piece: number }>();
   #lastStream: { _piece: number } | null = null;
   #connectedAt = new Map<TorrentStreamWire, number>();
@@ -74,22 +79,29 @@ export class TorrentSession {
   constructor(opts: TorrentSessionOptions) {
     this.#opts = opts;
     this.infoHash = opts.infoHash;
-    const storeDir = path.resolve(opts.storeDir);
-    fs.mkdirSync(path.join(storeDir, TORRENT_CACHE_DIR), { recursive: true });
-    if (opts.torrentFile) fs.writeFileSync(path.join(storeDir, TORRENT_CACHE_DIR, `${opts.infoHash}.torrent`), opts.torrentFile);
+    const dataDir = path.resolve(opts.dataDir);
+    const metadataDir = path.resolve(opts.metadataDir);
+    fs.mkdirSync(metadataDir, { recursive: true });
+    if (opts.torrentFile) fs.writeFileSync(path.join(metadataDir, `${opts.infoHash}.torrent`), opts.torrentFile);
 
     this.#engine = torrentStream(opts.torrentFile ?? `magnet:?xt=urn:btih:${opts.infoHash}`, {
       dht: false,
       tracker: false,
-      path: storeDir,
-      tmp: storeDir,
-      name: TORRENT_CACHE_DIR,
+      path: dataDir,
+      // torrent-stream keeps its metadata cache at <tmp>/<name>/<infohash>.torrent.
+      tmp: path.dirname(metadataDir),
+      name: path.basename(metadataDir),
       connections: opts.maxPeers,
       uploads: opts.freerider ? 0 : 4,
-      storage: (pieceLength, { files }) =>
-        FSChunkStore(pieceLength, {
-          files: files.map((f) => ({ ...f, path: resolveInStore(storeDir, path.relative(storeDir, f.path)) })),
-        }),
+      storage: (pieceLength, { files }) => {
+        // Runs inside torrent-stream's constructor when the .torrent is given (this.#engine is not
+        // assigned yet), later from metadata otherwise; either way the raw info is known here.
+        const info = opts.torrentFile ? (bencode.decode(opts.torrentFile) as { info?: RawInfoNames }).info : this.#engine.metadata ? (bencode.decode(this.#engine.metadata) as RawInfoNames) : undefined;
+        this.#filePaths = info ? torrentFilePaths(info) : files.map((f) => safeRelativePath(path.relative(dataDir, f.path)));
+        return FSChunkStore(pieceLength, {
+          files: files.map((f, i) => ({ ...f, path: resolveInStore(dataDir, this.#filePaths[i] ?? '_') })),
+        });
+      },
     });
     this.#engine.setMaxListeners(0);
     this.#wirePeers();
@@ -183,9 +195,10 @@ export class TorrentSession {
 
   #onReady(): void {
     const torrent = this.#engine.torrent!;
-    this.#files = torrent.files.map((f, index) => ({ index, name: safeRelativePath(f.path), length: f.length, offset: f.offset }));
-    // The whole torrent downloads in the background; open streams get priority over it.
-    for (const f of this.#engine.files) f.select();
+    this.#files = torrent.files.map((f, index) => ({ index, name: this.#filePaths[index] ?? safeRelativePath(f.path), length: f.length, offset: f.offset }));
+    // The whole torrent downloads in the background; open streams get priority over it. One
+    // selection for all pieces: one per file makes every verified piece scan n selections.
+    if (torrent.pieces.length > 0) this.#engine.select(0, torrent.pieces.length - 1, false);
     this.#maybeDone();
   }
 

@@ -3,7 +3,7 @@
  * (their `tr` trackers are dropped: peers come only from the DHT), and .torrent paths, several
  * joined with `-` (the 2015 command form). Classification is pure; reading files is injected.
  */
-import { TorrentLiveError } from '../errors.js';
+import { echoInput, TorrentLiveError } from '../errors.js';
 
 export const MAX_TORRENT_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -23,6 +23,16 @@ export interface TorrentSource {
 const HEX40 = /^[0-9a-fA-F]{40}$/;
 const BASE32_32 = /^[A-Za-z2-7]{32}$/;
 
+/**
+ * What a network client may name: an infohash or a magnet. A path would let a client probe the
+ * server's disk (which files exist, their first bytes through the parse error) and load any
+ * .torrent lying there; paths stay a command-line feature, and .torrent bytes come as uploads.
+ */
+export function isNetworkSource(text: string): boolean {
+  const trimmed = text.trim();
+  return isInfoHash(trimmed) || /^magnet:/i.test(trimmed);
+}
+
 export function isInfoHash(text: string): boolean {
   return HEX40.test(text) || BASE32_32.test(text);
 }
@@ -33,7 +43,7 @@ export function base32ToHex(text: string): string {
   let bits = '';
   for (const ch of text.toUpperCase()) {
     const value = alphabet.indexOf(ch);
-    if (value < 0) throw new TorrentLiveError('E_BAD_SOURCE', `"${text}" is not base32`);
+    if (value < 0) throw new TorrentLiveError('E_BAD_SOURCE', `${echoInput(text)} is not base32`);
     bits += value.toString(2).padStart(5, '0');
   }
   let hex = '';
@@ -44,22 +54,22 @@ export function base32ToHex(text: string): string {
 export function normaliseInfoHash(text: string): string {
   if (HEX40.test(text)) return text.toLowerCase();
   if (BASE32_32.test(text)) return base32ToHex(text);
-  throw new TorrentLiveError('E_BAD_SOURCE', `"${text}" is not a 40-hex or 32-base32 infohash`);
+  throw new TorrentLiveError('E_BAD_SOURCE', `${echoInput(text)} is not a 40-hex or 32-base32 infohash`);
 }
 
 /** Parses a magnet URI; only `xt=urn:btih:` and `dn` matter (trackers are ignored by design). */
 export function parseMagnet(uri: string): TorrentSource {
-  if (!/^magnet:\?/i.test(uri)) throw new TorrentLiveError('E_BAD_SOURCE', `"${uri}" is not a magnet URI (it must start with magnet:?)`);
+  if (!/^magnet:\?/i.test(uri)) throw new TorrentLiveError('E_BAD_SOURCE', `${echoInput(uri)} is not a magnet URI (it must start with magnet:?)`);
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(uri.slice(uri.indexOf('?') + 1));
   } catch (cause) {
-    throw new TorrentLiveError('E_BAD_SOURCE', `magnet "${uri}" has malformed parameters`, { cause });
+    throw new TorrentLiveError('E_BAD_SOURCE', `magnet ${echoInput(uri)} has malformed parameters`, { cause });
   }
   const topics = params.getAll('xt').filter((xt) => /^urn:btih:/i.test(xt));
-  if (topics.length === 0) throw new TorrentLiveError('E_BAD_SOURCE', `magnet "${uri}" has no xt=urn:btih:<infohash>`);
+  if (topics.length === 0) throw new TorrentLiveError('E_BAD_SOURCE', `magnet ${echoInput(uri)} has no xt=urn:btih:<infohash>`);
   const hash = topics[0]!.slice('urn:btih:'.length);
-  if (!isInfoHash(hash)) throw new TorrentLiveError('E_BAD_SOURCE', `magnet "${uri}" carries "${hash}", which is not a 40-hex or 32-base32 infohash`);
+  if (!isInfoHash(hash)) throw new TorrentLiveError('E_BAD_SOURCE', `the magnet carries ${echoInput(hash)}, which is not a 40-hex or 32-base32 infohash`);
   const name = params.get('dn') ?? undefined;
   return { kind: 'magnet', infoHash: normaliseInfoHash(hash), ...(name ? { name } : {}), original: uri };
 }
@@ -121,13 +131,13 @@ export async function resolveSource(text: string, reader: SourceReader): Promise
   if (reader.exists(trimmed)) {
     const size = reader.size(trimmed);
     if (size > MAX_TORRENT_FILE_BYTES) {
-      throw new TorrentLiveError('E_BAD_TORRENT', `${trimmed} is ${size} bytes; a .torrent larger than ${MAX_TORRENT_FILE_BYTES} bytes is refused`);
+      throw new TorrentLiveError('E_BAD_TORRENT', `${echoInput(trimmed)} is ${size} bytes; a .torrent larger than ${MAX_TORRENT_FILE_BYTES} bytes is refused`);
     }
     const bytes = reader.read(trimmed);
     return resolveTorrentBytes(bytes, trimmed, reader);
   }
-  if (looksLikeTorrentPath(trimmed)) throw new TorrentLiveError('E_BAD_SOURCE', `${trimmed}: no such .torrent file`);
-  throw new TorrentLiveError('E_BAD_SOURCE', `"${trimmed}" is neither an infohash, a magnet URI nor an existing .torrent file`);
+  if (looksLikeTorrentPath(trimmed)) throw new TorrentLiveError('E_BAD_SOURCE', `${echoInput(trimmed)}: no such .torrent file`);
+  throw new TorrentLiveError('E_BAD_SOURCE', `${echoInput(trimmed)} is neither an infohash, a magnet URI nor an existing .torrent file`);
 }
 
 export async function resolveTorrentBytes(bytes: Buffer, label: string, reader: Pick<SourceReader, 'decodeTorrent'>): Promise<TorrentSource> {

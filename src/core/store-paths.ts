@@ -34,3 +34,32 @@ export function resolveInStore(storeRoot: string, relativePath: string): string 
   }
   return full;
 }
+
+/** The parts of a raw (bencoded) info dictionary that name files. */
+export interface RawInfoNames {
+  name?: Uint8Array;
+  'name.utf-8'?: Uint8Array;
+  files?: ReadonlyArray<{ path?: readonly Uint8Array[]; 'path.utf-8'?: readonly Uint8Array[] }>;
+}
+
+/**
+ * Each file's downloads-relative path, built from the info dictionary's own segments. Paths joined
+ * by a parser have already resolved `..` (["..", "x"] under "Show" became "x", another torrent's
+ * file), so every raw segment is sanitised on its own and a multi-file torrent stays in its
+ * folder. Two files that sanitise to the same path (or differ only in case) get a `~N` suffix
+ * rather than overwrite each other. Linear in the number of files.
+ */
+export function torrentFilePaths(info: RawInfoNames): string[] {
+  const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
+  const top = sanitizeSegment(text(info['name.utf-8'] ?? info.name));
+  const raw = info.files
+    ? info.files.map((f) => [top, ...(f['path.utf-8'] ?? f.path ?? []).map((s) => sanitizeSegment(text(s)))].join('/'))
+    : [top];
+  const taken = new Set<string>();
+  return raw.map((p) => {
+    let candidate = p;
+    for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${p}~${n}`;
+    taken.add(candidate.toLowerCase());
+    return candidate;
+  });
+}

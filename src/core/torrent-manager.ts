@@ -7,12 +7,13 @@ import mime from 'mime';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
-import type { Catalog, CatalogTorrent } from './catalog.js';
+import type { Catalog, CatalogFile, CatalogTorrent } from './catalog.js';
 import { TorrentSession, type SessionStatus } from './engine.js';
+import type { StoreLayout } from './store-layout.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
 
 export interface TorrentManagerOptions {
-  storeDir: string;
+  store: StoreLayout;
   maxPeers: number;
   freerider: boolean;
   noPiecesTimeoutMs: number;
@@ -30,6 +31,9 @@ export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'>
   dhtNodes?: number;
 }
 
+/** Base URLs (loopback, LAN address, a TV's view) whose file views a session keeps. */
+const FILE_VIEW_BASES = 4;
+
 export function mimeFor(name: string): string {
   return mime.getType(name) ?? 'application/octet-stream';
 }
@@ -46,6 +50,7 @@ export function streamUrl(baseUrl: string, infoHash: string, fileIndex: number):
 export class TorrentManager implements Catalog {
   #sessions = new Map<string, TorrentSession>();
   #peerSessions = new Map<string, PeerSession>();
+  #fileViewCache = new WeakMap<TorrentSession, Map<string, CatalogFile[]>>();
   #opts: TorrentManagerOptions;
   #timer: NodeJS.Timeout;
   #updateId = 1;
@@ -94,7 +99,8 @@ export class TorrentManager implements Catalog {
     const session = new TorrentSession({
       infoHash: source.infoHash,
       torrentFile: source.torrentFile,
-      storeDir: this.#opts.storeDir,
+      dataDir: this.#opts.store.downloadsDir,
+      metadataDir: this.#opts.store.metadataDir,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
       peers,
@@ -133,8 +139,24 @@ export class TorrentManager implements Catalog {
       spiesBlocked: this.#opts.spiesBlocked?.(session.infoHash) ?? 0,
       ...(this.dhtNodes(session.infoHash) !== undefined ? { dhtNodes: this.dhtNodes(session.infoHash)! } : {}),
       name: session.name ?? session.infoHash,
-      files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) })),
+      files: this.#fileViews(session, baseUrl),
     };
+  }
+
+  /**
+   * A torrent's files never change once known, and listings come from few base URLs: the views are
+   * built once per session and base URL, so a 50,000-file listing does not rebuild 50,000 objects
+   * per request. Shared between callers, who must not mutate them.
+   */
+  #fileViews(session: TorrentSession, baseUrl: string): CatalogFile[] {
+    let byBase = this.#fileViewCache.get(session);
+    const cached = byBase?.get(baseUrl);
+    if (cached) return cached;
+    const files = session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) }));
+    if (files.length === 0) return files;
+    if (!byBase || byBase.size >= FILE_VIEW_BASES) this.#fileViewCache.set(session, (byBase = new Map()));
+    byBase.set(baseUrl, files);
+    return files;
   }
 
   list(baseUrl: string): TorrentView[] {

@@ -1,8 +1,10 @@
 /** /api/torrents: list, add (source text or base64 .torrent), remove. */
 import express, { type Request } from 'express';
-import type { TorrentManager } from '../core/torrent-manager.js';
-import { MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
-import { sendJsonError, sendThrown } from './json-error.js';
+import type { TorrentManager, TorrentView } from '../core/torrent-manager.js';
+import { slicedWriter, writeJsonWithLongArray, type SlicedWriter } from './sliced-response.js';
+import { isNetworkSource, MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
+import { echoInput } from '../errors.js';
+import { sendJsonError, sendError } from './json-error.js';
 
 /** A base64 .torrent at the largest accepted size, plus JSON framing. */
 export const MAX_API_BODY_BYTES = Math.ceil((MAX_TORRENT_FILE_BYTES * 4) / 3) + 4096;
@@ -13,17 +15,27 @@ export function baseUrlOf(req: Request): string {
 
 export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (baseUrl: string, infoHash: string, fileIndex: number) => string } = {}): express.Router {
   const router = express.Router();
-  const withUrls = <T extends { infoHash: string; files: Array<{ index: number; url: string }> }>(view: T, base: string): T =>
-    opts.streamUrl ? { ...view, files: view.files.map((f) => ({ ...f, url: opts.streamUrl!(base, view.infoHash, f.index) })) } : view;
+  /** A view with its files written in slices (a torrent may have tens of thousands). */
+  const writeView = (out: SlicedWriter, view: TorrentView, base: string): Promise<boolean> =>
+    writeJsonWithLongArray(out, view, 'files', view.files, (f) => (opts.streamUrl ? { ...f, url: opts.streamUrl(base, view.infoHash, f.index) } : f));
 
-  router.get('/api/torrents', (req, res) => {
+  router.get('/api/torrents', async (req, res) => {
     const base = baseUrlOf(req);
-    res.json(manager.list(base).map((v) => withUrls(v, base)));
+    const out = slicedWriter(res.type('json'));
+    const views = manager.list(base);
+    if (!(await out.write('['))) return;
+    for (const [i, view] of views.entries()) {
+      if (i > 0 && !(await out.write(','))) return;
+      if (!(await writeView(out, view, base))) return;
+    }
+    if (await out.write(']')) out.end();
   });
-  router.get('/api/torrents/:infoHash', (req, res) => {
-    const view = manager.get(req.params.infoHash, baseUrlOf(req));
-    if (!view) return sendJsonError(res, 404, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
-    res.json(withUrls(view, baseUrlOf(req)));
+  router.get('/api/torrents/:infoHash', async (req, res) => {
+    const base = baseUrlOf(req);
+    const view = manager.get(req.params.infoHash, base);
+    if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
+    const out = slicedWriter(res.type('json'));
+    if (await writeView(out, view, base)) out.end();
   });
   router.post('/api/torrents', express.json({ limit: MAX_API_BODY_BYTES }), async (req, res) => {
     const body: unknown = req.body;
@@ -34,14 +46,18 @@ export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (bas
         const session = await manager.addTorrentBytes(Buffer.from(source['torrent'], 'base64'));
         infoHash = session.infoHash;
       } else if (typeof source['source'] === 'string') {
+        if (!isNetworkSource(source['source'])) {
+          return sendJsonError(res, 'E_BAD_SOURCE', `over HTTP a source is an infohash or a magnet URI, not ${echoInput(source['source'])}; send a .torrent file's bytes as {"torrent": "<base64>"} (paths on this machine work from the command line only)`);
+        }
         infoHash = (await manager.add(source['source'])).infoHash;
       } else {
-        return sendJsonError(res, 400, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
+        return sendJsonError(res, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
       }
       const base = baseUrlOf(req);
-      res.status(201).json(withUrls(manager.get(infoHash, base)!, base));
+      const out = slicedWriter(res.status(201).type('json'));
+      if (await writeView(out, manager.get(infoHash, base)!, base)) out.end();
     } catch (err) {
-      sendThrown(res, err);
+      sendError(res, err);
     }
   });
   router.delete('/api/torrents/:infoHash', async (req, res) => {
@@ -49,7 +65,7 @@ export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (bas
       await manager.remove(req.params.infoHash);
       res.status(204).end();
     } catch (err) {
-      sendThrown(res, err);
+      sendError(res, err);
     }
   });
   return router;

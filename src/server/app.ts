@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { EventBus } from '../events.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
-import { TorrentLiveError } from '../errors.js';
+import { echoInput, TorrentLiveError } from '../errors.js';
 import type { Auth } from './auth.js';
 import { streamRouter, type StreamRouteOptions } from './stream-route.js';
 import { torrentsRouter } from './api.js';
 import { eventsRouter } from './events-sse.js';
-import { sendJsonError } from './json-error.js';
+import { sendError, sendJsonError } from './json-error.js';
 
 export interface AppOptions {
   manager: TorrentManager;
@@ -42,14 +42,18 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(torrentsRouter(opts.manager, { streamUrl: (base, h, i) => opts.auth.streamUrl(base, h, i) }));
   app.use(eventsRouter(opts.bus));
   for (const r of opts.apiRouters ?? []) app.use(r);
-  app.use('/api', (req, res) => sendJsonError(res, 404, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
+  app.use('/api', (req, res) => sendJsonError(res, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
   app.use(opts.auth.requirePairing);
   for (const r of opts.pageRouters ?? []) app.use(r);
+  // Every other path: a JSON error like the rest, not Express's HTML page.
+  app.use((req, res) => sendJsonError(res, 'E_NOT_FOUND', `no route ${req.method} ${echoInput(req.path)}`));
   const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
     if (res.headersSent) return res.end();
-    if (err.type === 'entity.too.large') return sendJsonError(res, 413, 'E_TOO_LARGE', 'the request body is larger than the server accepts');
-    if (err.type === 'entity.parse.failed') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'the request body is not valid JSON');
-    sendJsonError(res, err.status ?? 500, 'E_INTERNAL', err.message ?? 'internal error');
+    if (err.type === 'entity.too.large') return sendJsonError(res, 'E_TOO_LARGE', 'the request body is larger than the server accepts');
+    if (err.type === 'entity.parse.failed') return sendJsonError(res, 'E_BAD_ARGUMENT', 'the request body is not valid JSON');
+    // A client's mistake the body parser or router noticed (bad encoding, aborted upload).
+    if (err.status !== undefined && err.status >= 400 && err.status < 500) return sendJsonError(res, 'E_BAD_ARGUMENT', `the request could not be read: ${err.message ?? 'bad request'}`);
+    sendError(res, err);
   };
   app.use(onError);
   return app;

@@ -23,6 +23,8 @@ import {
 } from './auth-rules.js';
 import { streamToken, verifyStreamToken } from './auth-token.js';
 
+const STREAM_TOKEN_CACHE_ENTRIES = 500_000;
+
 export const PAIRING_COOKIE = 'tl_pair';
 export const PAIRING_QUERY = 'token';
 export const STREAM_TOKEN_QUERY = 'st';
@@ -119,6 +121,20 @@ export function createAuth(options: AuthOptions): Auth {
     sendError(req, res, 401, 'E_UNAUTHORIZED', 'this stream URL needs its st= token (or a paired device)');
   };
 
+  // A listing of a 50,000-file torrent asks for 50,000 tokens at once, each an HMAC: remember them
+  // (the secret is fixed for this Auth). Bounded, so a stream of new torrents cannot grow it forever.
+  const tokens = new Map<string, string>();
+  const tokenFor = (infoHash: string, fileIndex: number): string => {
+    const key = `${infoHash.toLowerCase()}\n${fileIndex}`;
+    let token = tokens.get(key);
+    if (token === undefined) {
+      if (tokens.size >= STREAM_TOKEN_CACHE_ENTRIES) tokens.clear();
+      token = streamToken(secret, infoHash, fileIndex);
+      tokens.set(key, token);
+    }
+    return token;
+  };
+
   return {
     hostCheck,
     originCheck,
@@ -126,9 +142,9 @@ export function createAuth(options: AuthOptions): Auth {
     requireStreamAccess,
     isTrustedRequest,
     isPairedRequest,
-    streamToken: (infoHash, fileIndex) => streamToken(secret, infoHash, fileIndex),
+    streamToken: tokenFor,
     streamUrl: (baseUrl, infoHash, fileIndex) =>
-      `${baseUrl.replace(/\/+$/, '')}/stream/${infoHash.toLowerCase()}/${fileIndex}?${STREAM_TOKEN_QUERY}=${streamToken(secret, infoHash, fileIndex)}`,
+      `${baseUrl.replace(/\/+$/, '')}/stream/${infoHash.toLowerCase()}/${fileIndex}?${STREAM_TOKEN_QUERY}=${tokenFor(infoHash, fileIndex)}`,
   };
 }
 

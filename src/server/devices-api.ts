@@ -4,7 +4,7 @@
  */
 import express, { type Response } from 'express';
 import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '../../casting/src/index.js';
-import { sendJsonError, sendThrown } from './json-error.js';
+import { sendJsonError, sendError } from './json-error.js';
 
 export type CastMediaResolver = (infoHash: string, fileIndex: number, device: DeviceInfo, transcode?: 'mp4' | 'webm') => Promise<MediaSpec>;
 
@@ -94,16 +94,13 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
   };
 
   const fail = (res: Response, err: unknown): void => {
-    if (isCastError(err)) {
-      const status = err.code === 'E_DEVICE_NOT_FOUND' ? 404 : err.code === 'E_DEVICE_TIMEOUT' ? 504 : 502;
-      sendJsonError(res, status, err.code, err.message);
-    } else if (err instanceof RangeError) sendJsonError(res, 400, 'E_BAD_ARGUMENT', err.message);
-    else sendThrown(res, err);
+    if (err instanceof RangeError) sendJsonError(res, 'E_BAD_ARGUMENT', err.message);
+    else sendError(res, err);
   };
 
   const findDevice = (res: Response, id: string): DeviceInfo | undefined => {
     const device = opts.discovery.find(id);
-    if (!device) sendJsonError(res, 404, 'E_DEVICE_NOT_FOUND', `no device "${id}" is known; list them with GET /api/devices`);
+    if (!device) sendJsonError(res, 'E_DEVICE_NOT_FOUND', `no device "${id}" is known; list them with GET /api/devices`);
     return device;
   };
 
@@ -127,7 +124,7 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
     const body = bodyOf(req.body);
     const { deviceId, infoHash, fileIndex, transcode } = body;
     if (typeof deviceId !== 'string' || typeof infoHash !== 'string' || !/^[0-9a-fA-F]{40}$/.test(infoHash) || typeof fileIndex !== 'number' || !Number.isInteger(fileIndex) || fileIndex < 0 || (transcode !== undefined && transcode !== 'mp4' && transcode !== 'webm')) {
-      return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'send {"deviceId": "<id>", "infoHash": "<40 hex>", "fileIndex": <n>, "transcode"?: "mp4"|"webm"}');
+      return sendJsonError(res, 'E_BAD_ARGUMENT', 'send {"deviceId": "<id>", "infoHash": "<40 hex>", "fileIndex": <n>, "transcode"?: "mp4"|"webm"}');
     }
     const device = findDevice(res, deviceId);
     if (!device) return;
@@ -146,13 +143,13 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
 
   router.post('/api/devices/:id/:action', express.json({ limit: BODY_LIMIT }), async (req, res) => {
     const action = req.params.action as Action;
-    if (!ACTIONS.includes(action)) return sendJsonError(res, 404, 'E_NOT_FOUND', `unknown device action "${req.params.action}"; use one of ${ACTIONS.join(', ')}`);
+    if (!ACTIONS.includes(action)) return sendJsonError(res, 'E_NOT_FOUND', `unknown device action "${req.params.action}"; use one of ${ACTIONS.join(', ')}`);
     const body = bodyOf(req.body);
     if (action === 'seek' && (typeof body.seconds !== 'number' || !Number.isFinite(body.seconds) || body.seconds < 0)) {
-      return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'send {"seconds": <number >= 0>}');
+      return sendJsonError(res, 'E_BAD_ARGUMENT', 'send {"seconds": <number >= 0>}');
     }
     if (action === 'volume' && (typeof body.level !== 'number' || !(body.level >= 0 && body.level <= 1))) {
-      return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'send {"level": <number 0..1>}');
+      return sendJsonError(res, 'E_BAD_ARGUMENT', 'send {"level": <number 0..1>}');
     }
     const device = findDevice(res, req.params.id);
     if (!device) return;

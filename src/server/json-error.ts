@@ -1,17 +1,18 @@
-/** The JSON error body every /api route answers with: `{ error: { code, message, hint } }`. */
+/**
+ * The JSON error body every route but DLNA's SOAP answers with: `{ error: { code, message, hint } }`.
+ * The status comes from the error table (src/errors.ts), never from the call site.
+ */
 import type { Response } from 'express';
-import { isTorrentLiveError, type ErrorCode } from '../errors.js';
+import { ERRORS, isTorrentLiveError, type ErrorCode } from '../errors.js';
 
-export function sendJsonError(res: Response, status: number, code: ErrorCode | string, message: string, hint?: string): void {
-  res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...(hint ? { hint } : {}) } });
+export function sendJsonError(res: Response, code: ErrorCode, message: string, hint: string = ERRORS[code].hint): void {
+  res.status(ERRORS[code].httpStatus).set('Cache-Control', 'no-store').json({ error: { code, message, hint } });
 }
 
-/** Maps a thrown error to a status: bad input is 400, unknown things 404, the rest 500. */
-export function sendThrown(res: Response, err: unknown): void {
-  if (isTorrentLiveError(err)) {
-    const status = err.code === 'E_NOT_FOUND' ? 404 : err.exitCode === 2 ? 400 : 500;
-    sendJsonError(res, status, err.code, err.message, err.hint);
-    return;
-  }
-  sendJsonError(res, 500, 'E_INTERNAL', err instanceof Error ? err.message : String(err));
+/** Any thrown thing as a JSON error: our own and the casting library's carry a known code. */
+export function sendError(res: Response, err: unknown): void {
+  if (isTorrentLiveError(err)) return sendJsonError(res, err.code, err.message, err.hint);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code in ERRORS) return sendJsonError(res, code as ErrorCode, (err as Error).message);
+  sendJsonError(res, 'E_INTERNAL', err instanceof Error ? err.message : String(err));
 }

@@ -32,8 +32,8 @@ export const SUBTITLE_MAX_BYTES = 4 * 1024 * 1024;
  */
 async function serveVtt(res: Response, session: TorrentSession, index: number, file: { name: string; length: number }): Promise<void> {
   const ext = file.name.slice(file.name.lastIndexOf('.')).toLowerCase();
-  if (ext !== '.srt' && ext !== '.vtt') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', `format=vtt needs a .srt or .vtt file; ${file.name} is neither`);
-  if (file.length > SUBTITLE_MAX_BYTES) return sendJsonError(res, 413, 'E_TOO_LARGE', `${file.name} is ${file.length} bytes; subtitles over ${SUBTITLE_MAX_BYTES} are refused`);
+  if (ext !== '.srt' && ext !== '.vtt') return sendJsonError(res, 'E_BAD_ARGUMENT', `format=vtt needs a .srt or .vtt file; ${file.name} is neither`);
+  if (file.length > SUBTITLE_MAX_BYTES) return sendJsonError(res, 'E_TOO_LARGE', `${file.name} is ${file.length} bytes; subtitles over ${SUBTITLE_MAX_BYTES} are refused`);
   const chunks: Buffer[] = [];
   for await (const chunk of session.createReadStream(index)) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -46,17 +46,17 @@ export function streamRouter(opts: StreamRouteOptions): express.Router {
   const handler = async (req: Request, res: Response): Promise<void> => {
     const { infoHash = '', fileIndex: indexText = '' } = req.params as Record<string, string>;
     const session = INFOHASH.test(infoHash) ? opts.manager.session(infoHash) : undefined;
-    if (!session) return sendJsonError(res, 404, 'E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
+    if (!session) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
     if (!session.isReady()) {
       // A player that opens the URL before the metadata arrived waits, rather than failing.
       const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), METADATA_WAIT_MS).unref());
       if ((await Promise.race([session.ready.then(() => 'ready' as const), timer])) === 'timeout') {
-        return sendJsonError(res, 503, 'E_NO_PEERS', `torrent ${infoHash}: no metadata yet; no peer has answered`);
+        return sendJsonError(res, 'E_NO_PEERS', `torrent ${infoHash}: no metadata yet; no peer has answered`);
       }
     }
     const index = /^\d+$/.test(indexText) ? Number(indexText) : -1;
     const file = session.files[index];
-    if (!file) return sendJsonError(res, 404, 'E_NOT_FOUND', `torrent ${infoHash} has no file ${indexText} (it has ${session.files.length})`);
+    if (!file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${infoHash} has no file ${indexText} (it has ${session.files.length})`);
     const contentType = mimeFor(file.name);
     if (req.query['format'] === 'vtt') return serveVtt(res, session, index, file);
     if (opts.transcode && typeof req.query['transcode'] === 'string') {

@@ -106,11 +106,11 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
       });
       if (res.destroyed) gone.abort();
       const parsed = parseTranscodeQuery(req.query as Record<string, unknown>, Object.keys(DEVICE_PROFILES));
-      if (!parsed.ok) return sendJsonError(res, 400, 'E_BAD_ARGUMENT', parsed.message);
+      if (!parsed.ok) return sendJsonError(res, 'E_BAD_ARGUMENT', parsed.message);
       const { container, startSeconds, device } = parsed.value;
       const session = manager.session(target.infoHash);
       const file = session?.files[target.fileIndex];
-      if (!session || !file) return sendJsonError(res, 404, 'E_NOT_FOUND', `torrent ${target.infoHash} has no file ${target.fileIndex}`);
+      if (!session || !file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} has no file ${target.fileIndex}`);
 
       const bin = await ffmpegAvailable();
       if (!bin.ok) {
@@ -120,7 +120,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
           bus.emit('warning', { message, code: 'E_NO_FFMPEG' });
         }
         log({ level: 'warn', msg: 'ffmpeg missing', ffmpegPath, detail: bin.message });
-        return sendJsonError(res, 503, 'E_NO_FFMPEG', message, `original: /stream/${target.infoHash}/${target.fileIndex}`);
+        return sendJsonError(res, 'E_NO_FFMPEG', message, `original: /stream/${target.infoHash}/${target.fileIndex}`);
       }
 
       if (gone.signal.aborted) return;
@@ -138,7 +138,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
         const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
         const duration = probed?.durationSeconds;
         if (duration !== undefined && startSeconds >= duration) {
-          return sendJsonError(res, 400, 'E_BAD_ARGUMENT', `t=${startSeconds} is past the end of the file (${formatSeconds(duration)} s)`);
+          return sendJsonError(res, 'E_BAD_ARGUMENT', `t=${startSeconds} is past the end of the file (${formatSeconds(duration)} s)`);
         }
         const record: TranscodeRecord = { time: new Date().toISOString(), infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, durationSeconds: duration, decision };
         records.push(record);
@@ -167,7 +167,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
         if (gone.signal.aborted) return;
         if (!release) {
           res.set('Retry-After', '2');
-          return sendJsonError(res, 503, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
+          return sendJsonError(res, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
         }
         await runFfmpeg(req, res, headers, {
           plan: buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) }),
@@ -228,7 +228,7 @@ export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { man
       log({ level: 'error', msg: 'ffmpeg failed', ...o.what, code: exit.code, signal: exit.signal, stderr: exit.stderr });
       // After the first bytes the status is sent: cut the body so the player sees an error, not an end.
       if (res.headersSent) res.destroy();
-      else sendJsonError(res, 502, 'E_TRANSCODE', `ffmpeg failed on torrent ${o.what.infoHash} file ${o.what.fileIndex}: ${headerSafe(exit.stderr || `exit ${exit.code ?? exit.signal}`)}`, 'play the original stream, or try the other format');
+      else sendJsonError(res, 'E_TRANSCODE', `ffmpeg failed on torrent ${o.what.infoHash} file ${o.what.fileIndex}: ${headerSafe(exit.stderr || `exit ${exit.code ?? exit.signal}`)}`, 'play the original stream, or try the other format');
     };
 
     return Object.assign(handler, { decisions: () => [...records], slots });

@@ -10,7 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { EventBus } from '../../src/events.js';
 import { createAuth, type Auth } from '../../src/server/auth.js';
 import { eventsRouter } from '../../src/server/events-sse.js';
-import { sendJsonError, sendThrown } from '../../src/server/json-error.js';
+import { sendJsonError, sendError } from '../../src/server/json-error.js';
 import { normaliseInfoHash, parseMagnet } from '../../src/core/sources.js';
 import { decodeTorrent } from '../../src/core/torrent-file.js';
 import { webRemoteRouter } from '../../src/web/router.js';
@@ -102,18 +102,18 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
         infoHash = source.infoHash;
         name = source.name;
       } else {
-        return sendJsonError(res, 400, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
+        return sendJsonError(res, 'E_BAD_SOURCE', 'send {"source": "<infohash|magnet>"} or {"torrent": "<base64 .torrent>"}');
       }
       const torrent: FakeTorrent = { infoHash, name: name ?? infoHash, length: 0, downloaded: 0, ready: false, files: [] };
       torrents.set(infoHash, torrent);
       res.status(201).json(torrent);
     } catch (err) {
-      if ((err as { status?: number }).status === 400) return sendJsonError(res, 400, 'E_BAD_TORRENT', (err as Error).message);
-      sendThrown(res, err);
+      if ((err as { status?: number }).status === 400) return sendJsonError(res, 'E_BAD_TORRENT', (err as Error).message);
+      sendError(res, err);
     }
   });
   api.delete('/api/torrents/:infoHash', (req, res) => {
-    if (!torrents.delete(req.params.infoHash)) return sendJsonError(res, 404, 'E_NOT_FOUND', `no torrent ${req.params.infoHash}`);
+    if (!torrents.delete(req.params.infoHash)) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash}`);
     res.status(204).end();
   });
   api.get('/api/devices', (_req, res) => void res.json([...devices.values()].map(({ id, name, kind, address }) => ({ id, name, kind, address }))));
@@ -121,19 +121,19 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
     const { deviceId, infoHash, fileIndex } = (req.body ?? {}) as Record<string, unknown>;
     const device = devices.get(String(deviceId));
     const torrent = torrents.get(String(infoHash));
-    if (!device || !torrent || typeof fileIndex !== 'number') return sendJsonError(res, 404, 'E_NOT_FOUND', 'no such device, torrent or file');
+    if (!device || !torrent || typeof fileIndex !== 'number') return sendJsonError(res, 'E_NOT_FOUND', 'no such device, torrent or file');
     device.status = { ...device.status, state: 'playing', positionSeconds: 0, durationSeconds: 120 };
     bus.emit('cast', { device: device.name, state: 'playing' });
     res.json({ ok: true, url: auth.streamUrl(`http://${options.host}:${port}`, torrent.infoHash, fileIndex) });
   });
   api.get('/api/devices/:id/status', (req, res) => {
     const device = devices.get(req.params.id);
-    if (!device) return sendJsonError(res, 404, 'E_NOT_FOUND', `no device ${req.params.id}`);
+    if (!device) return sendJsonError(res, 'E_NOT_FOUND', `no device ${req.params.id}`);
     res.json(device.status);
   });
   api.post('/api/devices/:id/:action', (req, res) => {
     const device = devices.get(req.params.id);
-    if (!device) return sendJsonError(res, 404, 'E_NOT_FOUND', `no device ${req.params.id}`);
+    if (!device) return sendJsonError(res, 'E_NOT_FOUND', `no device ${req.params.id}`);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const s = device.status;
     switch (req.params.action) {
@@ -141,15 +141,15 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
       case 'pause': s.state = 'paused'; break;
       case 'stop': Object.assign(s, { state: 'stopped', positionSeconds: 0 }); break;
       case 'seek':
-        if (typeof body['seconds'] !== 'number') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'seek needs {seconds}');
+        if (typeof body['seconds'] !== 'number') return sendJsonError(res, 'E_BAD_ARGUMENT', 'seek needs {seconds}');
         s.positionSeconds = body['seconds'];
         break;
       case 'volume':
-        if (typeof body['level'] !== 'number' || body['level'] < 0 || body['level'] > 1) return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'volume needs {level} in 0..1');
+        if (typeof body['level'] !== 'number' || body['level'] < 0 || body['level'] > 1) return sendJsonError(res, 'E_BAD_ARGUMENT', 'volume needs {level} in 0..1');
         s.volume = body['level'];
         break;
       default:
-        return sendJsonError(res, 404, 'E_NOT_FOUND', `no action ${req.params.action}`);
+        return sendJsonError(res, 'E_NOT_FOUND', `no action ${req.params.action}`);
     }
     res.json(s);
   });
@@ -174,7 +174,7 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
 
   const streams = express.Router();
   streams.get('/stream/:infoHash/:fileIndex', (req, res) => {
-    if (!options.mediaFile || !torrents.has(req.params.infoHash)) return sendJsonError(res, 404, 'E_NOT_FOUND', 'no such file');
+    if (!options.mediaFile || !torrents.has(req.params.infoHash)) return sendJsonError(res, 'E_NOT_FOUND', 'no such file');
     // File 1 plays the part of a format browsers cannot decode: undecodable bytes as they are,
     // the real video once "converted" (?transcode=mp4).
     if (req.params.fileIndex === '1' && req.query['transcode'] !== 'mp4') {
@@ -193,13 +193,13 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
   app.use('/api', auth.requirePairing);
   app.use(eventsRouter(bus));
   app.use(api);
-  app.use('/api', (req, res) => sendJsonError(res, 404, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
+  app.use('/api', (req, res) => sendJsonError(res, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
   app.use(auth.requirePairing);
   app.use(webRemoteRouter());
   const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
-    if (err.type === 'entity.too.large') return sendJsonError(res, 413, 'E_TOO_LARGE', 'the request body is larger than the server accepts');
-    if (err.type === 'entity.parse.failed') return sendJsonError(res, 400, 'E_BAD_ARGUMENT', 'the request body is not valid JSON');
-    sendJsonError(res, err.status ?? 500, 'E_INTERNAL', err.message ?? 'internal error');
+    if (err.type === 'entity.too.large') return sendJsonError(res, 'E_TOO_LARGE', 'the request body is larger than the server accepts');
+    if (err.type === 'entity.parse.failed') return sendJsonError(res, 'E_BAD_ARGUMENT', 'the request body is not valid JSON');
+    sendError(res, err);
   };
   app.use(onError);
 

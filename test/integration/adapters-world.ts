@@ -3,6 +3,7 @@
  * the real sample video, a hostile-named video and a text file, and the real service on
  * 127.60.0.1 with the adapters mounted. No client is trusted, so every URL must carry its token.
  */
+import { storeLayout } from '../../src/core/store-layout.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +48,7 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
       parts: {
         isTrusted: () => false,
         apiRouters: (ctx) => {
-          const a = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, storeDir });
+          const a = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: storeLayout(storeDir).stateDir });
           return [...a.publicRouters, ...a.apiRouters];
         },
       },

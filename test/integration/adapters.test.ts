@@ -96,15 +96,15 @@ function listenForNotify(): Promise<{ messages: SsdpMessage[]; close(): Promise<
 
 test('a DLNA control point finds the server over SSDP, browses it over SOAP and plays a res URL byte-exact', async () => {
   const notifications = await listenForNotify();
-  const advertiser = await startDlnaAdvertiser({ interfaceAddress: SERVICE_HOST, httpPort: w.svc.http.port, storeDir: w.svc.storeDir });
+  const advertiser = await startDlnaAdvertiser({ interfaceAddress: SERVICE_HOST, httpPort: w.svc.http.port, stateDir: w.svc.store.stateDir });
   let closed = false;
   try {
-    const udn = fs.readFileSync(path.join(w.svc.storeDir, 'dlna-udn'), 'utf8').trim();
+    const udn = fs.readFileSync(path.join(w.svc.store.stateDir, 'dlna-udn'), 'utf8').trim();
     const answers = (await mSearch(MEDIA_SERVER, 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
     assert.equal(answers.length, 1, 'one answer for the MediaServer search');
     assert.equal(answers[0]!.headers['st'], MEDIA_SERVER);
     const all = (await mSearch('ssdp:all', 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
-    assert.equal(all.length, 5, 'ssdp:all: rootdevice, UDN, device type and both services');
+    assert.deepEqual(all.map((m) => m.headers['st']), ['upnp:rootdevice'], 'ssdp:all: the root device only (one answer, not five: no amplifier)');
     const location = answers[0]!.headers['location']!;
     assert.equal(location, `http://${SERVICE_HOST}:${w.svc.http.port}/dlna/description.xml`);
 
@@ -202,7 +202,7 @@ test('export-strm from the running service: URLs for the address the media serve
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-strm-cli-'));
   try {
     const publicBase = w.svc.baseUrl.replace('127.60.0.1', 'localhost');
-    const written = await exportStrmFromService({ serviceUrl: w.svc.baseUrl, publicBaseUrl: publicBase, storeDir: w.svc.storeDir, dir });
+    const written = await exportStrmFromService({ serviceUrl: w.svc.baseUrl, publicBaseUrl: publicBase, stateDir: w.svc.store.stateDir, dir });
     assert.equal(written.length, 2);
     const url = fs.readFileSync(path.join(dir, 'Movies', 'sample.strm'), 'utf8').trim();
     assert.ok(url.startsWith(`${publicBase}/stream/${w.fx.infoHash}/${sampleIndex()}?st=`), url);
@@ -210,8 +210,8 @@ test('export-strm from the running service: URLs for the address the media serve
     const res = await fetch(url.replace(publicBase, w.svc.baseUrl), { headers: { range: 'bytes=0-999' } });
     assert.equal(res.status, 206);
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(sampleFile().bytes.subarray(0, 1000)));
-    await assert.rejects(exportStrmFromService({ serviceUrl: 'http://127.60.0.1:9', storeDir: w.svc.storeDir, dir }), /no torrent-live service answered/);
-    await assert.rejects(exportStrmFromService({ serviceUrl: w.svc.baseUrl, storeDir: dir, dir }), /pairing token/);
+    await assert.rejects(exportStrmFromService({ serviceUrl: 'http://127.60.0.1:9', stateDir: w.svc.store.stateDir, dir }), /no torrent-live service answered/);
+    await assert.rejects(exportStrmFromService({ serviceUrl: w.svc.baseUrl, stateDir: dir, dir }), /pairing token/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import bencode from 'bencode';
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld } from '../sim/world.js';
 import { startService } from '../sim/service.js';
+import { renamedTorrent } from '../sim/renamed-torrent.js';
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: { error?: { code: string; message: string } } }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -16,12 +16,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 
 /** The same bytes under a torrent whose file names try to climb out of the store. */
 function withHostileNames(fx: TorrentFixture): TorrentFixture {
-  const torrent = bencode.decode(fx.torrentFile) as { info: { files: Array<{ path: Uint8Array[] }> } };
-  const hostile = [['..', '..', 'escaped-1.bin'], ['/', 'tmp', 'escaped-2.bin'], ['a\u0000b', 'CON']];
-  torrent.info.files.forEach((f, i) => (f.path = hostile[i]!.map((s) => Buffer.from(s))));
-  const torrentFile = Buffer.from(bencode.encode(torrent));
-  const infoHash = crypto.createHash('sha1').update(bencode.encode(torrent.info)).digest('hex');
-  return { ...fx, torrentFile, infoHash, magnet: `magnet:?xt=urn:btih:${infoHash}` };
+  return renamedTorrent(fx, { paths: [['..', '..', 'escaped-1.bin'], ['/', 'tmp', 'escaped-2.bin'], ['a\u0000b', 'CON']] });
 }
 
 function listFiles(dir: string): string[] {
@@ -79,9 +74,9 @@ test('a torrent whose file names climb out of the store is written inside it', a
       const body = Buffer.from(await (await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/${i}`)).arrayBuffer());
       assert.ok(body.equals(fx.files[i]!.bytes), `file ${i} byte-exact`);
     }
-    const written = listFiles(svc.storeDir).filter((p) => !p.includes(`${path.sep}.torrents${path.sep}`) && !p.endsWith('pairing-token'));
+    const written = listFiles(svc.store.downloadsDir);
     assert.equal(written.length, 3);
-    for (const p of written) assert.ok(p.startsWith(svc.storeDir + path.sep), `${p} is inside the store`);
+    for (const p of written) assert.ok(p.startsWith(svc.store.downloadsDir + path.sep), `${p} is inside the downloads tree`);
     assert.ok(!fs.existsSync('/tmp/escaped-2.bin'));
     const after = fs.readdirSync(outside).filter((n) => !before.has(n) && n.includes('escaped'));
     assert.deepEqual(after, [], 'nothing written next to the store');

@@ -59,17 +59,18 @@ test('demo streams the sample video from its own loopback swarm, and Ctrl-C exit
   fs.rmSync(cwd, { recursive: true, force: true });
 });
 
-test('the 2015 form `<infohash> <path>` downloads into path and resumes on a second run', async () => {
+test('the 2015 form `<infohash> <path>` downloads into path/downloads and resumes on a second run', async () => {
   const fx = await makeFixture({ name: 'old-form.mp4', files: [{ name: 'old-form.mp4', length: 2_500_000 }], seed: 51 });
   const world = await startWorld({ fixtures: [fx] });
   const cwd = tempDir();
-  const args = [fx.infoHash, 'downloads', '--json', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'];
+  const args = [fx.infoHash, 'mystore', '--json', '--port', '0', '--dht-bootstrap', world.dht.bootstrap.join(','), '--bind', '127.0.0.1', '--interface', '127.0.0.1'];
   try {
     const first = runCli(args, cwd);
     await first.waitFor((e) => e['event'] === 'done');
     first.child.kill('SIGINT');
     assert.equal(await first.exit, 0);
-    assert.ok(fs.readFileSync(path.join(cwd, 'downloads', 'old-form.mp4')).equals(fx.content));
+    // `path` is the store: the data tree inside it is downloads/, apart from the service's state.
+    assert.ok(fs.readFileSync(path.join(cwd, 'mystore', 'downloads', 'old-form.mp4')).equals(fx.content));
     const served = world.seeders[0]!.blocksServed;
 
     const second = runCli(args, cwd);

@@ -52,7 +52,7 @@ test('a magnet with only an infohash streams byte-exact, and a late seek is serv
   }
 });
 
-test('multi-file torrent from a .torrent path, and two torrents at once', async () => {
+test('multi-file torrent from an uploaded .torrent, and two torrents at once', async () => {
   const multi = await makeFixture({
     name: 'Show',
     files: [
@@ -67,7 +67,9 @@ test('multi-file torrent from a .torrent path, and two torrents at once', async 
   const world = await startWorld({ fixtures: [multi, single], seeders: 2 });
   const svc = await startService({ bootstrap: world.dht.bootstrap });
   try {
-    assert.equal((await addSource(svc.baseUrl, multi.torrentPath)).status, 201);
+    // Over HTTP a .torrent comes as its bytes (server paths are a command-line feature).
+    const upload = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ torrent: multi.torrentFile.toString('base64') }) });
+    assert.equal(upload.status, 201);
     assert.equal((await addSource(svc.baseUrl, single.magnet)).status, 201);
     const reads = await Promise.all([
       ...multi.files.map((_, i) => get(`${svc.baseUrl}/stream/${multi.infoHash}/${i}`)),
@@ -78,8 +80,8 @@ test('multi-file torrent from a .torrent path, and two torrents at once', async 
     const list = (await (await fetch(`${svc.baseUrl}/api/torrents`)).json()) as Array<{ infoHash: string; files: Array<{ name: string; url: string }> }>;
     const show = list.find((t) => t.infoHash === multi.infoHash)!;
     assert.deepEqual(show.files.map((f) => f.name).sort(), ['Show/Season 1/e01.mkv', 'Show/Season 1/e02.mkv', 'Show/notes.txt']);
-    assert.ok(fs.existsSync(path.join(svc.storeDir, 'Show', 'Season 1', 'e02.mkv')), 'a folder per multi-file torrent');
-    assert.ok(fs.existsSync(path.join(svc.storeDir, '.torrents', `${multi.infoHash}.torrent`)), 'the .torrent is kept for resume');
+    assert.ok(fs.existsSync(path.join(svc.store.downloadsDir, 'Show', 'Season 1', 'e02.mkv')), 'a folder per multi-file torrent');
+    assert.ok(fs.existsSync(path.join(svc.store.metadataDir, `${multi.infoHash}.torrent`)), 'the .torrent is kept for resume');
   } finally {
     await svc.close();
     await world.close();

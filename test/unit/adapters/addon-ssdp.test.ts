@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addonItemId, addonManifest, catalogResponse, metaResponse, parseAddonItemId, streamResponse } from '../../../src/adapters/addon-manifest.js';
+import { ADDON_CATALOG_PAGE_SIZE, addonItemId, addonManifest, catalogResponse, metaResponse, parseAddonItemId, parseCatalogSkip, streamResponse } from '../../../src/adapters/addon-manifest.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../../src/adapters/addon-shapes.js';
 import { advertisements, matchSearch, notify, searchRequest, searchResponse } from '../../../src/adapters/ssdp-messages.js';
 import { parseSsdpMessage } from '../../../casting/src/ssdp-message.js';
@@ -12,13 +12,15 @@ const torrents = [
   torrent(HASH_A, 'Show', [['Show/e01.mkv', 'video/x-matroska'], ['Show/theme.mp3', 'audio/mpeg'], ['Show/e02.mp4', 'video/mp4']]),
   torrent(HASH_B, 'clip.mp4', [['clip.mp4', 'video/mp4']]),
 ];
+const catalog = { get: (infoHash: string) => torrents.find((t) => t.infoHash === infoHash) };
+const BASE = 'http://127.60.0.1:8888';
 
 test('the add-on manifest has the protocol shape and the package.json version', () => {
   const m = addonManifest();
   assert.deepEqual(manifestProblems(m), []);
   assert.equal(m.version, JSON.parse(fs.readFileSync('package.json', 'utf8')).version);
   assert.equal(m.version, PACKAGE_VERSION);
-  assert.deepEqual(m.catalogs, [{ type: 'movie', id: 'torrent-live', name: 'torrent-live' }]);
+  assert.deepEqual(m.catalogs, [{ type: 'movie', id: 'torrent-live', name: 'torrent-live', extra: [{ name: 'skip', isRequired: false }] }]);
   assert.deepEqual(m.idPrefixes, ['tl:']);
 });
 
@@ -41,15 +43,28 @@ test('catalog, meta and stream responses: videos only, ids round-trip, tokenised
   ]);
   assert.deepEqual(parseAddonItemId(addonItemId(HASH_A, 2)), { infoHash: HASH_A, index: 2 });
   assert.equal(parseAddonItemId('tt123'), undefined);
-  const meta = metaResponse(torrents, `tl:${HASH_A}:2`);
+  const meta = metaResponse(catalog, BASE, `tl:${HASH_A}:2`);
   assert.deepEqual(metaResponseProblems(meta), []);
-  assert.equal(metaResponse(torrents, `tl:${HASH_A}:1`), undefined, 'audio is not a movie');
-  const s = streamResponse(torrents, `tl:${HASH_A}:0`, urlFor);
+  assert.equal(metaResponse(catalog, BASE, `tl:${HASH_A}:1`), undefined, 'audio is not a movie');
+  const s = streamResponse(catalog, BASE, `tl:${HASH_A}:0`, urlFor);
   assert.deepEqual(streamResponseProblems(s), []);
   assert.equal(s.streams[0]!.url, urlFor(HASH_A, 0));
   assert.equal(s.streams[0]!.behaviorHints.notWebReady, true, 'mkv is not web-ready');
-  assert.equal(streamResponse(torrents, `tl:${HASH_B}:0`, urlFor).streams[0]!.behaviorHints.notWebReady, false);
-  assert.deepEqual(streamResponse(torrents, 'tl:nope', urlFor), { streams: [] });
+  assert.equal(streamResponse(catalog, BASE, `tl:${HASH_B}:0`, urlFor).streams[0]!.behaviorHints.notWebReady, false);
+  assert.deepEqual(streamResponse(catalog, BASE, 'tl:nope', urlFor), { streams: [] });
+});
+
+test('the catalog is paged by skip, linear in the files, and meta finds an item in a torrent of 50,000 files', () => {
+  const big = torrent(HASH_A, 'Big', Array.from({ length: 50_000 }, (_, i): [string, string] => [`Big/e${i}.mp4`, 'video/mp4']));
+  const first = catalogResponse([big]);
+  assert.equal(first.metas.length, ADDON_CATALOG_PAGE_SIZE);
+  assert.equal(first.metas[0]!.id, `tl:${HASH_A}:0`);
+  const page = catalogResponse([big], parseCatalogSkip('skip=49950'));
+  assert.deepEqual(page.metas.map((m) => m.id).slice(0, 2), [`tl:${HASH_A}:49950`, `tl:${HASH_A}:49951`]);
+  assert.equal(page.metas.length, 50);
+  assert.equal(parseCatalogSkip('genre=x'), 0);
+  const meta = metaResponse({ get: () => big }, BASE, `tl:${HASH_A}:49999`);
+  assert.equal(meta?.meta.name, 'Big — e49999.mp4');
 });
 
 test('SSDP: M-SEARCH parsing and matching, responses and NOTIFYs', () => {
@@ -58,7 +73,9 @@ test('SSDP: M-SEARCH parsing and matching, responses and NOTIFYs', () => {
   assert.deepEqual(searchRequest(msg), { st: 'urn:schemas-upnp-org:device:MediaServer:1', mxSeconds: 5 });
   assert.equal(searchRequest({ ...msg, headers: { ...msg.headers, man: 'nope' } }), undefined);
   assert.equal(parseSsdpMessage('GET / HTTP/1.1\r\n\r\n'), undefined);
-  assert.equal(matchSearch('ssdp:all', udn).length, 5);
+  assert.deepEqual(matchSearch('ssdp:all', udn), [{ type: 'upnp:rootdevice', usn: `${udn}::upnp:rootdevice` }]);
+  const noHost = parseSsdpMessage('M-SEARCH * HTTP/1.1\r\nMAN: "ssdp:discover"\r\nST: ssdp:all\r\n\r\n')!;
+  assert.equal(searchRequest(noHost), undefined, 'UDA requires HOST');
   assert.deepEqual(matchSearch('urn:schemas-upnp-org:device:MediaServer:1', udn), [{ type: 'urn:schemas-upnp-org:device:MediaServer:1', usn: `${udn}::urn:schemas-upnp-org:device:MediaServer:1` }]);
   assert.equal(matchSearch('urn:schemas-upnp-org:service:ContentDirectory:1', udn).length, 1);
   assert.equal(matchSearch(udn, udn)[0]!.usn, udn);

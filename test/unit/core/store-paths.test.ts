@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { resolveInStore, safeRelativePath, sanitizeSegment } from '../../../src/core/store-paths.js';
+import { resolveInStore, safeRelativePath, sanitizeSegment, torrentFilePaths } from '../../../src/core/store-paths.js';
 
 test('sanitizeSegment neutralises dots, control characters and reserved names', () => {
   const cases: Array<[string, string]> = [
@@ -32,4 +32,15 @@ test('resolveInStore always lands inside the store', () => {
     const full = resolveInStore(root, hostile);
     assert.ok(full.startsWith(root + path.sep), `${hostile} -> ${full}`);
   }
+});
+
+test('torrentFilePaths keeps a multi-file torrent in its own folder, whatever its segments say', () => {
+  const b = (s: string): Buffer => Buffer.from(s);
+  const paths = torrentFilePaths({
+    name: b('Show'),
+    files: [{ path: [b('..'), b('pairing-token')] }, { path: [b('..'), b('..'), b('.torrent-live'), b('x')] }, { path: [b('a?')] }, { path: [b('a_')] }, { path: [b('A_')] }],
+  });
+  assert.deepEqual(paths, ['Show/_/pairing-token', 'Show/_/_/.torrent-live/x', 'Show/a_', 'Show/a_~2', 'Show/A_~3']);
+  assert.deepEqual(torrentFilePaths({ name: b('..') }), ['_']);
+  assert.deepEqual(torrentFilePaths({ name: b('x'), 'name.utf-8': b('CON.mkv') }), ['_CON.mkv']);
 });
