@@ -217,6 +217,9 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
     k,
     ...(opts.seeds ? { seeds: opts.seeds } : {}),
     ...(opts.skip ? { skip: opts.skip } : {}),
+    // The probe goes out with the walk's own question: a node near the front that answers both
+    // cleanly can get the real question one round trip later, not two.
+    ...(opts.askReal ? { onAsk: (node: NodeRecord) => void prober.probe(node) } : {}),
     onResponse: (node) => {
       if (node.values.length || !front.admit(node)) return;
       if (opts.dnsbl) void dnsblOf(node.host);

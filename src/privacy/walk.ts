@@ -54,6 +54,8 @@ export interface WalkOptions {
   skip?: (addr: PeerAddress) => boolean;
   /** The address book as it fills, for vetting while the walk goes on. */
   onBook?: (book: AddressBook) => void;
+  /** Each node with a known ID as it is asked (the sweep sends its probe alongside). */
+  onAsk?: (node: NodeRecord) => void;
   /** Each node as it answers (the sweep probes the ones near the front while the walk goes on). */
   onResponse?: (node: WalkNode) => void;
 }
@@ -169,6 +171,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       c.state = 'pending';
       inflight++;
       queries++;
+      if (c.id) opts.onAsk?.({ id: c.id, host: c.host, port: c.port });
       krpc.query(c, 'get_peers', { id: opts.nodeId, info_hash: target }).then(
         (r) => {
           inflight--;
