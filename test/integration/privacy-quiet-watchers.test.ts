@@ -7,6 +7,8 @@
  *   audit.ndjson says why each peer was chosen.
  * - With 1 seeder (nothing better), watcher peers are used, dropped for sending no pieces, and the
  *   node that vouched for each becomes a suspect.
+ * - A monitor's peer that colluding nodes name for every one of our torrents is ranked down once
+ *   it has come back for more than 2 other torrents.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,12 @@ import { startService } from '../sim/service.js';
 import { startSpies } from '../sim/spies.js';
 import { EventBus } from '../../src/events.js';
 import { PrivateLookupPeerSource } from '../../src/privacy/private-lookup.js';
+import { startKrpcNode } from '../sim/krpc-node.js';
+import { startSpyPeer } from '../sim/spies.js';
+import { startSeeder } from '../sim/seeder.js';
+import { compareDistance } from '../../src/privacy/node-id.js';
+import { makeDecoy } from '../../src/privacy/decoy.js';
+import type { PeerAddress } from '../../src/privacy/peer-source.js';
 
 interface AuditLine { kind: string; ip: string; state?: string; tier?: string; reason?: string }
 
@@ -91,5 +99,53 @@ test('quiet watchers with 1 seeder: their peers are used for want of better, dro
     await spies.close();
     await world.close();
     fs.rmSync(storeDir, { recursive: true, force: true });
+  }
+});
+
+test('a peer several nodes name for every torrent we look up is ranked down after the second other torrent', async () => {
+  const fixtures = await Promise.all([0, 1, 2, 3].map((i) => makeFixture({ name: `multi-${i}.bin`, files: [{ name: `multi-${i}.bin`, length: 100_000 }], seed: 80 + i })));
+  const world = await startWorld({ fixtures, dhtSize: 160, seeders: 0, addressBlock: 53, spreadSubnets: true });
+  // Each torrent has its own 3 seeders: a seeder of every torrent we watch would be ranked down too.
+  const seeders = await Promise.all(fixtures.flatMap((f, t) => [0, 1, 2].map((i) => startSeeder({ host: `127.58.${t}.${i + 1}`, fixtures: [f], bootstrap: world.dht.bootstrap }))));
+  // A monitor's peer, named by three colluding nodes in three /24s for each of our real infohashes
+  // (never a decoy), next to each torrent's neighbourhood so the walks meet them.
+  const monitor = await startSpyPeer('127.67.1.1');
+  const reals = new Set(fixtures.map((f) => f.infoHash));
+  const honest = world.dht.nodes.map((n) => ({ id: n.id, host: n.host, port: n.port }));
+  const colluders = await Promise.all(
+    fixtures.flatMap((f, t) =>
+      [0, 1, 2].map((i) =>
+        startKrpcNode({
+          host: `127.64.${t * 3 + i + 1}.1`,
+          id: makeDecoy(Buffer.from(f.infoHash, 'hex'), { sharedBits: 6 }),
+          values: (h) => (reals.has(h.toString('hex')) ? [{ host: monitor.host, port: monitor.port }] : null),
+          neighbours: () => [...honest].sort((a, b) => compareDistance(Buffer.from(f.infoHash, 'hex'), a.id, b.id)).slice(0, 8),
+        }),
+      ),
+    ),
+  );
+  for (const node of world.dht.nodes) for (const c of colluders) node.dht.addNode({ id: c.id, host: c.host, port: c.port });
+  const source = new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: '127.69.0.5', krpcTimeoutMs: 700 });
+  try {
+    const handed: PeerAddress[][] = [];
+    for (const f of fixtures) {
+      const session = source.start(f.infoHash);
+      const peers: PeerAddress[] = [];
+      session.on('peer', (p) => peers.push(p));
+      while (peers.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await session.idle();
+      handed.push(peers);
+      session.stop();
+    }
+    const gotMonitor = handed.map((peers) => peers.some((p) => p.host === monitor.host));
+    assert.ok(gotMonitor[0], 'first torrent: three independent nodes vouch for it, it is handed out');
+    assert.equal(gotMonitor[3], false, 'fourth torrent: it came back for 3 other torrents, ranked down and held');
+    handed.forEach((peers, t) => assert.deepEqual(seeders.slice(3 * t, 3 * t + 3).filter((s) => !peers.some((p) => p.host === s.host)).map((s) => s.host), [], `torrent ${t}: every seeder handed`));
+  } finally {
+    await source.close();
+    await Promise.all(colluders.map((c) => c.close()));
+    await monitor.close();
+    await Promise.all(seeders.map((s) => s.close()));
+    await world.close();
   }
 });
