@@ -1,12 +1,17 @@
 /**
  * Private lookup vs a plain bittorrent-dht lookup (test/sim/plain-lookup.ts) in the same loopback
- * world: 1,000 honest nodes (each in its own /24), 3 honest seeders, and every spy kind: decoy
+ * world: 1,000 honest nodes (each in its own /24; the 8 bootstrap nodes keep no announces, like
+ * the public routers), 3 honest seeders, and every spy kind: decoy
  * spies, sybils, one IP on many ports, and quiet watchers (answer only the real infohash, peers
  * that never deliver). Each run starts a fresh world and measures both lookups in it, alternating
  * which goes first. Prints medians: first peer, first byte (through the engine and HTTP), KRPC
  * queries sent, spy nodes that saw the real infohash by kind, connections to spy peers by kind,
- * honest seeders used. Run with `npx tsx bench/private-lookup.ts` (RUNS=5 for more runs).
+ * honest seeders used. Run with `npx tsx bench/private-lookup.ts` (RUNS=5 for more runs;
+ * RTT_MS=50 delays every KRPC datagram the two clients send by that much, as a WAN would: on
+ * loopback a round trip costs a few ms and the lookups' extra round trips weigh far more).
  */
+import dgram from 'node:dgram';
+import { KrpcClient } from '../src/privacy/krpc.js';
 import { makeFixture } from '../test/sim/fixtures.js';
 import { startWorld, type World } from '../test/sim/world.js';
 import { startSpies, type SpyWorld } from '../test/sim/spies.js';
@@ -16,6 +21,7 @@ import { PrivateLookupPeerSource } from '../src/privacy/private-lookup.js';
 import type { PeerSource } from '../src/privacy/peer-source.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 3);
+const RTT_MS = Number(process.env['RTT_MS'] ?? 0);
 const DHT_SIZE = Number(process.env['DHT_SIZE'] ?? 1000);
 const SPIES = { decoySpies: 8, sybils: 6, multiPortPorts: 5, realOnly: 8 };
 const HOSTS = { private: '127.69.1.1', plain: '127.69.1.2' } as const;
@@ -37,12 +43,36 @@ function countQueries(world: World, spies: SpyWorld, host: string): () => number
   return () => honest + spies.allNodes.reduce((sum, n) => sum + n.received.filter((q) => q.from.startsWith(`${host}:`)).length, 0);
 }
 
+/** A UDP socket whose sends leave RTT_MS late: both lookups pay the same per round trip. */
+function wanSocket(): dgram.Socket {
+  const socket = dgram.createSocket('udp4');
+  if (!RTT_MS) return socket;
+  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+  const late = (args: unknown[]) => {
+    try {
+      send(...args);
+    } catch {
+      // The lookup closed its socket while the datagram was "on the wire".
+    }
+  };
+  (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => void setTimeout(() => late(args), RTT_MS);
+  return socket;
+}
+
 async function measure(kind: Kind, world: World, spies: SpyWorld, infoHash: string): Promise<Figures> {
   const host = HOSTS[kind];
   const queries = countQueries(world, spies, host);
   const source: PeerSource = kind === 'private'
-    ? new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: host })
-    : new PlainLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: host, relookupIntervalMs: 2_000 });
+    ? new PrivateLookupPeerSource({
+        bootstrap: world.dht.bootstrap,
+        bindAddress: host,
+        openKrpc: async () => {
+          const socket = wanSocket();
+          await new Promise<void>((r) => socket.bind(0, host, () => r()));
+          return new KrpcClient({ socket, adaptiveTimeouts: true });
+        },
+      })
+    : new PlainLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: host, relookupIntervalMs: 2_000, socket: wanSocket() });
   const svc = await startService({ bootstrap: world.dht.bootstrap, peerSource: source });
   try {
     const t0 = performance.now();
@@ -72,7 +102,7 @@ async function measure(kind: Kind, world: World, spies: SpyWorld, infoHash: stri
 const results: Record<Kind, Figures[]> = { private: [], plain: [] };
 for (let run = 0; run < RUNS; run++) {
   const fx = await makeFixture({ name: `bench-${run}.mp4`, files: [{ name: 'b.mp4', length: 1_000_000 }], seed: 100 + run });
-  const world = await startWorld({ fixtures: [fx], dhtSize: DHT_SIZE, seeders: 3, addressBlock: 53, seederBlock: 58, spreadSubnets: true });
+  const world = await startWorld({ fixtures: [fx], dhtSize: DHT_SIZE, seeders: 3, addressBlock: 53, seederBlock: 58, spreadSubnets: true, routers: true });
   const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, addressBase: 60, ...SPIES });
   // A fresh world is busy for a moment (routing-table pings); both lookups start after it settles.
   await new Promise((r) => setTimeout(r, 1_500));
@@ -102,7 +132,7 @@ const row = (kind: Kind) => {
 };
 const p = row('private');
 const q = row('plain');
-console.log(`loopback world: ${DHT_SIZE} honest nodes, 3 seeders, spies: ${SPIES.decoySpies} decoy, ${SPIES.sybils} sybil, 1 IP on ${SPIES.multiPortPorts} ports, ${SPIES.realOnly} quiet watchers; median of ${RUNS} runs`);
+console.log(`loopback world${RTT_MS ? ` (+${RTT_MS} ms a round trip)` : ''}: ${DHT_SIZE} honest nodes, 3 seeders, spies: ${SPIES.decoySpies} decoy, ${SPIES.sybils} sybil, 1 IP on ${SPIES.multiPortPorts} ports, ${SPIES.realOnly} quiet watchers; median of ${RUNS} runs`);
 console.table([p, q]);
 console.log(`private/plain: first peer x${(p['first peer ms'] / q['first peer ms']).toFixed(2)}, first byte x${(p['first byte ms'] / q['first byte ms']).toFixed(2)}, KRPC queries x${(p['KRPC queries'] / q['KRPC queries']).toFixed(2)}`);
 process.exit(0);

@@ -1,14 +1,17 @@
 /**
  * The private lookup behind the PeerSource interface (DESIGN.md, "The private lookup"): every
  * peer handed to the engine comes from nodes that were swept with decoys, vetted and probed first,
- * and the real infohash only ever goes to those nodes. Re-walks with new decoys and node IDs keep
- * hunting while the torrent runs.
+ * and the real infohash only ever goes to those nodes. Peers are ranked by how many independent
+ * nodes vouch for them (peer-pool.ts, peer-choice.ts) and streamed to the engine as answers arrive.
+ * Re-walks with new decoys and node IDs keep hunting while the torrent runs; a lookup that reaches
+ * no node says so and retries (dht-reach.ts). docs/PRIVACY.md has the reasoning and error rates.
  */
 import { EventEmitter } from 'node:events';
 import type { EventBus } from '../events.js';
 import { KrpcClient } from './krpc.js';
 import { defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
-import { choosePeers, isVouched, MIN_VOUCHED_PEERS, type PeerEvidence, type RankedPeer } from './peer-choice.js';
+import type { RankedPeer } from './peer-choice.js';
+import { PeerPool, peerKey } from './peer-pool.js';
 import { defaultResolveHost, resolveBootstrap, retryDelayMs, unreachableMessage, type ResolveHost } from './dht-reach.js';
 import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
 import { SpyWatch } from './spy-watch.js';
@@ -71,32 +74,16 @@ export interface LookupContext {
   sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions & { unresolved: string[] }>;
 }
 
-/** Peers remembered across torrents for the cross-lookup count; the oldest are forgotten past this. */
-export const PEER_LOOKUPS_MAX = 50_000;
-
 /** The next walk starts from the closest nodes the last one found. */
 function rememberClosest(ctx: LookupContext, closest: readonly CompactNode[]): void {
   ctx.seeds.splice(0, ctx.seeds.length, ...closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
 }
 
-interface Evidence {
-  peer: PeerAddress;
-  vouchers: Set<string>;
-  /** Some lookup's first values-answer named it alone while others answered too. */
-  firstOnly: boolean;
-}
-
-const keyOf = (p: PeerAddress) => `${p.host}:${p.port}`;
-
 class PrivateSession extends EventEmitter implements PeerSession {
   readonly #ctx: LookupContext;
   readonly #real: Buffer;
-  readonly #handed = new Map<string, RankedPeer>();
-  readonly #connected = new Set<string>();
-  readonly #evidence = new Map<string, Evidence>();
+  readonly #pool: PeerPool;
   readonly #slow = new Map<string, number>();
-  readonly #condemned = new Set<string>();
-  #spare: RankedPeer[] = [];
   #running: Promise<void> | null = null;
   #lastLookup = -Infinity;
   #stopped = false;
@@ -109,6 +96,13 @@ class PrivateSession extends EventEmitter implements PeerSession {
     super();
     this.#ctx = ctx;
     this.#real = idFromHex(infoHash);
+    this.#pool = new PeerPool({
+      infoHash,
+      maxPeers: () => ctx.opts.maxPeers ?? MAX_PEERS,
+      isBlocked: (ip) => this.#isBlocked(ip),
+      random: ctx.opts.random ?? Math.random,
+      peerLookups: ctx.peerLookups,
+    });
     this.#timer = setInterval(() => void this.#rewalk(), ctx.opts.rewalkIntervalMs ?? REWALK_INTERVAL_MS);
     this.#timer.unref();
     setImmediate(() => this.#lookup());
@@ -116,10 +110,6 @@ class PrivateSession extends EventEmitter implements PeerSession {
 
   get #now(): number {
     return (this.#ctx.opts.now ?? Date.now)();
-  }
-
-  #maxPeers(): number {
-    return this.#ctx.opts.maxPeers ?? MAX_PEERS;
   }
 
   #isBlocked(ip: string): boolean {
@@ -146,11 +136,11 @@ class PrivateSession extends EventEmitter implements PeerSession {
       ...options,
       onAnswer: (a) => {
         if (this.#stopped || !a.values.length) return;
-        const from = keyOf(a.node);
+        const from = peerKey(a.node);
         firstFrom ??= from;
-        this.#absorb(a.values, from);
+        this.#pool.absorb(a.values, from);
         // Streamed: a peer several nodes vouch for goes to the engine at once; the rest wait for the round.
-        this.#handBest(true);
+        this.#handNext(true);
       },
     });
     if (this.#stopped) return;
@@ -163,12 +153,8 @@ class PrivateSession extends EventEmitter implements PeerSession {
     for (const s of result.suspicions) this.#ctx.watch.suspect(s.ip, s.port, s.reason, this.infoHash, s.evidence);
     this.#dropSpies(fresh);
     if (!askReal) return;
-    // Only the first node to answer named these peers, while others answered too: ranked down.
-    const othersAnswered = result.answers.some((a) => a.values.length && keyOf(a.node) !== firstFrom);
-    if (firstFrom && othersAnswered) {
-      for (const e of this.#evidence.values()) if (e.vouchers.size === 1 && e.vouchers.has(firstFrom)) e.firstOnly = true;
-    }
-    this.#handBest(false);
+    if (firstFrom && result.answers.some((a) => a.values.length && peerKey(a.node) !== firstFrom)) this.#pool.markFirstResponder(firstFrom);
+    this.#handNext(false);
   }
 
   /** Reached no node: say what was tried (within seconds, not never) and retry with a growing pause. */
@@ -184,85 +170,26 @@ class PrivateSession extends EventEmitter implements PeerSession {
     this.#retry.unref();
   }
 
-  #absorb(values: readonly PeerAddress[], from: string): void {
-    const lookups = this.#ctx.peerLookups;
-    for (const peer of values) {
-      const k = keyOf(peer);
-      const e = this.#evidence.get(k) ?? { peer: { host: peer.host, port: peer.port }, vouchers: new Set<string>(), firstOnly: false };
-      e.vouchers.add(from);
-      this.#evidence.set(k, e);
-      const seenFor = lookups.get(k) ?? new Set<string>();
-      lookups.delete(k);
-      lookups.set(k, seenFor.add(this.infoHash));
-      if (lookups.size > PEER_LOOKUPS_MAX) lookups.delete(lookups.keys().next().value!);
-    }
-  }
-
-  #evidenceList(): PeerEvidence[] {
-    return [...this.#evidence.values()].map((e) => ({
-      peer: e.peer,
-      vouchers: e.vouchers,
-      // Only vetted nodes that answered every probe decoy cleanly are ever asked the real question.
-      probedVouchers: e.vouchers.size,
-      firstResponderOnly: e.firstOnly,
-      otherLookups: (this.#ctx.peerLookups.get(keyOf(e.peer))?.size ?? 1) - 1,
-    }));
-  }
-
-  #vouchedInUse(): number {
-    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k)).length;
-  }
-
-  /**
-   * Hands the best peers the engine has room for. While answers stream in, only vouched peers
-   * go; at the end of a round single-node peers go too, but only when fewer than
-   * MIN_VOUCHED_PEERS vouched ones exist, and connected single-node peers make room for them.
-   */
-  #handBest(streaming: boolean): void {
-    const choice = choosePeers(this.#evidenceList(), {
-      maxPeers: Math.max(0, this.#maxPeers() - this.#connected.size - this.#pending()),
-      isBlocked: (ip) => this.#isBlocked(ip),
-      exclude: new Set([...this.#handed.keys(), ...this.#condemned]),
-      vouchedInUse: this.#vouchedInUse(),
-      random: this.#ctx.opts.random ?? Math.random,
-    });
-    for (const r of choice.chosen) if (!streaming || isVouched(r)) this.#hand(r);
-    if (streaming) return;
-    this.#spare = choice.spare;
-    if (choice.held.length || this.#vouchedInUse() >= MIN_VOUCHED_PEERS) this.#retireUnvouched();
-  }
-
-  /** Handed but not yet connected or refused: counted so streamed answers do not overfill the swarm. */
-  #pending(): number {
-    return [...this.#handed.keys()].filter((k) => !this.#connected.has(k) && !this.#condemned.has(k)).length;
-  }
-
-  /** Single-node peers were a stopgap; once enough vouched peers exist they are dropped first. */
-  #retireUnvouched(): void {
-    if (this.#vouchedInUse() < MIN_VOUCHED_PEERS) return;
-    for (const [k, r] of this.#handed) {
-      if (isVouched(r) || this.#condemned.has(k)) continue;
-      this.#condemned.add(k);
-      this.#connected.delete(k);
+  #handNext(streaming: boolean): void {
+    if (this.#stopped) return;
+    const { hand, retire } = this.#pool.next(streaming);
+    for (const r of hand) this.#hand(r);
+    // Single-node peers were a stopgap; once enough vouched peers exist they are dropped first.
+    for (const r of retire) {
       this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `replaced by vouched peers: ${r.why}` });
       this.emit('drop', r.peer, 'weakly-vouched');
     }
   }
 
   #hand(r: RankedPeer): void {
-    if (this.#stopped) return;
-    this.#handed.set(keyOf(r.peer), r);
     this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'chosen', tier: r.tier, reason: r.why });
     this.emit('peer', r.peer);
   }
 
   /** Spies found after their peers were handed out are disconnected now. */
   #dropSpies(ips: readonly string[]): void {
-    for (const ip of ips) {
-      const handed = [...this.#handed.values()].some((r) => r.peer.host === ip);
-      if (handed) this.emit('drop', { host: ip }, 'spy');
-    }
-    this.#spare = this.#spare.filter((r) => !this.#isBlocked(r.peer.host));
+    for (const ip of ips) if (this.#pool.handedTo(ip)) this.emit('drop', { host: ip }, 'spy');
+    this.#pool.pruneSpare();
   }
 
   async #rewalk(): Promise<void> {
@@ -288,41 +215,31 @@ class PrivateSession extends EventEmitter implements PeerSession {
 
   needMore(): void {
     if (this.#stopped) return;
-    const want = this.#maxPeers() - this.#connected.size;
-    while (this.#spare.length && want > 0 && this.#pending() < want) {
-      const r = this.#spare.shift()!;
-      if (!this.#isBlocked(r.peer.host) && !this.#handed.has(keyOf(r.peer))) this.#hand(r);
-    }
-    if (!this.#spare.length && this.#now - this.#lastLookup >= (this.#ctx.opts.relookupMinGapMs ?? RELOOKUP_MIN_GAP_MS)) this.#lookup();
+    for (const r of this.#pool.fromSpare()) this.#hand(r);
+    if (!this.#pool.spareLeft && this.#now - this.#lastLookup >= (this.#ctx.opts.relookupMinGapMs ?? RELOOKUP_MIN_GAP_MS)) this.#lookup();
   }
 
   report(peer: PeerAddress, verdict: PeerVerdict): void {
-    const key = keyOf(peer);
+    const key = peerKey(peer);
     const { watch } = this.#ctx;
     if (verdict === 'connected') {
-      this.#connected.add(key);
+      this.#pool.connected(peer);
       watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'connected' });
       return;
     }
-    if (verdict === 'closed') {
-      this.#connected.delete(key);
-      return;
-    }
+    if (verdict === 'closed') return this.#pool.closed(peer);
     if (verdict === 'slow') {
       const strikes = (this.#slow.get(key) ?? 0) + 1;
       this.#slow.set(key, strikes);
       if (strikes < SLOW_STRIKES) return;
     }
-    const reason = verdict === 'slow' ? 'slow' : verdict;
-    this.#connected.delete(key);
     // Once is enough: the engine reports its own blocks back as 'bad-data', which would loop.
-    if (this.#condemned.has(key)) return;
-    this.#condemned.add(key);
-    watch.suspect(peer.host, peer.port, reason, this.infoHash);
-    this.emit('drop', peer, reason);
-    // The node(s) that vouched for a peer caught by its behaviour lose our trust too: a spy node
-    // that only answers the real infohash is found no other way.
-    const sources = [...(this.#evidence.get(key)?.vouchers ?? [])];
+    if (!this.#pool.condemn(peer)) return;
+    watch.suspect(peer.host, peer.port, verdict, this.infoHash);
+    this.emit('drop', peer, verdict);
+    // The node that alone vouched for a peer caught by its behaviour loses our trust too: a quiet
+    // watcher (answers only the real infohash) is found no other way.
+    const sources = this.#pool.vouchersOf(peer);
     if (sources.length === 1) {
       const from = parseHostPort(sources[0]!);
       watch.suspect(from.host, from.port, 'bad-source', this.infoHash);

@@ -2,6 +2,9 @@
  * One round of the private lookup (DESIGN.md steps 1-5) as a function over an open KRPC client:
  * walk toward a fresh decoy with a fresh node ID, record spies, vet the 40 closest, probe the
  * survivors with fresh decoys, and (only when asked) send the real get_peers to what is left.
+ * The steps overlap rather than wait for each other's slowest node: probes go out with the walk,
+ * each survivor is asked the real question after its own probe, some before the walk has
+ * converged (see maybeAskEarly), and answers are handed on as they arrive (onAnswer).
  */
 import { makeDecoy } from './decoy.js';
 import { compareDistance, randomId, type RandomBytes } from './node-id.js';

@@ -20,10 +20,12 @@ export interface WorldOptions {
   seederBlock?: number;
   /** Each DHT node in its own /24, as on the real DHT (default: 250 nodes a /24). */
   spreadSubnets?: boolean;
+  /** The bootstrap nodes store no announces, like the public routers. */
+  routers?: boolean;
 }
 
 export async function startWorld(opts: WorldOptions): Promise<World> {
-  const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60, addressBlock: opts.addressBlock ?? 10, ...(opts.spreadSubnets ? { spreadSubnets: true } : {}) });
+  const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60, addressBlock: opts.addressBlock ?? 10, ...(opts.spreadSubnets ? { spreadSubnets: true } : {}), ...(opts.routers ? { routers: true } : {}) });
   const seeders: Seeder[] = [];
   for (let i = 0; i < (opts.seeders ?? 1); i++) {
     seeders.push(await startSeeder({ host: `127.${opts.seederBlock ?? 20}.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
