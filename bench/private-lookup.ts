@@ -1,7 +1,8 @@
 /**
  * Private lookup vs a plain bittorrent-dht lookup (test/sim/plain-lookup.ts) in the same loopback
  * world: 1,000 honest nodes (each in its own /24; the 8 bootstrap nodes keep no announces, like
- * the public routers), 3 honest seeders, and every spy kind: decoy
+ * the public routers), 3 honest seeders that announce to the 8 nodes closest to the infohash (as
+ * libtorrent does), and every spy kind: decoy
  * spies, sybils, one IP on many ports, and quiet watchers (answer only the real infohash, peers
  * that never deliver). Each run starts a fresh world and measures both lookups in it, alternating
  * which goes first. Prints medians: first peer, first byte (through the engine and HTTP), KRPC
@@ -102,7 +103,7 @@ async function measure(kind: Kind, world: World, spies: SpyWorld, infoHash: stri
 const results: Record<Kind, Figures[]> = { private: [], plain: [] };
 for (let run = 0; run < RUNS; run++) {
   const fx = await makeFixture({ name: `bench-${run}.mp4`, files: [{ name: 'b.mp4', length: 1_000_000 }], seed: 100 + run });
-  const world = await startWorld({ fixtures: [fx], dhtSize: DHT_SIZE, seeders: 3, addressBlock: 53, seederBlock: 58, spreadSubnets: true, routers: true });
+  const world = await startWorld({ fixtures: [fx], dhtSize: DHT_SIZE, seeders: 3, addressBlock: 53, seederBlock: 58, spreadSubnets: true, routers: true, announceClosest: 8 });
   const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, addressBase: 60, ...SPIES });
   // A fresh world is busy for a moment (routing-table pings); both lookups start after it settles.
   await new Promise((r) => setTimeout(r, 1_500));

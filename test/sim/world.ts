@@ -22,13 +22,15 @@ export interface WorldOptions {
   spreadSubnets?: boolean;
   /** The bootstrap nodes store no announces, like the public routers. */
   routers?: boolean;
+  /** Seeders announce to this many nodes closest to the infohash (libtorrent: 8). */
+  announceClosest?: number;
 }
 
 export async function startWorld(opts: WorldOptions): Promise<World> {
   const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60, addressBlock: opts.addressBlock ?? 10, ...(opts.spreadSubnets ? { spreadSubnets: true } : {}), ...(opts.routers ? { routers: true } : {}) });
   const seeders: Seeder[] = [];
   for (let i = 0; i < (opts.seeders ?? 1); i++) {
-    seeders.push(await startSeeder({ host: `127.${opts.seederBlock ?? 20}.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}) }));
+    seeders.push(await startSeeder({ host: `127.${opts.seederBlock ?? 20}.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}), ...(opts.announceClosest ? { announceClosest: opts.announceClosest } : {}) }));
   }
   return {
     dht,
