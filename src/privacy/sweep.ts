@@ -202,8 +202,11 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
    * end, never looser; an IP seen with one address only (a multi-port spy lists its siblings in its
    * own answer, so they are known by the time its probe returns).
    */
+  const waiting: NodeRecord[] = [];
   const maybeAskEarly = (node: NodeRecord) => {
-    if (!book || asked.has(keyOf(node)) || front.size < EARLY_FRONT_MIN || !front.has(node)) return;
+    if (!book || asked.has(keyOf(node)) || !front.has(node)) return;
+    // Probed clean before the front was big enough to trust an estimate: checked again as it grows.
+    if (front.size < EARLY_FRONT_MIN) return void waiting.push(node);
     const estimate = estimateNetworkSize(decoy, front.ids());
     const size = opts.knownNetworkSize ? Math.min(estimate, opts.knownNetworkSize) : estimate;
     const v = vetNodes([node], [decoy, opts.real], book, { networkSize: size, bep42MinKeep: 0, dnsblListed: new Set(), ...ruleOptions });
@@ -225,6 +228,7 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
     ...(opts.askReal ? { onAsk: (node: NodeRecord) => void prober.probe(node) } : {}),
     onResponse: (node) => {
       if (node.values.length || !front.admit(node)) return;
+      if (front.size >= EARLY_FRONT_MIN) waiting.splice(0).forEach(maybeAskEarly);
       if (opts.dnsbl) void dnsblOf(node.host);
       if (opts.askReal) void prober.probe(node).then((clean) => clean && maybeAskEarly(node));
     },
