@@ -8,9 +8,8 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import nodeSsdp from 'node-ssdp';
-import { startDiscovery, type DeviceInfo } from '../casting/src/index.js';
-import { startFakeChromecast } from '../casting/test/sim/fake-chromecast.js';
-import { startRendererNamespace } from '../casting/test/sim/renderer-netns.js';
+import { startDiscovery, type DeviceInfo } from '@torrent-live/casting';
+import { startFakeChromecast, startRendererNamespace } from '@torrent-live/casting/testing';
 
 const MDNS = { interface: '127.0.0.1', bind: '0.0.0.0' };
 const MEDIA_RENDERER = 'urn:schemas-upnp-org:device:MediaRenderer:1';

@@ -5,8 +5,6 @@
  * the files costs about N/500 times as much, a quadratic one N²/500² times.
  *   npx tsx bench/listings.ts [files]
  */
-import { lanServiceParts } from '../src/lan.js';
-import { buildConfig } from '../src/config.js';
 import { DLNA_PATHS } from '../src/adapters/upnp-descriptions.js';
 import { torrentObjectId } from '../src/adapters/content-directory.js';
 import { manyFileTorrent } from '../test/sim/many-files.js';
@@ -42,9 +40,7 @@ async function measure(base: string, route: string, init?: RequestInit): Promise
 
 async function listingsFor(fileCount: number): Promise<Row[]> {
   const big = manyFileTorrent(fileCount);
-  const lan = lanServiceParts(buildConfig({ storeDir: '/tmp/unused', interface: '127.0.0.1' }), { webRemote: true });
-  const svc = await startService({ bootstrap: ['127.0.0.1:9'], parts: lan.parts });
-  lan.listening(svc.http.port);
+  const svc = await startService({ bootstrap: ['127.0.0.1:9'] });
   try {
     const base = svc.baseUrl;
     const add = await measure(base, '/api/torrents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ torrent: big.torrentFile.toString('base64') }) });

@@ -15,7 +15,6 @@ import { makeClip, inspectMedia, type Clip } from '../test/sim/clips.js';
 import { makeFixture, type TorrentFixture } from '../test/sim/fixtures.js';
 import { startWorld } from '../test/sim/world.js';
 import { startService } from '../test/sim/service.js';
-import { createTranscodeHandler, type TranscodeRecord } from '../src/transcode/transcode-route.js';
 import { activeProcesses } from '../src/transcode/ffmpeg-stream.js';
 
 const SECONDS = Number(process.argv[2] ?? 30);
@@ -62,8 +61,7 @@ async function timed(svc: Awaited<ReturnType<typeof startService>>, fx: TorrentF
 }
 
 async function runCase(bootstrap: string[], clip: Clip, fx: TorrentFixture, mode: string, query: string, ext: string): Promise<Row> {
-  const records: TranscodeRecord[] = [];
-  const svc = await startService({ bootstrap, parts: { transcode: createTranscodeHandler({ onDecision: (r) => records.push(r) }) } });
+  const svc = await startService({ bootstrap });
   try {
     await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: fx.magnet }) });
     await svc.manager.session(fx.infoHash)!.ready;

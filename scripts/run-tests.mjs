@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 // Node 20's test runner takes no glob patterns, so this finds the test files (optionally under
-// the folders given as arguments) and hands them to `node --test` with tsx as the loader.
+// the folders given as arguments) and runs them one at a time, each in its own process group
+// with tsx as the loader. A file gets TEST_FILE_TIMEOUT_S seconds (default 300) in all: past that
+// its whole group (node, ffmpeg, Chromium, gmediarender...) is killed and the file counts as
+// failed, so one stuck file cannot hang the suite. Each test also has --test-timeout.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+const FILE_TIMEOUT_S = Number(process.env.TEST_FILE_TIMEOUT_S ?? 300);
+const TEST_TIMEOUT_S = Number(process.env.TEST_TIMEOUT_S ?? 120);
+/** Between SIGTERM and SIGKILL: long enough for a test's after-hooks to close what they opened. */
+const KILL_GRACE_MS = 5_000;
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['test', 'casting/test'];
 const files = [];
 const walk = (dir) => {
   if (!fs.existsSync(dir)) return;
+  if (fs.statSync(dir).isFile()) {
+    files.push(dir);
+    return;
+  }
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'live') walk(full);
@@ -21,5 +34,90 @@ if (files.length === 0) {
   console.error(`no *.test.ts under ${roots.join(', ')}`);
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** The `# pass N` / `# fail N` lines of a TAP report (zero when the file died before writing them). */
+function tapCounts(tapFile) {
+  let text = '';
+  try {
+    text = fs.readFileSync(tapFile, 'utf8');
+  } catch {
+    return { pass: 0, fail: 0, cancelled: 0 };
+  }
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { pass: count('pass'), fail: count('fail'), cancelled: count('cancelled') };
+}
+
+// Run from inside another test runner (this script's own test), NODE_TEST_CONTEXT would make
+// each file report to that runner instead of here.
+const { NODE_TEST_CONTEXT: _ignored, ...childEnv } = process.env;
+let current;
+function runFile(file, tapFile) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_S * 1000}`,
+        '--test-reporter=spec', '--test-reporter-destination=stdout',
+        '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+        file,
+      ],
+      // Its own process group, so a timeout kills whatever the tests started too.
+      { stdio: 'inherit', detached: true, env: childEnv },
+    );
+    current = child;
+    let timedOut = false;
+    const killGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      console.error(`\nrun-tests: ${file} still running after ${FILE_TIMEOUT_S} s: killing it and what it started`);
+      killGroup('SIGTERM');
+      setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
+    }, FILE_TIMEOUT_S * 1000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      // Children the tests forgot would keep running after the file: end them with it.
+      killGroup('SIGKILL');
+      resolve({ code: code ?? (signal ? 1 : 0), timedOut });
+    });
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-run-tests-'));
+let stopping = false;
+// The files run in their own process groups, so Ctrl-C reaches only us: pass it on, then stop.
+process.on('SIGINT', () => {
+  stopping = true;
+  if (current?.pid) {
+    try {
+      process.kill(-current.pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  }
+});
+const results = [];
+for (const [i, file] of files.entries()) {
+  if (stopping) break;
+  const tapFile = path.join(tmp, `${i}.tap`);
+  const { code, timedOut } = await runFile(file, tapFile);
+  results.push({ file, code, timedOut, ...tapCounts(tapFile) });
+}
+fs.rmSync(tmp, { recursive: true, force: true });
+
+const pass = results.reduce((n, r) => n + r.pass, 0);
+// A file that died or hung without reporting a failing test still counts as one failure.
+const fail = results.reduce((n, r) => n + r.fail + r.cancelled + (r.code !== 0 && r.fail + r.cancelled === 0 ? 1 : 0), 0);
+const badFiles = results.filter((r) => r.code !== 0);
+console.log(`\n${'='.repeat(72)}`);
+for (const r of badFiles) {
+  const why = r.timedOut ? `timed out after ${FILE_TIMEOUT_S} s` : r.fail + r.cancelled > 0 ? `${r.fail + r.cancelled} failed` : `exit code ${r.code}`;
+  console.log(`FAILED  ${r.file}  (${why})`);
+}
+console.log(`${pass} passed, ${fail} failed, in ${results.length} files (${badFiles.length} failing)`);
+process.exit(badFiles.length > 0 || stopping ? 1 : 0);

@@ -24,6 +24,8 @@ export interface Config {
   dnsbl: readonly string[];
   interface: string | undefined;
   ffmpegPath: string | undefined;
+  /** The DLNA media server's friendly name; default `torrent-live (<host>:<HTTP port>)`, distinct per instance. */
+  dlnaName: string | undefined;
   json: boolean;
   transcode: TranscodeFormat | undefined;
   newToken: boolean;
@@ -45,6 +47,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   dnsbl: [],
   interface: undefined,
   ffmpegPath: undefined,
+  dlnaName: undefined,
   json: false,
   transcode: undefined,
   newToken: false,

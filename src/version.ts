@@ -3,12 +3,14 @@
  * SSDP SERVER header), read once from package.json: the one source of truth.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 
 function readPackageVersion(): string {
-  const url = new URL('../package.json', import.meta.url);
-  const parsed = JSON.parse(fs.readFileSync(url, 'utf8')) as { version?: unknown };
+  const file = path.join(PACKAGE_ROOT, 'package.json');
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown };
   if (typeof parsed.version !== 'string' || !/^\d+\.\d+\.\d+/.test(parsed.version)) {
-    throw new Error(`package.json at ${url.pathname} has no semantic version; fix its "version" field`);
+    throw new Error(`package.json at ${file} has no semantic version; fix its "version" field`);
   }
   return parsed.version;
 }

@@ -14,7 +14,7 @@ export interface RendererDescription {
 
 /** Throws CastError E_BAD_DESCRIPTION (or XmlRejected) with the reason when the description is unusable. */
 export function parseDeviceDescription(xml: string, location: URL, answeringAddress: string, maxBytes?: number): RendererDescription {
-  const doc = parseXmlSafe(xml, maxBytes);
+  const doc = parseXmlSafe(xml, maxBytes === undefined ? {} : { maxBytes });
   const root = child(doc, 'root');
   const rootDevice = child(root, 'device');
   if (rootDevice === undefined) throw new CastError('E_BAD_DESCRIPTION', 'device description has no root/device');

@@ -1,4 +1,7 @@
-/** SSDP (HTTP over UDP) messages: the M-SEARCH we send and the bounded parse of answers. */
+/**
+ * SSDP (HTTP over UDP) messages, both roles: a control point's M-SEARCH and the bounded parse of
+ * answers and announcements; a device's check of a search, its answers and its NOTIFYs. Pure.
+ */
 export const SSDP_ADDRESS = '239.255.255.250';
 export const SSDP_PORT = 1900;
 export const MEDIA_RENDERER = 'urn:schemas-upnp-org:device:MediaRenderer:1';
@@ -67,4 +70,60 @@ export function udnFromUsn(usn: string | undefined): string | undefined {
   if (!usn) return undefined;
   const udn = usn.split('::')[0]!.trim();
   return /^uuid:[^\s]{1,128}$/i.test(udn) ? udn : undefined;
+}
+
+// ---- device side -----------------------------------------------------------------------------
+
+/** A valid M-SEARCH: discover by multicast (MAN), HOST (UDA requires it), an ST, MX in seconds (capped at 5, as UDA says). */
+export function parseSearchRequest(msg: SsdpMessage): { st: string; mxSeconds: number } | undefined {
+  if (msg.method !== 'M-SEARCH' || msg.headers['man']?.replace(/"/g, '') !== 'ssdp:discover') return undefined;
+  // A search without HOST is not from a real control point.
+  if (!msg.headers['host']) return undefined;
+  const st = msg.headers['st'];
+  if (!st) return undefined;
+  const mx = Number(msg.headers['mx'] ?? '1');
+  return { st, mxSeconds: Number.isFinite(mx) ? Math.min(Math.max(mx, 0), 5) : 1 };
+}
+
+/**
+ * Answers may carry at most this many times the bytes of the search that asked for them: answers
+ * go unicast to whatever source a datagram claims, so a device must not amplify a forged one.
+ */
+export const MAX_SSDP_AMPLIFICATION = 3;
+
+/** One thing a device announces: NT in a NOTIFY, ST in a search answer, and its USN. */
+export interface SsdpAdvertisement {
+  type: string;
+  usn: string;
+}
+
+/** Who answers: the description URL, the SERVER header and how long the announcement holds. */
+export interface SsdpIdentity {
+  location: string;
+  server: string;
+  maxAgeSeconds: number;
+}
+
+function headerValue(value: string): string {
+  // A header value with a line break would let one field forge others.
+  if (/[\r\n]/.test(value)) throw new Error(`SSDP header value with a line break: ${JSON.stringify(value.slice(0, 100))}`);
+  return value;
+}
+
+export function buildSearchResponse(ad: SsdpAdvertisement, id: SsdpIdentity, date: Date): string {
+  return (
+    'HTTP/1.1 200 OK\r\n' +
+    `CACHE-CONTROL: max-age=${Math.trunc(id.maxAgeSeconds)}\r\n` +
+    `DATE: ${date.toUTCString()}\r\n` +
+    'EXT:\r\n' +
+    `LOCATION: ${headerValue(id.location)}\r\n` +
+    `SERVER: ${headerValue(id.server)}\r\n` +
+    `ST: ${headerValue(ad.type)}\r\n` +
+    `USN: ${headerValue(ad.usn)}\r\n\r\n`
+  );
+}
+
+export function buildNotify(ad: SsdpAdvertisement, id: SsdpIdentity, kind: 'ssdp:alive' | 'ssdp:byebye', port = SSDP_PORT): string {
+  const alive = kind === 'ssdp:alive' ? `CACHE-CONTROL: max-age=${Math.trunc(id.maxAgeSeconds)}\r\nLOCATION: ${headerValue(id.location)}\r\nSERVER: ${headerValue(id.server)}\r\n` : '';
+  return `NOTIFY * HTTP/1.1\r\nHOST: ${SSDP_ADDRESS}:${port}\r\n${alive}NT: ${headerValue(ad.type)}\r\nNTS: ${kind}\r\nUSN: ${headerValue(ad.usn)}\r\n\r\n`;
 }

@@ -1,45 +1,135 @@
 /**
- * XML from devices on the LAN is untrusted: it is size-bounded, any DOCTYPE/ENTITY is refused
- * outright (no XML bombs, no external entities), and entities are never expanded.
+ * XML from the LAN is untrusted, whichever side reads it (a renderer's description or SOAP answer,
+ * a control point's SOAP request). One policy, checked on the raw text before any parser runs:
+ * bounded size; no markup declaration (DOCTYPE, ENTITY, ELEMENT, ATTLIST, NOTATION: no XML bombs,
+ * no external entities, no parser option to trust); bounded nesting (deep nesting costs recursion:
+ * 2,000 nested tags overflowed the stack); no element named like an Object.prototype member
+ * (it would land on the prototype chain of the parsed object). Entities are never expanded.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const DEFAULT_XML_MAX_BYTES = 256 * 1024;
+/** UPnP documents nest a dozen levels at most (an embedded device's service list). */
+export const DEFAULT_XML_MAX_DEPTH = 32;
 
 export type XmlNode = { [key: string]: XmlValue };
 export type XmlValue = string | XmlNode | XmlValue[];
 
+export type XmlRejectedReason = 'too-large' | 'declaration' | 'too-deep' | 'reserved-name' | 'malformed';
+
 export class XmlRejected extends Error {
-  constructor(message: string) {
+  readonly reason: XmlRejectedReason;
+  constructor(reason: XmlRejectedReason, message: string) {
     super(message);
     this.name = 'XmlRejected';
+    this.reason = reason;
   }
 }
 
-const parser = new XMLParser({
+export interface XmlParseOptions {
+  maxBytes?: number;
+  maxDepth?: number;
+  /**
+   * Keep namespace prefixes in element names (`s:Envelope`) and the `xmlns:*` attributes: a SOAP
+   * server needs the action element's namespace. Default: prefixes stripped (`Envelope`).
+   */
+  keepPrefixes?: boolean;
+}
+
+const parserOptions = {
+  // The whole point: no DTD, no entity expansion.
   processEntities: false,
+  htmlEntities: false,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-});
+} as const;
+const stripping = new XMLParser({ ...parserOptions, removeNSPrefix: true });
+const keeping = new XMLParser({ ...parserOptions, removeNSPrefix: false });
 
-/** Parses `text` or throws XmlRejected saying why (too large, DOCTYPE/ENTITY, malformed). */
-export function parseXmlSafe(text: string, maxBytes = DEFAULT_XML_MAX_BYTES): XmlNode {
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new XmlRejected(`XML larger than ${maxBytes} bytes`);
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new XmlRejected('XML with a DOCTYPE or ENTITY declaration is refused');
+const DECLARATION = /<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
+const RESERVED_ELEMENT = /<\/?\s*(?:[\w.-]+:)?(?:__proto__|constructor|prototype)[\s/>]/;
+
+/** Throws XmlRejected when `text` breaks the policy above; parses nothing. */
+export function checkXmlPolicy(text: string, opts: Omit<XmlParseOptions, 'keepPrefixes'> = {}): void {
+  const maxBytes = opts.maxBytes ?? DEFAULT_XML_MAX_BYTES;
+  const maxDepth = opts.maxDepth ?? DEFAULT_XML_MAX_DEPTH;
+  // Characters first (cheap, and a byte count needs no more than length * 3).
+  if (text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes) throw new XmlRejected('too-large', `XML larger than ${maxBytes} bytes`);
+  const declaration = DECLARATION.exec(text);
+  if (declaration) throw new XmlRejected('declaration', `XML with a markup declaration (<!${declaration[1]!.toUpperCase()}) is refused: no DOCTYPE or ENTITY, so no entity expansion`);
+  const depth = maxNestingDepth(text);
+  if (depth > maxDepth) throw new XmlRejected('too-deep', `XML nests ${depth} elements deep; at most ${maxDepth} are accepted`);
+  const reserved = RESERVED_ELEMENT.exec(text);
+  if (reserved) throw new XmlRejected('reserved-name', `XML uses an element name reserved by JavaScript objects (${reserved[0].replace(/[<>/\s]/g, '')}); refused`);
+}
+
+/** Parses `text` under the one policy, or throws XmlRejected saying why. */
+export function parseXmlSafe(text: string, opts: XmlParseOptions = {}): XmlNode {
+  checkXmlPolicy(text, opts);
+  const valid = XMLValidator.validate(text);
+  // The validator quotes the input (a tag name may be the whole document): at most 200 characters go on.
+  if (valid !== true) throw new XmlRejected('malformed', `malformed XML: ${valid.err.msg.slice(0, 200)} (line ${valid.err.line})`);
   let parsed: unknown;
   try {
-    parsed = parser.parse(text, true);
+    parsed = (opts.keepPrefixes ? keeping : stripping).parse(text);
   } catch (err) {
-    throw new XmlRejected(`malformed XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new XmlRejected('malformed', `malformed XML: ${(err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)).slice(0, 200)}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Object.keys(parsed).length === 0) throw new XmlRejected('malformed XML: no root element');
+  if (parsed === null || typeof parsed !== 'object' || Object.keys(parsed).length === 0) throw new XmlRejected('malformed', 'malformed XML: no root element');
   return parsed as XmlNode;
+}
+
+/**
+ * How deep elements nest, counted on the raw text in one forward pass (no parser, no recursion,
+ * no backtracking regex: a lazy `<[^>]*?>` rescans to the end for every unclosed `<`, and 16 KB
+ * of `<a` then takes minutes). Comments, CDATA, processing instructions and declarations are
+ * skipped whole; quoted attribute values may hold `>`. Stops at the first unterminated markup
+ * (the text is malformed and the validator refuses it).
+ */
+export function maxNestingDepth(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  let i = xml.indexOf('<');
+  while (i !== -1) {
+    let end: number;
+    if (xml.startsWith('<!--', i)) end = endOf(xml, '-->', i + 4);
+    else if (xml.startsWith('<![CDATA[', i)) end = endOf(xml, ']]>', i + 9);
+    else if (xml.startsWith('<?', i)) end = endOf(xml, '?>', i + 2);
+    else if (xml.startsWith('<!', i)) end = tagEnd(xml, i + 2);
+    else {
+      end = tagEnd(xml, i + 1);
+      if (end === -1) break;
+      if (xml[i + 1] === '/') depth--;
+      else if (xml[end - 2] !== '/') max = Math.max(max, ++depth);
+    }
+    if (end === -1) break;
+    i = xml.indexOf('<', end);
+  }
+  return max;
+}
+
+/** The index just past `terminator` at or after `from`, or -1. */
+function endOf(xml: string, terminator: string, from: number): number {
+  const at = xml.indexOf(terminator, from);
+  return at === -1 ? -1 : at + terminator.length;
+}
+
+/** The index just past the `>` closing a tag that starts before `from`, skipping quoted values; -1 if none. */
+function tagEnd(xml: string, from: number): number {
+  let quote: string | undefined;
+  for (let j = from; j < xml.length; j++) {
+    const c = xml[j];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return j + 1;
+  }
+  return -1;
 }
 
 /** The child `name` of a node, the first one if repeated. */

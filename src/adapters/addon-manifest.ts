@@ -14,8 +14,7 @@ import type { Auth } from '../server/auth.js';
 import { tokensEqual } from '../server/auth-rules.js';
 import { baseUrlOf } from '../server/api.js';
 import { sendJsonError } from '../server/json-error.js';
-import { mediaClassOf } from './didl.js';
-import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
+import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
 import type { StreamUrlFor } from './m3u.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -87,7 +86,7 @@ interface AddonItem {
   mime: string;
 }
 
-const VIDEO = 'object.item.videoItem';
+const VIDEO = VIDEO_CLASS;
 
 /** One video file as an add-on item; `videoCount` is how many videos its torrent holds. */
 function itemOf(t: CatalogTorrent, f: MediaFile, videoCount: number): AddonItem {

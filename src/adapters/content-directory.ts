@@ -3,9 +3,8 @@
  *   `0` the root · `t:<infoHash>` one folder per torrent · `f:<infoHash>:<index>` one media file.
  */
 import type { CatalogTorrent } from '../core/catalog.js';
-import { didlLite, mediaClassOf, type DidlContainer, type DidlItem, type DidlObject } from './didl.js';
-import { asMediaFile, countMediaFiles, fileByIndex, type MediaFile } from './media-files.js';
-import { UPNP_ERRORS, UpnpError } from './soap.js';
+import { didlLite, UPNP_ERRORS, UpnpError, type DidlContainer, type DidlItem, type DidlObject } from '@torrent-live/casting';
+import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, type MediaFile } from './media-files.js';
 
 export type ObjectRef = { kind: 'root' } | { kind: 'torrent'; infoHash: string } | { kind: 'file'; infoHash: string; index: number };
 
@@ -139,6 +138,6 @@ function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): DidlItem
     parentId: torrentObjectId(t.infoHash),
     title: f.title,
     upnpClass: f.mediaClass,
-    res: { url: ctx.urlFor(t.infoHash, f.index), mime: f.mime, size: f.length, durationSeconds: ctx.durationOf?.(t.infoHash, f.index) },
+    res: { url: ctx.urlFor(t.infoHash, f.index), contentType: f.mime, sizeBytes: f.length, durationSeconds: ctx.durationOf?.(t.infoHash, f.index) },
   };
 }

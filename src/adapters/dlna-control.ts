@@ -3,8 +3,7 @@
  * status out. Only reading actions exist; anything that would change state is refused.
  */
 import { browse, parseBrowseArgs, type BrowseContext, type CatalogSnapshot } from './content-directory.js';
-import { protocolInfo } from './didl.js';
-import { soapFault, soapResponse, UPNP_ERRORS, UpnpError, type SoapAction } from './soap.js';
+import { protocolInfoFor, soapFault, soapResponse, UPNP_ERRORS, UpnpError, type SoapAction } from '@torrent-live/casting';
 import { CONNECTION_MANAGER_TYPE, CONTENT_DIRECTORY_TYPE } from './upnp-descriptions.js';
 
 export interface ControlReply {
@@ -55,7 +54,7 @@ export function connectionManagerControl(action: SoapAction): ControlReply {
     switch (action.action) {
       case 'GetProtocolInfo':
         return ok(CONNECTION_MANAGER_TYPE, 'GetProtocolInfo', [
-          ['Source', SOURCE_MIME_TYPES.map(protocolInfo).join(',')],
+          ['Source', SOURCE_MIME_TYPES.map((t) => protocolInfoFor(t)).join(',')],
           ['Sink', ''],
         ]);
       case 'GetCurrentConnectionIDs':

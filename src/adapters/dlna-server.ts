@@ -8,7 +8,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import type { Catalog } from '../core/catalog.js';
 import { baseUrlOf } from '../server/api.js';
 import { contentDirectoryControl, connectionManagerControl, type ControlReply } from './dlna-control.js';
-import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from './soap.js';
+import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from '@torrent-live/casting';
 import { CONNECTION_MANAGER_SCPD, CONTENT_DIRECTORY_SCPD, DLNA_PATHS, deviceDescription } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -27,19 +27,25 @@ export interface DlnaRouterOptions {
 
 const XML = 'text/xml; charset="utf-8"';
 
-export function defaultFriendlyName(): string {
-  return `torrent-live (${os.hostname()})`;
+/**
+ * Two instances on one host must not look alike on a TV: the HTTP port tells them apart (the
+ * description is served on it), and --dlna-name replaces the whole name.
+ */
+export function defaultFriendlyName(httpPort: number, hostname = os.hostname()): string {
+  return `torrent-live (${hostname}:${httpPort})`;
 }
 
 export function dlnaRouter(opts: DlnaRouterOptions): express.Router {
   const router = express.Router();
   const baseOf = opts.baseUrl ?? baseUrlOf;
-  const description = deviceDescription({ udn: opts.udn, friendlyName: opts.friendlyName ?? defaultFriendlyName(), version: PACKAGE_VERSION });
+  // Built per request: the default name carries the port the description is served on.
+  const description = (req: Request): string =>
+    deviceDescription({ udn: opts.udn, friendlyName: opts.friendlyName ?? defaultFriendlyName(req.socket.localPort ?? 0), version: PACKAGE_VERSION });
   const sendXml = (res: Response, body: string, status = 200): void => {
     res.status(status).set({ 'Content-Type': XML, 'Cache-Control': 'no-store', EXT: '' }).send(body);
   };
 
-  router.get(DLNA_PATHS.description, (_req, res) => sendXml(res, description));
+  router.get(DLNA_PATHS.description, (req, res) => sendXml(res, description(req)));
   router.get(DLNA_PATHS.contentDirectoryScpd, (_req, res) => sendXml(res, CONTENT_DIRECTORY_SCPD));
   router.get(DLNA_PATHS.connectionManagerScpd, (_req, res) => sendXml(res, CONNECTION_MANAGER_SCPD));
 

@@ -4,7 +4,7 @@
  */
 import type { CatalogTorrent } from '../core/catalog.js';
 import { mediaFiles, type MediaFile } from './media-files.js';
-import { stripInvalidXmlChars } from '../../casting/src/index.js';
+import { stripInvalidXmlChars } from '@torrent-live/casting';
 
 export type StreamUrlFor = (infoHash: string, fileIndex: number) => string;
 

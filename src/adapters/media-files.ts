@@ -2,7 +2,17 @@
  * Which files of a torrent the media-center sources show, and under what title. Pure.
  */
 import type { CatalogFile, CatalogTorrent } from '../core/catalog.js';
-import { mediaClassOf, type MediaClass } from './didl.js';
+import { upnpClassOf } from '@torrent-live/casting';
+
+/** What a media browser lists: videos and audio (DIDL-Lite classes players file them by). */
+export type MediaClass = 'object.item.videoItem.movie' | 'object.item.audioItem.musicTrack';
+export const VIDEO_CLASS: MediaClass = 'object.item.videoItem.movie';
+
+/** The class a file gets from its MIME type, or undefined for files a media browser cannot play. */
+export function mediaClassOf(mime: string): MediaClass | undefined {
+  const c = upnpClassOf(mime);
+  return c === 'object.item.videoItem.movie' || c === 'object.item.audioItem.musicTrack' ? c : undefined;
+}
 
 export interface MediaFile extends CatalogFile {
   mediaClass: MediaClass;

@@ -11,8 +11,10 @@ import os from 'node:os';
 import { isIP } from 'node:net';
 import { TorrentLiveError } from '../errors.js';
 import type { AdapterLog } from './dlna-server.js';
-import { advertisements, matchSearch, MAX_SSDP_AMPLIFICATION, notify, searchRequest, searchResponse, type ServerIdentity } from './ssdp-messages.js';
-import { onLinkOf, parseSsdpMessage, SourceBudget, SSDP_ADDRESS, SSDP_PORT } from '../../casting/src/index.js';
+import { advertisements, matchSearch } from './ssdp-messages.js';
+import {
+  buildNotify, buildSearchResponse, MAX_SSDP_AMPLIFICATION, onLinkOf, parseSearchRequest, parseSsdpMessage, SourceBudget, SSDP_ADDRESS, SSDP_PORT, type SsdpIdentity,
+} from '@torrent-live/casting';
 import { DLNA_PATHS } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -44,7 +46,7 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
   }
   const port = opts.ssdpPort ?? SSDP_PORT;
   const location = `http://${opts.interfaceAddress}:${opts.httpPort}${DLNA_PATHS.description}`;
-  const identity: ServerIdentity = {
+  const identity: SsdpIdentity = {
     location,
     // No kernel release: the LAN needs no more than the OS name to talk UPnP to us.
     server: `${os.type()} UPnP/1.0 torrent-live/${PACKAGE_VERSION}`,
@@ -93,7 +95,7 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
 
   listener.on('message', (data, from) => {
     const msg = parseSsdpMessage(data);
-    const search = msg && searchRequest(msg);
+    const search = msg && parseSearchRequest(msg);
     if (!search) return;
     const answers = matchSearch(search.st, opts.udn);
     if (answers.length === 0) return;
@@ -101,7 +103,7 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
     // Answers go unicast to whatever source the datagram claims: only LAN senders, within their
     // budget, and never more bytes than MAX_SSDP_AMPLIFICATION times what they sent.
     if (!isOnLink(from.address)) return opts.log?.('ssdp_search_ignored', { from: sender, reason: 'not on the advertised subnet' });
-    const replies = answers.map((ad) => searchResponse(ad, identity, new Date()));
+    const replies = answers.map((ad) => buildSearchResponse(ad, identity, new Date()));
     const replyBytes = replies.reduce((n, r) => n + Buffer.byteLength(r), 0);
     if (replyBytes > MAX_SSDP_AMPLIFICATION * data.length) return opts.log?.('ssdp_search_ignored', { from: sender, reason: `a ${data.length}-byte search for ${replyBytes} bytes of answers` });
     if (!budget.take(from.address, answers.length)) return opts.log?.('ssdp_search_ignored', { from: sender, reason: 'over its answer budget' });
@@ -113,7 +115,7 @@ export async function startSsdpAdvertiser(opts: SsdpAdvertiserOptions): Promise<
   });
 
   const announce = async (kind: 'ssdp:alive' | 'ssdp:byebye'): Promise<void> => {
-    await Promise.all(advertisements(opts.udn).map((ad) => send(notify(ad, identity, kind), port, SSDP_ADDRESS)));
+    await Promise.all(advertisements(opts.udn).map((ad) => send(buildNotify(ad, identity, kind), port, SSDP_ADDRESS)));
   };
   void announce('ssdp:alive');
   const refresh = setInterval(() => void announce('ssdp:alive'), (identity.maxAgeSeconds * 1000) / 3);

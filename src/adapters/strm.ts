@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../core/catalog.js';
 import { TorrentLiveError } from '../errors.js';
-import { mediaFiles } from './media-files.js';
+import { mediaFiles, VIDEO_CLASS } from './media-files.js';
 
 export interface StreamUrlMaker {
   streamUrl(baseUrl: string, infoHash: string, fileIndex: number): string;
@@ -58,7 +58,7 @@ export async function exportStrm(catalog: Pick<Catalog, 'list'>, auth: StreamUrl
   const written: string[] = [];
   const seen = new Set<string>();
   for (const t of catalog.list(baseUrl)) {
-    for (const f of mediaFiles(t, 'object.item.videoItem')) {
+    for (const f of mediaFiles(t, VIDEO_CLASS)) {
       let relative = strmRelativePath(t.name, f.title, t.infoHash, f.index);
       // Two files whose names sanitise alike must not overwrite each other.
       if (seen.has(relative.toLowerCase())) relative = relative.replace(/\.strm$/, ` (${f.index}).strm`);

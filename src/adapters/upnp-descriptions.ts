@@ -2,7 +2,7 @@
  * The UPnP documents a control point fetches before browsing: the MediaServer:1 device
  * description and the ContentDirectory:1 / ConnectionManager:1 service descriptions (SCPD). Pure.
  */
-import { escapeXml } from '../../casting/src/index.js';
+import { escapeXml } from '@torrent-live/casting';
 
 export const MEDIA_SERVER_TYPE = 'urn:schemas-upnp-org:device:MediaServer:1';
 export const CONTENT_DIRECTORY_TYPE = 'urn:schemas-upnp-org:service:ContentDirectory:1';

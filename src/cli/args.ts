@@ -19,7 +19,7 @@ export type Command =
   | { mode: 'help' }
   | { mode: 'version' };
 
-const OPTIONS = {
+export const OPTIONS = {
   store: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -32,6 +32,7 @@ const OPTIONS = {
   dnsbl: { type: 'string' },
   interface: { type: 'string' },
   ffmpeg: { type: 'string' },
+  'dlna-name': { type: 'string' },
   json: { type: 'boolean' },
   'new-token': { type: 'boolean' },
   device: { type: 'string' },
@@ -49,6 +50,14 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) bad(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
   return Number(text);
+}
+
+/** UPnP caps friendlyName at 64 characters; a control character would garble every TV's list. */
+function dlnaName(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const name = text.trim();
+  if (name === '' || name.length > 64 || /[\u0000-\u001f\u007f]/.test(name)) bad(`--dlna-name takes 1 to 64 printable characters, got ${JSON.stringify(text.slice(0, 80))}`);
+  return name;
 }
 
 function hostPortList(name: string, text: string | undefined): string[] | undefined {
@@ -84,6 +93,7 @@ export function parseCommand(argv: string[]): Command {
     dnsbl,
     interface: v.interface,
     ffmpegPath: v.ffmpeg,
+    dlnaName: dlnaName(v['dlna-name']),
     json: v.json,
     newToken: v['new-token'],
   };
@@ -150,6 +160,7 @@ Options:
   --dnsbl ZONE[,ZONE]|none  DNS blocklists used to vet DHT nodes
   --interface NAME|ADDR     where TVs are discovered and which address cast URLs carry
   --ffmpeg PATH             ffmpeg binary for transcoding
+  --dlna-name NAME          the DLNA server's name on TVs (default: torrent-live (<host>:<port>))
   --json                    NDJSON events on stdout
   --new-token               rotate the pairing token
   -h, --help                this text

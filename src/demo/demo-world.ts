@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startDhtNetwork } from './loopback-dht.js';
 import { startSeeder, type Seeder } from './fast-seeder.js';
 import { makeFixture, removeFixture } from './torrent-fixture.js';
 import type { TorrentSource } from '../core/sources.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-export const SAMPLE_VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/sample.mp4');
+export const SAMPLE_VIDEO = path.join(PACKAGE_ROOT, 'assets/sample.mp4');
 const DEMO_DHT_SIZE = 40;
 const DEMO_SEEDERS = 2;
 // About 5 s for the whole sample (3x its bitrate): it plays at once and the progress line moves.

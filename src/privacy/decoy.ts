@@ -4,7 +4,7 @@
  */
 import { ID_BITS, randomId, commonPrefixBits, defaultRandomBytes, type RandomBytes } from './node-id.js';
 
-/** DESIGN.md: a decoy shares at least this many leading bits with the real infohash. */
+/** docs/ARCHITECTURE.md: a decoy shares at least this many leading bits with the real infohash. */
 export const DECOY_SHARED_BITS = 30;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * DNSBL check (DESIGN.md step 3): an IPv4 a.b.c.d is listed in ZONE when d.c.b.a.ZONE resolves to
+ * DNSBL check (docs/ARCHITECTURE.md, the private lookup, step 3): an IPv4 a.b.c.d is listed in ZONE when d.c.b.a.ZONE resolves to
  * an A record in 127.0.0.0/8. The resolver is passed in, so tests never touch DNS; a lookup that
  * fails or times out counts as "not listed" (a slow resolver must not stop the lookup).
  */

@@ -1,6 +1,6 @@
 /**
  * Which of the peers vetted nodes returned the engine may connect to, and in what order
- * (DESIGN.md step 6). An honest peer's announce is stored on the ~8 nodes closest to the
+ * (docs/ARCHITECTURE.md, the private lookup, step 6; docs/PRIVACY.md). An honest peer's announce is stored on the ~8 nodes closest to the
  * infohash, so it comes back from several independent nodes; a peer a lone watcher injects comes
  * back from that node alone. Peers are therefore ranked by independent vouching before any
  * connection: distinct /24s first, then distinct nodes, then nodes that passed a decoy probe.

@@ -1,5 +1,5 @@
 /**
- * The only way the engine learns about peers (DESIGN.md: src/core never finds peers by itself).
+ * The only way the engine learns about peers (docs/ARCHITECTURE.md: src/core never finds peers by itself).
  * A PeerSource starts one PeerSession per torrent; the session hands out candidate peers, asks the
  * engine to drop peers it later learns are spies, and takes the engine's reports on behaviour.
  */

@@ -1,5 +1,5 @@
 /**
- * The private lookup behind the PeerSource interface (DESIGN.md, "The private lookup"): every
+ * The private lookup behind the PeerSource interface (docs/ARCHITECTURE.md, "The private lookup"): every
  * peer handed to the engine comes from nodes that were swept with decoys, vetted and probed first,
  * and the real infohash only ever goes to those nodes. Peers are ranked by how many independent
  * nodes vouch for them (peer-pool.ts, peer-choice.ts) and streamed to the engine as answers arrive.

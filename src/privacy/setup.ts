@@ -104,8 +104,10 @@ export async function startPrivacy(settings: PrivacySettings, bus: EventBus): Pr
     watch: lookup.watch,
     stats,
     blocklistRanges: ranges,
+    // Privacy made the PeerSource, so privacy closes it.
     close: async () => {
       stats.close();
+      await peerSource.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * One round of the private lookup (DESIGN.md steps 1-5) as a function over an open KRPC client:
+ * One round of the private lookup (docs/ARCHITECTURE.md, the private lookup, steps 1-5) as a function over an open KRPC client:
  * walk toward a fresh decoy with a fresh node ID, record spies, vet the 40 closest, probe the
  * survivors with fresh decoys, and (only when asked) send the real get_peers to what is left.
  * The steps overlap rather than wait for each other's slowest node: probes go out with the walk,

@@ -1,5 +1,5 @@
 /**
- * Vetting the nodes closest to a target (DESIGN.md, the private lookup, step 3): pure rules over
+ * Vetting the nodes closest to a target (docs/ARCHITECTURE.md, the private lookup, step 3): pure rules over
  * what a walk recorded. Every verdict names its reason so the audit log can show the evidence.
  */
 import { checkBep42 } from './bep42.js';

@@ -11,7 +11,7 @@ import { KrpcTimeoutError, type KrpcClient } from './krpc.js';
 import type { PeerAddress } from './peer-source.js';
 import { newAddressBook, noteAddress, type AddressBook, type NodeRecord } from './vet.js';
 
-/** DESIGN.md: sweep until the 40 closest nodes have answered. */
+/** docs/ARCHITECTURE.md: sweep until the 40 closest nodes have answered. */
 export const WALK_CLOSEST = 40;
 export const WALK_CONCURRENCY = 16;
 /** A walk that has not converged after this many queries is cut short. */

@@ -4,7 +4,7 @@
  * next to the video as WebVTT tracks. The subtitle matching is pure; the rest reads the manager.
  */
 import path from 'node:path';
-import type { MediaSpec, SubtitleTrack } from '../../casting/src/index.js';
+import type { MediaSpec, SubtitleTrack } from '@torrent-live/casting';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import { isVideoName, mimeFor } from '../core/torrent-manager.js';
 import { TorrentLiveError } from '../errors.js';

@@ -3,7 +3,7 @@
  * play (issue 5: probe the first pieces, decide per device). The decision is pure (planCast); the
  * probe is the transcoder's, shared through its ProbeCache.
  */
-import type { DeviceInfo, MediaSpec } from '../../casting/src/index.js';
+import type { DeviceInfo, MediaSpec } from '@torrent-live/casting';
 import type { TranscodeFormat } from '../config.js';
 import type { EventBus } from '../events.js';
 import { DEVICE_PROFILES, capabilitiesFromProtocolInfo, castProfileForModel, type DeviceCapabilities } from '../transcode/capabilities.js';

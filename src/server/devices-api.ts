@@ -3,7 +3,7 @@
  * CastTarget kept per device. Device failures answer 502, device timeouts 504, unknown devices 404.
  */
 import express, { type Response } from 'express';
-import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '../../casting/src/index.js';
+import { connect as defaultConnect, isCastError, type CastTarget, type DeviceInfo, type Discovery, type MediaSpec } from '@torrent-live/casting';
 import { sendJsonError, sendError } from './json-error.js';
 
 export type CastMediaResolver = (infoHash: string, fileIndex: number, device: DeviceInfo, transcode?: 'mp4' | 'webm') => Promise<MediaSpec>;
@@ -17,7 +17,11 @@ export interface DevicesApiOptions {
   deviceTimeoutMs?: number;
 }
 
-export type DevicesRouter = express.Router & { closeTargets(): Promise<void> };
+export interface DevicesApi {
+  router: express.Router;
+  /** Ends every cast session this API opened (the TVs keep playing what they have). */
+  closeTargets(): Promise<void>;
+}
 
 const BODY_LIMIT = '16kb';
 const ACTIONS = ['play', 'pause', 'stop', 'seek', 'volume'] as const;
@@ -62,8 +66,8 @@ function bodyOf(raw: unknown): Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
 }
 
-export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
-  const router = express.Router() as DevicesRouter;
+export function devicesApi(opts: DevicesApiOptions): DevicesApi {
+  const router = express.Router();
   const connectTo = opts.connect ?? defaultConnect;
   const timeoutMs = opts.deviceTimeoutMs ?? 8000;
   const targets = new Map<string, Promise<CastTarget>>();
@@ -178,10 +182,10 @@ export function devicesApiRouter(opts: DevicesApiOptions): DevicesRouter {
     }
   });
 
-  router.closeTargets = async () => {
+  const closeTargets = async (): Promise<void> => {
     const all = [...targets.values()];
     targets.clear();
     await Promise.all(all.map((p) => p.then((t) => t.close()).catch(() => undefined)));
   };
-  return router;
+  return { router, closeTargets };
 }

@@ -10,7 +10,7 @@ import { mimeFor } from '../core/torrent-manager.js';
 import { planByteServe } from './range.js';
 import { sendJsonError } from './json-error.js';
 import type { TorrentSession } from '../core/engine.js';
-import { srtToVtt } from '../../casting/src/index.js';
+import { srtToVtt } from '@torrent-live/casting';
 
 export const METADATA_WAIT_MS = 60_000;
 const INFOHASH = /^[0-9a-fA-F]{40}$/;

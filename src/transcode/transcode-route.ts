@@ -17,7 +17,7 @@ import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg } from './ffmpeg-stream.js';
 import type { ProbeResult } from './probe.js';
 import { ProbeCache } from './probe-cache.js';
-import { DLNA_FLAGS_STREAMING } from '../../casting/src/index.js';
+import { DLNA_FLAGS_STREAMING } from '@torrent-live/casting';
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 
@@ -56,13 +56,8 @@ export interface TranscodeOptions {
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
 
-export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeTarget) => Promise<void>) & {
-  /** Recent decisions, newest last. */
-  decisions(): TranscodeRecord[];
-  slots: Slots;
-};
+export type TranscodeHandler = (req: Request, res: Response, target: TranscodeTarget) => Promise<void>;
 
-const MAX_RECORDS = 50;
 const BINARY_RECHECK_MS = 10_000;
 
 export function defaultFfprobePath(ffmpegPath: string): string {
@@ -80,157 +75,154 @@ export function decisionHeader(d: Decision): string {
   return `${d.action}; container=${d.container}; video=${d.video}; audio=${d.audio}${d.scaleHeight ? `; height=${d.scaleHeight}` : ''}`;
 }
 
-export function createTranscodeHandler(opts: TranscodeOptions = {}): (ctx: { manager: TorrentManager; bus: EventBus }) => TranscodeHandler {
+/** The `/stream/...?transcode=` handler for the torrents `manager` holds. */
+export function createTranscodeHandler(opts: TranscodeOptions & { manager: TorrentManager; bus: EventBus }): TranscodeHandler {
+  const { manager, bus } = opts;
   const ffmpegPath = opts.ffmpegPath ?? 'ffmpeg';
   const ffprobePath = opts.ffprobePath ?? defaultFfprobePath(ffmpegPath);
   const log = opts.log ?? (() => {});
-  return ({ manager, bus }) => {
-    const slots = new Slots(opts.maxConcurrent ?? 2);
-    const probes = opts.probes ?? new ProbeCache({ ffprobePath });
-    const records: TranscodeRecord[] = [];
-    let binary: { ok: boolean; message: string; at: number } | undefined;
-    let warned = false;
+  const slots = new Slots(opts.maxConcurrent ?? 2);
+  const probes = opts.probes ?? new ProbeCache({ ffprobePath });
+  let binary: { ok: boolean; message: string; at: number } | undefined;
+  let warned = false;
 
-    const ffmpegAvailable = async (): Promise<{ ok: boolean; message: string }> => {
-      if (binary && (binary.ok || Date.now() - binary.at < BINARY_RECHECK_MS)) return binary;
-      const r = await checkBinary(ffmpegPath);
-      binary = r.ok ? { ok: true, message: r.version, at: Date.now() } : { ok: false, message: r.message, at: Date.now() };
-      return binary;
-    };
-
-    const handler = async (req: Request, res: Response, target: TranscodeTarget): Promise<void> => {
-      // Everything below ends with the client: probe, wait for a slot, ffmpeg.
-      const gone = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) gone.abort();
-      });
-      if (res.destroyed) gone.abort();
-      const parsed = parseTranscodeQuery(req.query as Record<string, unknown>, Object.keys(DEVICE_PROFILES));
-      if (!parsed.ok) return sendJsonError(res, 'E_BAD_ARGUMENT', parsed.message);
-      const { container, startSeconds, device } = parsed.value;
-      const session = manager.session(target.infoHash);
-      const file = session?.files[target.fileIndex];
-      if (!session || !file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} has no file ${target.fileIndex}`);
-
-      const bin = await ffmpegAvailable();
-      if (!bin.ok) {
-        const message = `cannot transcode: ${bin.message}. Install ffmpeg (e.g. apt-get install ffmpeg) or pass its path with --ffmpeg PATH; the original stream still works without ?transcode`;
-        if (!warned) {
-          warned = true;
-          bus.emit('warning', { message, code: 'E_NO_FFMPEG' });
-        }
-        log({ level: 'warn', msg: 'ffmpeg missing', ffmpegPath, detail: bin.message });
-        return sendJsonError(res, 'E_NO_FFMPEG', message, `original: /stream/${target.infoHash}/${target.fileIndex}`);
-      }
-
-      if (gone.signal.aborted) return;
-      const source = await startSessionFileSource(session, target.fileIndex);
-      let release: (() => void) | undefined;
-      try {
-        let probed: ProbeResult | undefined;
-        try {
-          probed = await probes.probeUrl(target.infoHash, target.fileIndex, source.url, gone.signal);
-        } catch (err) {
-          if (gone.signal.aborted) return;
-          log({ level: 'warn', msg: 'probe failed', infoHash: target.infoHash, fileIndex: target.fileIndex, error: String(err) });
-        }
-        const caps = DEVICE_PROFILES[device]!;
-        const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
-        const duration = probed?.durationSeconds;
-        if (duration !== undefined && startSeconds >= duration) {
-          return sendJsonError(res, 'E_BAD_ARGUMENT', `t=${startSeconds} is past the end of the file (${formatSeconds(duration)} s)`);
-        }
-        const record: TranscodeRecord = { time: new Date().toISOString(), infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, durationSeconds: duration, decision };
-        records.push(record);
-        if (records.length > MAX_RECORDS) records.shift();
-        opts.onDecision?.(record);
-        log({ level: 'info', msg: 'transcode decision', infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, ...decision });
-
-        const headers: Record<string, string> = {
-          'Content-Type': container === 'mp4' ? 'video/mp4' : 'video/webm',
-          'Accept-Ranges': 'none',
-          'Cache-Control': 'no-store',
-          'X-Transcode-Decision': decisionHeader(decision),
-          'X-Transcode-Reason': headerSafe(decision.reason),
-          ...(startSeconds > 0 ? { 'X-Transcode-Start': formatSeconds(startSeconds) } : {}),
-          ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
-          // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming.
-          ...(req.get('getcontentFeatures.dlna.org') === '1'
-            ? { 'contentFeatures.dlna.org': `DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=${DLNA_FLAGS_STREAMING}`, 'transferMode.dlna.org': 'Streaming' }
-            : {}),
-        };
-        if (req.method === 'HEAD') {
-          res.status(200).set(headers).end();
-          return;
-        }
-        release = await slots.acquire(opts.queueWaitMs ?? 5_000, gone.signal);
-        if (gone.signal.aborted) return;
-        if (!release) {
-          res.set('Retry-After', '2');
-          return sendJsonError(res, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
-        }
-        await runFfmpeg(req, res, headers, {
-          plan: buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) }),
-          gone: gone.signal,
-          what: { infoHash: target.infoHash, fileIndex: target.fileIndex },
-        });
-      } finally {
-        release?.();
-        await source.close();
-      }
-    };
-
-    const runFfmpeg = async (
-      _req: Request,
-      res: Response,
-      headers: Record<string, string>,
-      o: { plan: ReturnType<typeof buildFfmpegArgs>; gone: AbortSignal; what: { infoHash: string; fileIndex: number } },
-    ): Promise<void> => {
-      const started = Date.now();
-      const run = startFfmpeg({ ffmpegPath, plan: o.plan, graceMs: opts.graceMs ?? KILL_GRACE_MS });
-      log({ level: 'info', msg: 'ffmpeg start', ...o.what, args: toArgv(o.plan).join(' ') });
-      const output = run.output;
-      const stopAll = (): void => {
-        run.stop();
-        output.destroy();
-      };
-      o.gone.addEventListener('abort', stopAll, { once: true });
-      const drained = new Promise<void>((resolve) => {
-        output.once('end', resolve);
-        output.once('close', resolve);
-      });
-      // Headers wait for ffmpeg's first bytes, so a command that fails at once still gets a JSON error.
-      output.once('data', (first: Buffer) => {
-        output.pause();
-        res.writeHead(200, headers);
-        log({ level: 'info', msg: 'first bytes', ...o.what, ms: Date.now() - started });
-        res.write(first);
-        output.pipe(res, { end: false });
-        output.resume();
-      });
-      const exit = await run.exited;
-      // stdout has closed; what it wrote may still be flowing to the client. On failure there is
-      // nothing worth delivering (and no stdout at all when the spawn failed).
-      if (exit.code === 0 && !exit.stopped) await drained;
-      else output.destroy();
-      o.gone.removeEventListener('abort', stopAll);
-      if (exit.stopped || o.gone.aborted) {
-        log({ level: 'info', msg: 'ffmpeg stopped: client left', ...o.what, ms: Date.now() - started });
-        res.destroy();
-        return;
-      }
-      if (exit.code === 0) {
-        log({ level: 'info', msg: 'ffmpeg done', ...o.what, ms: Date.now() - started });
-        if (!res.headersSent) res.writeHead(200, headers);
-        res.end();
-        return;
-      }
-      log({ level: 'error', msg: 'ffmpeg failed', ...o.what, code: exit.code, signal: exit.signal, stderr: exit.stderr });
-      // After the first bytes the status is sent: cut the body so the player sees an error, not an end.
-      if (res.headersSent) res.destroy();
-      else sendJsonError(res, 'E_TRANSCODE', `ffmpeg failed on torrent ${o.what.infoHash} file ${o.what.fileIndex}: ${headerSafe(exit.stderr || `exit ${exit.code ?? exit.signal}`)}`, 'play the original stream, or try the other format');
-    };
-
-    return Object.assign(handler, { decisions: () => [...records], slots });
+  const ffmpegAvailable = async (): Promise<{ ok: boolean; message: string }> => {
+    if (binary && (binary.ok || Date.now() - binary.at < BINARY_RECHECK_MS)) return binary;
+    const r = await checkBinary(ffmpegPath);
+    binary = r.ok ? { ok: true, message: r.version, at: Date.now() } : { ok: false, message: r.message, at: Date.now() };
+    return binary;
   };
+
+  const handler = async (req: Request, res: Response, target: TranscodeTarget): Promise<void> => {
+    // Everything below ends with the client: probe, wait for a slot, ffmpeg.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    if (res.destroyed) gone.abort();
+    const parsed = parseTranscodeQuery(req.query as Record<string, unknown>, Object.keys(DEVICE_PROFILES));
+    if (!parsed.ok) return sendJsonError(res, 'E_BAD_ARGUMENT', parsed.message);
+    const { container, startSeconds, device } = parsed.value;
+    const session = manager.session(target.infoHash);
+    const file = session?.files[target.fileIndex];
+    if (!session || !file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} has no file ${target.fileIndex}`);
+
+    const bin = await ffmpegAvailable();
+    if (!bin.ok) {
+      const message = `cannot transcode: ${bin.message}. Install ffmpeg (e.g. apt-get install ffmpeg) or pass its path with --ffmpeg PATH; the original stream still works without ?transcode`;
+      if (!warned) {
+        warned = true;
+        bus.emit('warning', { message, code: 'E_NO_FFMPEG' });
+      }
+      log({ level: 'warn', msg: 'ffmpeg missing', ffmpegPath, detail: bin.message });
+      return sendJsonError(res, 'E_NO_FFMPEG', message, `original: /stream/${target.infoHash}/${target.fileIndex}`);
+    }
+
+    if (gone.signal.aborted) return;
+    const source = await startSessionFileSource(session, target.fileIndex);
+    let release: (() => void) | undefined;
+    try {
+      let probed: ProbeResult | undefined;
+      try {
+        probed = await probes.probeUrl(target.infoHash, target.fileIndex, source.url, gone.signal);
+      } catch (err) {
+        if (gone.signal.aborted) return;
+        log({ level: 'warn', msg: 'probe failed', infoHash: target.infoHash, fileIndex: target.fileIndex, error: String(err) });
+      }
+      const caps = DEVICE_PROFILES[device]!;
+      const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
+      const duration = probed?.durationSeconds;
+      if (duration !== undefined && startSeconds >= duration) {
+        return sendJsonError(res, 'E_BAD_ARGUMENT', `t=${startSeconds} is past the end of the file (${formatSeconds(duration)} s)`);
+      }
+      const record: TranscodeRecord = { time: new Date().toISOString(), infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, durationSeconds: duration, decision };
+      opts.onDecision?.(record);
+      log({ level: 'info', msg: 'transcode decision', infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, ...decision });
+
+      const headers: Record<string, string> = {
+        'Content-Type': container === 'mp4' ? 'video/mp4' : 'video/webm',
+        'Accept-Ranges': 'none',
+        'Cache-Control': 'no-store',
+        'X-Transcode-Decision': decisionHeader(decision),
+        'X-Transcode-Reason': headerSafe(decision.reason),
+        ...(startSeconds > 0 ? { 'X-Transcode-Start': formatSeconds(startSeconds) } : {}),
+        ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
+        // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming.
+        ...(req.get('getcontentFeatures.dlna.org') === '1'
+          ? { 'contentFeatures.dlna.org': `DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=${DLNA_FLAGS_STREAMING}`, 'transferMode.dlna.org': 'Streaming' }
+          : {}),
+      };
+      if (req.method === 'HEAD') {
+        res.status(200).set(headers).end();
+        return;
+      }
+      release = await slots.acquire(opts.queueWaitMs ?? 5_000, gone.signal);
+      if (gone.signal.aborted) return;
+      if (!release) {
+        res.set('Retry-After', '2');
+        return sendJsonError(res, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
+      }
+      await runFfmpeg(req, res, headers, {
+        plan: buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) }),
+        gone: gone.signal,
+        what: { infoHash: target.infoHash, fileIndex: target.fileIndex },
+      });
+    } finally {
+      release?.();
+      await source.close();
+    }
+  };
+
+  const runFfmpeg = async (
+    _req: Request,
+    res: Response,
+    headers: Record<string, string>,
+    o: { plan: ReturnType<typeof buildFfmpegArgs>; gone: AbortSignal; what: { infoHash: string; fileIndex: number } },
+  ): Promise<void> => {
+    const started = Date.now();
+    const run = startFfmpeg({ ffmpegPath, plan: o.plan, graceMs: opts.graceMs ?? KILL_GRACE_MS });
+    log({ level: 'info', msg: 'ffmpeg start', ...o.what, args: toArgv(o.plan).join(' ') });
+    const output = run.output;
+    const stopAll = (): void => {
+      run.stop();
+      output.destroy();
+    };
+    o.gone.addEventListener('abort', stopAll, { once: true });
+    const drained = new Promise<void>((resolve) => {
+      output.once('end', resolve);
+      output.once('close', resolve);
+    });
+    // Headers wait for ffmpeg's first bytes, so a command that fails at once still gets a JSON error.
+    output.once('data', (first: Buffer) => {
+      output.pause();
+      res.writeHead(200, headers);
+      log({ level: 'info', msg: 'first bytes', ...o.what, ms: Date.now() - started });
+      res.write(first);
+      output.pipe(res, { end: false });
+      output.resume();
+    });
+    const exit = await run.exited;
+    // stdout has closed; what it wrote may still be flowing to the client. On failure there is
+    // nothing worth delivering (and no stdout at all when the spawn failed).
+    if (exit.code === 0 && !exit.stopped) await drained;
+    else output.destroy();
+    o.gone.removeEventListener('abort', stopAll);
+    if (exit.stopped || o.gone.aborted) {
+      log({ level: 'info', msg: 'ffmpeg stopped: client left', ...o.what, ms: Date.now() - started });
+      res.destroy();
+      return;
+    }
+    if (exit.code === 0) {
+      log({ level: 'info', msg: 'ffmpeg done', ...o.what, ms: Date.now() - started });
+      if (!res.headersSent) res.writeHead(200, headers);
+      res.end();
+      return;
+    }
+    log({ level: 'error', msg: 'ffmpeg failed', ...o.what, code: exit.code, signal: exit.signal, stderr: exit.stderr });
+    // After the first bytes the status is sent: cut the body so the player sees an error, not an end.
+    if (res.headersSent) res.destroy();
+    else sendJsonError(res, 'E_TRANSCODE', `ffmpeg failed on torrent ${o.what.infoHash} file ${o.what.fileIndex}: ${headerSafe(exit.stderr || `exit ${exit.code ?? exit.signal}`)}`, 'play the original stream, or try the other format');
+  };
+
+  return handler;
 }

@@ -4,11 +4,12 @@
  *   app.use(auth.hostCheck, auth.originCheck); app.use('/', auth.requirePairing, webRemoteRouter())
  */
 import express from 'express';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ClientModules } from './client-modules.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** The page and the client sources ship as files, also beside the compiled code (package.json "files"). */
+const WEB_DIR = join(PACKAGE_ROOT, 'src/web');
 
 /**
  * Everything from our own origin only. Torrent and file names are attacker-controlled text; the

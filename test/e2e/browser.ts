@@ -7,8 +7,10 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findExecutable, requireTool } from '../sim/require-tool.js';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** Debian's binary, else Ubuntu's name for it; CHROMIUM_PATH chooses another. */
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? (findExecutable('chromium') || findExecutable('chromium-browser') || '/usr/bin/chromium');
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -33,6 +35,7 @@ export interface PhoneBrowser {
 }
 
 export async function openPhoneBrowser(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<PhoneBrowser> {
+  requireTool('chromium', CHROMIUM_PATH);
   const profile = await mkdtemp(join(tmpdir(), 'tl-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

@@ -10,17 +10,17 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PAIRING_TOKEN_FILE } from '../../src/server/auth-token.js';
+import { storeLayout } from '../../src/core/store-layout.js';
 import { openPhoneBrowser } from './browser.js';
+import { CLI_NODE_ARGS } from '../sim/cli-process.js';
 
 const [address = '', rendererName = '', portText = '8899'] = process.argv.slice(2);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const UI_TIMEOUT_MS = 30_000;
 const observed: Record<string, unknown> = {};
 
 const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-dlna-e2e-'));
-const demo = spawn(process.execPath, [path.join(ROOT, 'bin/torrent-live.js'), 'demo', '--json', '--port', portText, '--interface', address, '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
+const demo = spawn(process.execPath, [...CLI_NODE_ARGS, 'demo', '--json', '--port', portText, '--interface', address, '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
 let demoOut = '';
 let demoErr = '';
 demo.stdout.on('data', (d) => (demoOut += d));
@@ -42,7 +42,8 @@ const seconds = (text: string): number => {
 
 async function main(): Promise<void> {
   await until('the demo to finish downloading', () => demoOut.includes('"event":"done"'));
-  const token = fs.readFileSync(path.join(store, PAIRING_TOKEN_FILE), 'utf8').trim();
+  // The token lives in the store's state tree (src/core/store-layout.ts), not at its root.
+  const token = fs.readFileSync(path.join(storeLayout(store).stateDir, PAIRING_TOKEN_FILE), 'utf8').trim();
   const base = `http://${address}:${portText}`;
   const phone = await openPhoneBrowser();
   const { page } = phone;

@@ -1,5 +1,5 @@
 /**
- * An in-memory implementation of the HTTP contract the web remote uses (DESIGN.md: /api/torrents,
+ * An in-memory implementation of the HTTP contract the web remote uses (docs/ARCHITECTURE.md: /api/torrents,
  * /api/devices, /api/cast, /api/devices/:id/*, /api/spies, /api/events, /stream), assembled with
  * the real auth layer, the real SSE router and the real web remote router in the same order as
  * src/server/app.ts. Tests drive its event bus and read the requests it received.

@@ -9,11 +9,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRendererNamespace } from '../../casting/test/sim/renderer-netns.js';
+import { startRendererNamespace } from '@torrent-live/casting/testing';
+import { requireTool } from '../sim/require-tool.js';
+import { CHROMIUM_PATH } from './browser.js';
 
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dlna-cast-drive.ts');
 
 test('cast from the page to gmediarender: playing, position advances, pause, seek, stop', async () => {
+  requireTool('chromium', CHROMIUM_PATH); // the page runs in the control namespace's Chromium
+  requireTool('ffprobe');
   const ns = await startRendererNamespace({ index: 7, name: 'Phone DLNA TV' });
   try {
     const run = await ns.exec(DRIVER, [ns.controlAddress, ns.rendererName, '8899'], { timeoutMs: 120_000 });

@@ -3,15 +3,14 @@
  * the real sample video, a hostile-named video and a text file, and the real service on
  * 127.60.0.1 with the adapters mounted. No client is trusted, so every URL must carry its token.
  */
-import { storeLayout } from '../../src/core/store-layout.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { adapterRouters } from '../../src/adapters/index.js';
 import { makeFixture, type TorrentFixture } from '../sim/fixtures.js';
 import { startWorld, type World } from '../sim/world.js';
 import { startService, type TestService } from '../sim/service.js';
+import { requireTool } from '../sim/require-tool.js';
 
 export const SERVICE_HOST = '127.60.0.1';
 export const HOSTILE_NAME = 'evil <&]]> "x" \'y\'.mp4';
@@ -45,13 +44,7 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
       bootstrap: world.dht.bootstrap,
       storeDir,
       host: opts.host ?? SERVICE_HOST,
-      parts: {
-        isTrusted: () => false,
-        apiRouters: (ctx) => {
-          const a = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: storeLayout(storeDir).stateDir });
-          return [...a.publicRouters, ...a.apiRouters];
-        },
-      },
+      service: { isTrusted: () => false },
     });
   } catch (err) {
     fs.rmSync(storeDir, { recursive: true, force: true });
@@ -60,8 +53,14 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
   }
   const running = svc;
   if (opts.preload !== false) {
-    await running.manager.add(fx.magnet);
-    await running.manager.session(fx.infoHash)!.ready;
+    try {
+      await running.manager.add(fx.magnet);
+      await running.manager.session(fx.infoHash)!.ready;
+    } catch (err) {
+      await running.close();
+      await world.close();
+      throw err;
+    }
   }
   return {
     fx,
@@ -75,6 +74,7 @@ export async function startAdapterWorld(opts: { host?: string; preload?: boolean
 }
 
 export function ffprobe(url: string): Promise<{ code: number; json: { streams?: Array<{ codec_type?: string }>; format?: { duration?: string } }; stderr: string }> {
+  requireTool('ffprobe');
   return new Promise((resolve, reject) => {
     const child = spawn('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type', '-of', 'json', url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -13,9 +13,12 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { exportStrm, exportStrmFromService, startDlnaAdvertiser } from '../../src/adapters/index.js';
 import { catalogResponseProblems, manifestProblems, metaResponseProblems, streamResponseProblems } from '../../src/adapters/addon-shapes.js';
-import { parseSsdpMessage, type SsdpMessage } from '../../casting/src/ssdp-message.js';
+import { parseSsdpMessage, type SsdpMessage } from '@torrent-live/casting';
+import { parseCommand } from '../../src/cli/args.js';
+import { startService } from '../sim/service.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
+import { closesAfter } from '../sim/cleanup.js';
 
 const CD = 'urn:schemas-upnp-org:service:ContentDirectory:1';
 const MEDIA_SERVER = 'urn:schemas-upnp-org:device:MediaServer:1';
@@ -94,74 +97,82 @@ function listenForNotify(): Promise<{ messages: SsdpMessage[]; close(): Promise<
   });
 }
 
-test('a DLNA control point finds the server over SSDP, browses it over SOAP and plays a res URL byte-exact', async () => {
-  const notifications = await listenForNotify();
-  const advertiser = await startDlnaAdvertiser({ interfaceAddress: SERVICE_HOST, httpPort: w.svc.http.port, stateDir: w.svc.store.stateDir });
+test('a DLNA control point finds the server over SSDP, browses it over SOAP and plays a res URL byte-exact', async (t) => {
+  const own = closesAfter(t);
+  const notifications = own(await listenForNotify());
   let closed = false;
-  try {
-    const udn = fs.readFileSync(path.join(w.svc.store.stateDir, 'dlna-udn'), 'utf8').trim();
-    const answers = (await mSearch(MEDIA_SERVER, 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
-    assert.equal(answers.length, 1, 'one answer for the MediaServer search');
-    assert.equal(answers[0]!.headers['st'], MEDIA_SERVER);
-    const all = (await mSearch('ssdp:all', 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
-    assert.deepEqual(all.map((m) => m.headers['st']), ['upnp:rootdevice'], 'ssdp:all: the root device only (one answer, not five: no amplifier)');
-    const location = answers[0]!.headers['location']!;
-    assert.equal(location, `http://${SERVICE_HOST}:${w.svc.http.port}/dlna/description.xml`);
+  const advertiser = own(await startDlnaAdvertiser({ interfaceAddress: SERVICE_HOST, httpPort: w.svc.http.port, stateDir: w.svc.store.stateDir }), (a) => (closed ? undefined : a.close()));
+  const udn = fs.readFileSync(path.join(w.svc.store.stateDir, 'dlna-udn'), 'utf8').trim();
+  const answers = (await mSearch(MEDIA_SERVER, 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
+  assert.equal(answers.length, 1, 'one answer for the MediaServer search');
+  assert.equal(answers[0]!.headers['st'], MEDIA_SERVER);
+  const all = (await mSearch('ssdp:all', 1600)).filter((m) => m.headers['usn']?.startsWith(udn));
+  assert.deepEqual(all.map((m) => m.headers['st']), ['upnp:rootdevice'], 'ssdp:all: the root device only (one answer, not five: no amplifier)');
+  const location = answers[0]!.headers['location']!;
+  assert.equal(location, `http://${SERVICE_HOST}:${w.svc.http.port}/dlna/description.xml`);
 
-    const descText = await (await fetch(location)).text();
-    const device = xml.parse(descText).root.device;
-    assert.equal(device.deviceType, MEDIA_SERVER);
-    assert.equal(device.UDN, udn);
-    assert.equal(device.modelNumber, PACKAGE_VERSION);
-    const cdService = device.serviceList.service.find((s: Record<string, string>) => s.serviceType === CD);
-    const scpd = xml.parse(await (await fetch(new URL(cdService.SCPDURL, location))).text()).scpd;
-    assert.ok(scpd.actionList.action.some((a: { name: string }) => a.name === 'Browse'));
-    const control = new URL(cdService.controlURL, location).href;
+  const descText = await (await fetch(location)).text();
+  const device = xml.parse(descText).root.device;
+  assert.equal(device.deviceType, MEDIA_SERVER);
+  assert.equal(device.UDN, udn);
+  assert.equal(device.modelNumber, PACKAGE_VERSION);
+  assert.equal(device.friendlyName, `torrent-live (${os.hostname()}:${w.svc.http.port})`, 'the default name carries the HTTP port');
+  const cdService = device.serviceList.service.find((s: Record<string, string>) => s.serviceType === CD);
+  const scpd = xml.parse(await (await fetch(new URL(cdService.SCPDURL, location))).text()).scpd;
+  assert.ok(scpd.actionList.action.some((a: { name: string }) => a.name === 'Browse'));
+  const control = new URL(cdService.controlURL, location).href;
 
-    const root = await soapBrowse(control, '0');
-    assert.equal(root.totalMatches, 1);
-    assert.equal(root.didl.container[0]['dc:title'], 'Movies');
-    assert.equal(root.didl.container[0]['@childCount'], '2', 'two videos; the .txt is not listed');
-    const folder = root.didl.container[0]['@id'];
-    const page1 = await soapBrowse(control, folder, 0, 1);
-    const page2 = await soapBrowse(control, folder, 1, 1);
-    assert.deepEqual([page1.numberReturned, page1.totalMatches, page2.numberReturned, page2.totalMatches], [1, 2, 1, 2]);
-    const items = [page1.didl.item[0], page2.didl.item[0]];
-    // The core already replaced <>" in the name; what is left (&, ]], ') must arrive escaped once.
-    const stored = w.fx.files[hostileIndex()]!.path.split('/').pop()!.replace(/[<>"]/g, '_');
-    assert.deepEqual(items.map((i) => i['dc:title']).sort(), [stored, 'sample.mp4'].sort(), 'titles round-trip through SOAP and DIDL-Lite escaping');
-    assert.ok(stored.includes('&') && stored.includes(']]') && stored.includes("'"), 'the hostile characters the core keeps are exercised');
-    assert.equal(page1.updateId, w.svc.manager.updateId);
-    const res = items.find((i) => i['dc:title'] === 'sample.mp4').res;
-    assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=01/);
-    assert.equal(Number(res['@size']), sampleFile().length);
-    const url: string = res['#text'];
-    assert.match(url, /\?st=[0-9a-f]{32}$/);
-    const noToken = await fetch(url.split('?')[0]!);
-    assert.equal(noToken.status, 401, 'this client is not trusted: the bare URL is refused');
-    await noToken.body?.cancel();
-    const range = await fetch(url, { headers: { range: 'bytes=1000-200999' } });
-    assert.equal(range.status, 206);
-    assert.ok(Buffer.from(await range.arrayBuffer()).equals(sampleFile().bytes.subarray(1000, 201000)), 'res URL plays byte-exact');
-
-    const hostile = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: browseEnvelope('0', 'BrowseDirectChildren', 0, 0, '<!DOCTYPE x [<!ENTITY a "b">]>') });
-    assert.equal(hostile.status, 400);
-    assert.match(await hostile.text(), /DOCTYPE/);
-    const search = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: `"${CD}#Search"` }, body: browseEnvelope('0', 'x', 0, 0).replace(/u:Browse/g, 'u:Search') });
-    assert.equal(search.status, 500);
-    assert.match(await search.text(), /<errorCode>602<\/errorCode>/);
-    assert.equal(await statusWithHost(location, 'evil.example:80'), 403, 'DNS rebinding: a foreign Host is refused');
-
-    await advertiser.close();
-    closed = true;
-    await new Promise((r) => setTimeout(r, 200));
-    const ours = notifications.messages.filter((m) => m.headers['usn']?.startsWith(udn));
-    assert.ok(ours.some((m) => m.headers['nts'] === 'ssdp:alive' && m.headers['location'] === location), 'NOTIFY alive was sent');
-    assert.equal(ours.filter((m) => m.headers['nts'] === 'ssdp:byebye').length, 5, 'NOTIFY byebye for every advertisement');
-  } finally {
-    if (!closed) await advertiser.close();
-    await notifications.close();
+  const root = await soapBrowse(control, '0');
+  assert.equal(root.totalMatches, 1);
+  assert.equal(root.didl.container[0]['dc:title'], 'Movies');
+  assert.equal(root.didl.container[0]['@childCount'], '2', 'two videos; the .txt is not listed');
+  const folder = root.didl.container[0]['@id'];
+  const page1 = await soapBrowse(control, folder, 0, 1);
+  const page2 = await soapBrowse(control, folder, 1, 1);
+  assert.deepEqual([page1.numberReturned, page1.totalMatches, page2.numberReturned, page2.totalMatches], [1, 2, 1, 2]);
+  const items = [page1.didl.item[0], page2.didl.item[0]];
+  // The core already replaced <>" in the name; what is left (&, ]], ') must arrive escaped once.
+  const stored = w.fx.files[hostileIndex()]!.path.split('/').pop()!.replace(/[<>"]/g, '_');
+  assert.deepEqual(items.map((i) => i['dc:title']).sort(), [stored, 'sample.mp4'].sort(), 'titles round-trip through SOAP and DIDL-Lite escaping');
+  assert.ok(stored.includes('&') && stored.includes(']]') && stored.includes("'"), 'the hostile characters the core keeps are exercised');
+  assert.equal(page1.updateId, w.svc.manager.updateId);
+  const res = items.find((i) => i['dc:title'] === 'sample.mp4').res;
+  assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;DLNA\.ORG_OP=01/);
+  assert.equal(Number(res['@size']), sampleFile().length);
+  const url: string = res['#text'];
+  // What the listing promises is what the stream says: MIME and the DLNA fourth field, PN included.
+  for (const item of items) {
+    assert.equal(item['upnp:class'], 'object.item.videoItem.movie', 'players file it as a video (Kodi filed a bare videoItem as audio)');
+    const [, , mime, features] = (item.res['@protocolInfo'] as string).split(':');
+    assert.equal(mime, 'video/mp4');
+    const head = await fetch(item.res['#text'], { method: 'HEAD', headers: { 'getcontentFeatures.dlna.org': '1' } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), mime, `${item['dc:title']}: Content-Type`);
+    assert.equal(head.headers.get('contentfeatures.dlna.org'), features, `${item['dc:title']}: contentFeatures.dlna.org`);
+    assert.equal(head.headers.get('transfermode.dlna.org'), 'Streaming');
   }
+  assert.match(url, /\?st=[0-9a-f]{32}$/);
+  const noToken = await fetch(url.split('?')[0]!);
+  assert.equal(noToken.status, 401, 'this client is not trusted: the bare URL is refused');
+  await noToken.body?.cancel();
+  const range = await fetch(url, { headers: { range: 'bytes=1000-200999' } });
+  assert.equal(range.status, 206);
+  assert.ok(Buffer.from(await range.arrayBuffer()).equals(sampleFile().bytes.subarray(1000, 201000)), 'res URL plays byte-exact');
+
+  const hostile = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: browseEnvelope('0', 'BrowseDirectChildren', 0, 0, '<!DOCTYPE x [<!ENTITY a "b">]>') });
+  assert.equal(hostile.status, 400);
+  assert.match(await hostile.text(), /DOCTYPE/);
+  const search = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: `"${CD}#Search"` }, body: browseEnvelope('0', 'x', 0, 0).replace(/u:Browse/g, 'u:Search') });
+  assert.equal(search.status, 500);
+  assert.match(await search.text(), /<errorCode>602<\/errorCode>/);
+  assert.equal(await statusWithHost(location, 'evil.example:80'), 403, 'DNS rebinding: a foreign Host is refused');
+
+  await advertiser.close();
+  closed = true;
+  await new Promise((r) => setTimeout(r, 200));
+  const ours = notifications.messages.filter((m) => m.headers['usn']?.startsWith(udn));
+  assert.ok(ours.some((m) => m.headers['nts'] === 'ssdp:alive' && m.headers['location'] === location), 'NOTIFY alive was sent');
+  assert.equal(ours.filter((m) => m.headers['nts'] === 'ssdp:byebye').length, 5, 'NOTIFY byebye for every advertisement');
 });
 
 test('the M3U playlist needs the pairing token and its URLs play through ffprobe', async () => {
@@ -249,4 +260,31 @@ test('the Stremio-style add-on: keyed manifest, catalog, meta and stream in the 
   const paired = await fetch(`${base}/addon/manifest.json`, { headers: { authorization: `Bearer ${w.svc.token}` } });
   assert.equal(paired.status, 200, 'a paired client may use the short URL');
   await paired.body?.cancel();
+});
+
+test('two instances on one host get distinct DLNA names, and --dlna-name names one', async (t) => {
+  const named = parseCommand(['serve', '--dlna-name', 'Living room <torrent-live>']);
+  assert.ok(named.mode === 'serve');
+  const nameOf = async (port: number): Promise<string> => xml.parse(await (await fetch(`http://${SERVICE_HOST}:${port}/dlna/description.xml`)).text()).root.device.friendlyName;
+  const second = await startService({ bootstrap: w.world.dht.bootstrap, host: SERVICE_HOST });
+  t.after(() => second.close());
+  const third = await startService({ bootstrap: w.world.dht.bootstrap, host: SERVICE_HOST, config: { dlnaName: named.config.dlnaName } });
+  t.after(() => third.close());
+  const [first, other, configured] = [await nameOf(w.svc.http.port), await nameOf(second.http.port), await nameOf(third.http.port)];
+  assert.notEqual(first, other, 'same host, same defaults, different names');
+  assert.equal(other, `torrent-live (${os.hostname()}:${second.http.port})`);
+  assert.equal(configured, 'Living room <torrent-live>', 'escaped in the description, read back as given');
+});
+
+test('a SOAP body of unterminated markup is refused with a fault at once, not after minutes of regex backtracking', async () => {
+  const control = `${w.svc.baseUrl}/dlna/control/ContentDirectory`;
+  for (const body of ['<a'.repeat(8000), `<s:Envelope>${'<a b="'.repeat(2500)}`]) {
+    const res = await fetch(control, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: `"${CD}#Browse"` }, body });
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.match(text, /<s:Fault>[\s\S]*<errorCode>401<\/errorCode>/);
+    assert.ok(text.length < 2000, `the fault quotes little of the body (${text.length} characters)`);
+  }
+  // The service still answers afterwards.
+  assert.equal((await fetch(`${w.svc.baseUrl}/dlna/description.xml`)).status, 200);
 });

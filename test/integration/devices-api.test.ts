@@ -4,10 +4,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
-import { startDiscovery, type DeviceInfo, type Discovery } from '../../casting/src/index.js';
-import { devicesApiRouter } from '../../src/server/devices-api.js';
-import { startFakeChromecast } from '../../casting/test/sim/fake-chromecast.js';
-import { startMediaServer } from '../../casting/test/sim/media-server.js';
+import { startDiscovery, type DeviceInfo, type Discovery } from '@torrent-live/casting';
+import { devicesApi } from '../../src/server/devices-api.js';
+import { startFakeChromecast, startMediaServer } from '@torrent-live/casting/testing';
+import { closesAfter } from '../sim/cleanup.js';
 
 const INFO_HASH = 'ab'.repeat(20);
 
@@ -21,41 +21,43 @@ function withSilentDevice(discovery: Discovery, silent: DeviceInfo): Discovery {
 }
 
 test('devices API lists, casts to and remote-controls a fake Chromecast; errors are JSON with the right status', { timeout: 30_000 }, async (t) => {
-  const media = await startMediaServer('127.40.0.1', { '/stream/x.mp4': { body: randomBytes(256 * 1024), contentType: 'video/mp4' } });
-  const fake = await startFakeChromecast({ host: '127.40.0.6', name: 'API Fake Cast' });
-  const discovery = await startDiscovery({ dlna: false, mdnsSocket: { interface: '127.0.0.1', bind: '0.0.0.0' }, searchIntervalMs: 300 });
+  const own = closesAfter(t);
+  const media = own(await startMediaServer('127.40.0.1', { '/stream/x.mp4': { body: randomBytes(256 * 1024), contentType: 'video/mp4' } }));
+  let fakeClosed = false;
+  const fake = own(await startFakeChromecast({ host: '127.40.0.6', name: 'API Fake Cast' }), (f) => (fakeClosed ? undefined : f.close()));
+  const discovery = own(await startDiscovery({ dlna: false, mdnsSocket: { interface: '127.0.0.1', bind: '0.0.0.0' }, searchIntervalMs: 300 }));
   const silentSockets = new Set<net.Socket>();
   const silentServer = net.createServer((s) => silentSockets.add(s));
   await new Promise<void>((r) => silentServer.listen(0, '127.40.0.7', () => r()));
+  own(silentServer, async (server) => {
+    for (const s of silentSockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
   const silent: DeviceInfo = { id: 'chromecast:silent', name: 'Silent', kind: 'chromecast', address: '127.40.0.7', port: (silentServer.address() as net.AddressInfo).port, lastSeenMs: Date.now() };
 
   const castEvents: string[] = [];
   const mediaCalls: unknown[] = [];
-  const router = devicesApiRouter({
-    discovery: withSilentDevice(discovery, silent),
-    deviceTimeoutMs: 800,
-    media: async (infoHash, fileIndex, device, transcode) => {
-      mediaCalls.push({ infoHash, fileIndex, device: device.id, transcode });
-      return { url: media.url('/stream/x.mp4'), title: 'Sample', contentType: 'video/mp4' };
-    },
-    onCast: (device, state) => castEvents.push(`${device.name}:${state}`),
-  });
+  const api = own(
+    devicesApi({
+      discovery: withSilentDevice(discovery, silent),
+      deviceTimeoutMs: 800,
+      media: async (infoHash, fileIndex, device, transcode) => {
+        mediaCalls.push({ infoHash, fileIndex, device: device.id, transcode });
+        return { url: media.url('/stream/x.mp4'), title: 'Sample', contentType: 'video/mp4' };
+      },
+      onCast: (device, state) => castEvents.push(`${device.name}:${state}`),
+    }),
+    (a) => a.closeTargets(),
+  );
   const app = express();
-  app.use(router);
+  app.use(api.router);
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.40.0.2', () => r()));
-  const base = `http://127.40.0.2:${(server.address() as net.AddressInfo).port}`;
-  let fakeClosed = false;
-  t.after(async () => {
-    await router.closeTargets();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    for (const s of silentSockets) s.destroy();
-    await new Promise<void>((r) => silentServer.close(() => r()));
-    await discovery.close();
-    if (!fakeClosed) await fake.close();
-    await media.close();
+  own(server, async (s) => {
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
   });
+  const base = `http://127.40.0.2:${(server.address() as net.AddressInfo).port}`;
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> & { error?: { code: string; message: string } } }> => {
     const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };

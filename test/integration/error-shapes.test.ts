@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts } from '../../src/lan.js';
 import { DLNA_PATHS } from '../../src/adapters/upnp-descriptions.js';
 import { MAX_ECHOED_INPUT } from '../../src/errors.js';
 import { makeFixture, removeFixture } from '../sim/fixtures.js';
@@ -34,10 +32,8 @@ test('paths over HTTP are refused alike, SOAP errors are faults, other paths ans
   const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-secret-')), 'shadow');
   fs.writeFileSync(secret, 'root:$6$not-a-torrent');
   t.after(() => fs.rmSync(path.dirname(secret), { recursive: true, force: true }));
-  const lan = lanServiceParts(buildConfig({ storeDir: os.tmpdir(), interface: '127.0.0.1' }), {});
-  const svc = await startService({ bootstrap: ['127.0.0.1:9'], parts: lan.parts });
+  const svc = await startService({ bootstrap: ['127.0.0.1:9'] });
   t.after(() => svc.close());
-  lan.listening(svc.http.port);
 
   const existing = await postSource(svc.baseUrl, secret);
   const missing = await postSource(svc.baseUrl, `${secret}-missing`);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startAdapterWorld, type AdapterWorld } from './adapters-world.js';
+import { requireTool } from '../sim/require-tool.js';
 
 const run = promisify(execFile);
 const ADDON_DIR = path.resolve('plugin-manifests/kodi/plugin.video.torrentlive');
@@ -28,12 +29,14 @@ after(async () => {
 });
 
 test("the add-on's own unit tests pass under plain python3", async () => {
+  requireTool('python3');
   const { stderr } = await run('python3', ['-m', 'unittest', '-v'], { cwd: ADDON_DIR, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, timeout: 30_000 });
   assert.match(stderr, /Ran \d+ tests/);
   assert.match(stderr, /\nOK\s*$/);
 });
 
 test('Kodi add-on: add a magnet, list torrents and files, play resolves a URL that serves the bytes', async () => {
+  requireTool('python3');
   const result = path.join(tmp, 'result.json');
   const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', TL_SERVICE_URL: w.svc.baseUrl, TL_TOKEN: w.svc.token, TL_MAGNET: w.fx.magnet, TL_RESULT: result };
   try {
@@ -53,6 +56,7 @@ test('Kodi add-on: add a magnet, list torrents and files, play resolves a URL th
 });
 
 test('build:kodi makes an installable zip: folder at the root, addon.xml valid with the package version, no tests', () => {
+  requireTool('zip');
   const outDir = path.join(tmp, 'dist');
   const printed = execFileSync(process.execPath, ['scripts/build-kodi.mjs', '--out', outDir], { encoding: 'utf8' });
   const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;

@@ -19,56 +19,50 @@ import { EventBus } from '../../src/events.js';
 import { PrivateLookupPeerSource } from '../../src/privacy/private-lookup.js';
 import { parseBlocklist } from '../../src/privacy/blocklist.js';
 import { numberToIpv4 } from '../../src/privacy/ip-range.js';
+import { closesAfter } from '../sim/cleanup.js';
 
 const CLIENT = '127.69.0.1';
 
-test('private lookup on a DHT with spies: byte-exact stream, no spy asked or contacted, spies listed', async () => {
+test('private lookup on a DHT with spies: byte-exact stream, no spy asked or contacted, spies listed', async (t) => {
+  const own = closesAfter(t);
   const fx = await makeFixture({ name: 'private.mp4', files: [{ name: 'private.mp4', length: 4_000_000 }], seed: 31, pieceLength: 64 * 1024 });
   // Slow seeders keep the download going past the no-pieces timeout, so behaviour checks run.
-  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 300, addressBlock: 50, seederBlock: 55 });
-  const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, addressBase: 60 });
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-private-'));
+  const world = own(await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, blockDelayMs: 300, addressBlock: 50, seederBlock: 55 }));
+  const spies = own(await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, addressBase: 60 }));
+  const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-private-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
   const bus = new EventBus();
-  const source = new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: CLIENT, storeDir, bus, krpcTimeoutMs: 700, relookupMinGapMs: 1_000 });
-  const svc = await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_000 });
+  const source = own(new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: CLIENT, storeDir, bus, krpcTimeoutMs: 700, relookupMinGapMs: 1_000 }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, storeDir, peerSource: source, noPiecesTimeoutMs: 1_000 }));
   bus.subscribe((e) => svc.events.push(e));
-  try {
-    const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${fx.infoHash}` }) });
-    assert.equal(added.status, 201);
-    const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
-    const body = Buffer.from(await res.arrayBuffer());
-    assert.equal(res.status, 200);
-    assert.ok(body.equals(fx.content), 'streamed bytes match the file');
-    assert.deepEqual(spies.behaviourPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no quiet watcher peer was contacted');
-    for (const s of world.seeders) assert.ok(s.connections > 0, `honest seeder ${s.host} was used`);
+  const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${fx.infoHash}` }) });
+  assert.equal(added.status, 201);
+  const res = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0`);
+  const body = Buffer.from(await res.arrayBuffer());
+  assert.equal(res.status, 200);
+  assert.ok(body.equals(fx.content), 'streamed bytes match the file');
+  assert.deepEqual(spies.behaviourPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no quiet watcher peer was contacted');
+  for (const s of world.seeders) assert.ok(s.connections > 0, `honest seeder ${s.host} was used`);
 
-    const askedReal = (nodes: typeof spies.allNodes) => nodes.filter((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith(`${CLIENT}:`)));
-    const detectable = [...spies.decoySpies, ...spies.sybils, ...spies.multiPort];
-    assert.deepEqual(askedReal(detectable).map((n) => `${n.host}:${n.port}`), [], 'no detectable spy node got the real infohash');
-    const metDecoySpies = spies.decoySpies.filter((n) => n.received.some((q) => q.from.startsWith(`${CLIENT}:`)));
-    assert.ok(metDecoySpies.length >= 6, `the sweep met the decoy spies (${metDecoySpies.length})`);
+  const askedReal = (nodes: typeof spies.allNodes) => nodes.filter((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith(`${CLIENT}:`)));
+  const detectable = [...spies.decoySpies, ...spies.sybils, ...spies.multiPort];
+  assert.deepEqual(askedReal(detectable).map((n) => `${n.host}:${n.port}`), [], 'no detectable spy node got the real infohash');
+  const metDecoySpies = spies.decoySpies.filter((n) => n.received.some((q) => q.from.startsWith(`${CLIENT}:`)));
+  assert.ok(metDecoySpies.length >= 6, `the sweep met the decoy spies (${metDecoySpies.length})`);
 
-    assert.deepEqual(spies.decoyPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no decoy-detected spy peer was contacted');
+  assert.deepEqual(spies.decoyPeers.filter((p) => p.connections > 0).map((p) => p.host), [], 'no decoy-detected spy peer was contacted');
 
-    await source.close();
-    const listed = new Set(JSON.parse(fs.readFileSync(path.join(storeDir, 'spies.txt'), 'utf8')) as string[]);
-    const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
-    assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `spies.txt lists ${caught.length}/${spies.decoyDetectableIps.size} decoy-detectable IPs`);
-    for (const s of world.seeders) assert.equal(listed.has(s.host), false, `honest seeder ${s.host} is not listed`);
-    for (const n of world.dht.nodes) assert.equal(listed.has(n.host), false, `honest node ${n.host} is not listed`);
-    for (const s of [...spies.sybils, ...spies.multiPort]) assert.ok(listed.has(s.host), `${s.host} (sybil or multi-port) is listed`);
-    const p2p = parseBlocklist(fs.readFileSync(path.join(storeDir, 'spies.p2p'), 'utf8'));
-    assert.equal(p2p.malformed, 0);
-    assert.deepEqual(new Set(p2p.ranges.map((r) => numberToIpv4(r.start))), listed);
-    const audit = fs.readFileSync(path.join(storeDir, 'audit.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; ip: string });
-    assert.ok(audit.some((a) => a.kind === 'peer' && world.seeders.some((s) => s.host === a.ip)), 'audit records the seeders connected to');
-    assert.ok(audit.some((a) => a.kind === 'spy'), 'audit records spies with evidence');
-    assert.ok(svc.events.some((e) => e.event === 'spy'), 'spy events emitted');
-  } finally {
-    await svc.close({ keepStore: true });
-    await source.close();
-    await spies.close();
-    await world.close();
-    fs.rmSync(storeDir, { recursive: true, force: true });
-  }
+  await source.close();
+  const listed = new Set(JSON.parse(fs.readFileSync(path.join(storeDir, 'spies.txt'), 'utf8')) as string[]);
+  const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
+  assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `spies.txt lists ${caught.length}/${spies.decoyDetectableIps.size} decoy-detectable IPs`);
+  for (const s of world.seeders) assert.equal(listed.has(s.host), false, `honest seeder ${s.host} is not listed`);
+  for (const n of world.dht.nodes) assert.equal(listed.has(n.host), false, `honest node ${n.host} is not listed`);
+  for (const s of [...spies.sybils, ...spies.multiPort]) assert.ok(listed.has(s.host), `${s.host} (sybil or multi-port) is listed`);
+  const p2p = parseBlocklist(fs.readFileSync(path.join(storeDir, 'spies.p2p'), 'utf8'));
+  assert.equal(p2p.malformed, 0);
+  assert.deepEqual(new Set(p2p.ranges.map((r) => numberToIpv4(r.start))), listed);
+  const audit = fs.readFileSync(path.join(storeDir, 'audit.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; ip: string });
+  assert.ok(audit.some((a) => a.kind === 'peer' && world.seeders.some((s) => s.host === a.ip)), 'audit records the seeders connected to');
+  assert.ok(audit.some((a) => a.kind === 'spy'), 'audit records spies with evidence');
+  assert.ok(svc.events.some((e) => e.event === 'spy'), 'spy events emitted');
 });

@@ -13,8 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type express from 'express';
 import { startService } from '../sim/service.js';
-import { buildConfig } from '../../src/config.js';
-import { lanServiceParts, startTvDiscovery } from '../../src/lan.js';
+import { closesAfter } from '../sim/cleanup.js';
 
 const SERVICE_HOST = '127.5.0.2';
 const LAN_CLIENT = '127.6.0.3';
@@ -58,44 +57,36 @@ function request(port: number, method: string, urlPath: string, headers: Record<
   });
 }
 
-test('LAN without the token: 401 on the page and every registered /api route; cross-site POST refused; /stream needs its token', async () => {
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-service-auth-'));
-  const config = buildConfig({ storeDir, interface: '127.0.0.1' });
-  const discovery = await startTvDiscovery(config);
-  const lan = lanServiceParts(config, { discovery });
-  const svc = await startService({ bootstrap: ['127.0.0.1:9'], storeDir, host: SERVICE_HOST, privateLookup: true, parts: { ...lan.parts, isTrusted: (ip) => ip === '127.0.0.1' } });
-  lan.listening(svc.http.port);
+test('LAN without the token: 401 on the page and every registered /api route; cross-site POST refused; /stream needs its token', async (t) => {
+  const own = closesAfter(t);
+  const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-service-auth-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
+  const svc = own(await startService({ bootstrap: ['127.0.0.1:9'], storeDir, host: SERVICE_HOST, privateLookup: true, service: { tvs: {}, isTrusted: (ip) => ip === '127.0.0.1' } }));
   const port = svc.http.port;
   const origin = `http://${SERVICE_HOST}:${port}`;
-  try {
-    const app = svc.http.server.listeners('request')[0] as unknown as express.Express;
-    const routes = apiRoutes(app);
-    const expected = ['GET /api/torrents', 'POST /api/torrents', 'DELETE /api/torrents/:infoHash', 'GET /api/events', 'GET /api/spies', 'GET /api/spies.p2p', 'GET /api/devices', 'POST /api/cast', 'GET /api/playlist.m3u', 'GET /api/addon'];
-    for (const e of expected) assert.ok(routes.some(([m, p]) => `${m} ${p}` === e), `${e} is registered (found: ${routes.map((r) => r.join(' ')).join(', ')})`);
-    const hash = 'ab'.repeat(20);
-    for (const [method, route] of routes) {
-      const concrete = route.replace(':infoHash', hash).replace(':id', 'chromecast%3Aabc').replace(':action', 'pause');
-      const reply = await request(port, method, concrete, { origin }, method === 'POST' ? {} : undefined);
-      assert.equal(reply.status, 401, `${method} ${concrete} → ${reply.status} ${reply.body.slice(0, 120)}`);
-      assert.match(reply.body, /E_UNAUTHORIZED/);
-    }
-    assert.equal((await request(port, 'GET', '/', { accept: 'text/html' })).status, 401, 'the page');
-
-    // Paired, but the POST comes from another site's page: CSRF refused before any handler.
-    const cookie = `tl_pair=${svc.token}`;
-    assert.equal((await request(port, 'GET', '/api/torrents', { cookie })).status, 200, 'paired works');
-    const csrf = await request(port, 'POST', '/api/torrents', { cookie, origin: 'http://evil.example' }, { source: hash });
-    assert.equal(csrf.status, 403);
-    assert.match(csrf.body, /E_CROSS_ORIGIN/);
-
-    const stream = await request(port, 'GET', `/stream/${hash}/0`);
-    assert.equal(stream.status, 401, '/stream without its token');
-    const wrongToken = await request(port, 'GET', `/stream/${hash}/0?st=${svc.auth.streamToken(hash, 1)}`);
-    assert.equal(wrongToken.status, 401, 'another file\'s token does not open this one');
-    assert.equal((await request(port, 'GET', '/dlna/description.xml')).status, 200, 'DLNA clients cannot carry tokens: browsing is open by design');
-    assert.equal((await request(port, 'GET', '/dlna/description.xml', { host: 'rebind.example:80' })).status, 403, 'but the Host check still applies');
-  } finally {
-    await svc.close();
-    await discovery.close();
+  const app = svc.http.server.listeners('request')[0] as unknown as express.Express;
+  const routes = apiRoutes(app);
+  const expected = ['GET /api/torrents', 'POST /api/torrents', 'DELETE /api/torrents/:infoHash', 'GET /api/events', 'GET /api/spies', 'GET /api/spies.p2p', 'GET /api/devices', 'POST /api/cast', 'GET /api/playlist.m3u', 'GET /api/addon'];
+  for (const e of expected) assert.ok(routes.some(([m, p]) => `${m} ${p}` === e), `${e} is registered (found: ${routes.map((r) => r.join(' ')).join(', ')})`);
+  const hash = 'ab'.repeat(20);
+  for (const [method, route] of routes) {
+    const concrete = route.replace(':infoHash', hash).replace(':id', 'chromecast%3Aabc').replace(':action', 'pause');
+    const reply = await request(port, method, concrete, { origin }, method === 'POST' ? {} : undefined);
+    assert.equal(reply.status, 401, `${method} ${concrete} → ${reply.status} ${reply.body.slice(0, 120)}`);
+    assert.match(reply.body, /E_UNAUTHORIZED/);
   }
+  assert.equal((await request(port, 'GET', '/', { accept: 'text/html' })).status, 401, 'the page');
+
+  // Paired, but the POST comes from another site's page: CSRF refused before any handler.
+  const cookie = `tl_pair=${svc.token}`;
+  assert.equal((await request(port, 'GET', '/api/torrents', { cookie })).status, 200, 'paired works');
+  const csrf = await request(port, 'POST', '/api/torrents', { cookie, origin: 'http://evil.example' }, { source: hash });
+  assert.equal(csrf.status, 403);
+  assert.match(csrf.body, /E_CROSS_ORIGIN/);
+
+  const stream = await request(port, 'GET', `/stream/${hash}/0`);
+  assert.equal(stream.status, 401, '/stream without its token');
+  const wrongToken = await request(port, 'GET', `/stream/${hash}/0?st=${svc.auth.streamToken(hash, 1)}`);
+  assert.equal(wrongToken.status, 401, 'another file\'s token does not open this one');
+  assert.equal((await request(port, 'GET', '/dlna/description.xml')).status, 200, 'DLNA clients cannot carry tokens: browsing is open by design');
+  assert.equal((await request(port, 'GET', '/dlna/description.xml', { host: 'rebind.example:80' })).status, 403, 'but the Host check still applies');
 });

@@ -68,7 +68,7 @@ before(async () => {
 });
 
 after(async () => {
-  await server.close();
+  await server?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,11 +1,16 @@
-/** The real CLI (bin/torrent-live.js) as a child process, with its output and NDJSON events. */
+/**
+ * The real CLI as a child process, with its output and NDJSON events. It runs the TypeScript
+ * sources through tsx (what a change under test is made in); the compiled bin that ships is
+ * covered by test/integration/package.test.ts.
+ */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/torrent-live.js');
+/** `node` arguments that start the CLI from the sources, from any working directory. */
+export const CLI_NODE_ARGS: readonly string[] = ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/cli/main.ts')];
 
 export type CliEvent = Record<string, unknown>;
 
@@ -20,10 +25,15 @@ export interface CliProcess {
   waitFor(pred: (e: CliEvent) => boolean): Promise<CliEvent>;
   /** Polls until check() holds; fails if the CLI exits first. */
   until(what: string, check: () => boolean): Promise<void>;
+  /** Ctrl-C, then SIGKILL if it is still running after CLOSE_GRACE_MS; resolves with the exit code. */
+  close(): Promise<number>;
 }
 
+/** How long a CLI gets to close its sockets and files after Ctrl-C before a test kills it. */
+const CLOSE_GRACE_MS = 10_000;
+
 export function runCli(args: string[], cwd: string): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -49,5 +59,14 @@ export function runCli(args: string[], cwd: string): CliProcess {
     await until('the awaited event', () => (found = events().find(pred)) !== undefined);
     return found!;
   };
-  return { child, exit, out: () => out, err: () => err, events, waitFor, until };
+  const close = async (): Promise<number> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+      await exit;
+      clearTimeout(timer);
+    }
+    return exit;
+  };
+  return { child, exit, out: () => out, err: () => err, events, waitFor, until, close };
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { requireTool } from './require-tool.js';
 
 const run = promisify(execFile);
 
@@ -68,6 +69,7 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
   const name = `${key}.${EXT[kind]}`;
   const file = path.join(clipsDir(), name);
   const ffmpeg = opts.ffmpegPath ?? process.env['FFMPEG_PATH'] ?? 'ffmpeg';
+  requireTool('ffmpeg', ffmpeg);
   const job = run(ffmpeg, [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
@@ -95,6 +97,7 @@ export interface MediaInspection {
  * their headers, so the span of the packets is the duration a player would play.
  */
 export async function inspectMedia(file: string, ffprobePath = process.env['FFPROBE_PATH'] ?? 'ffprobe'): Promise<MediaInspection> {
+  requireTool('ffprobe', ffprobePath);
   const { stdout } = await run(ffprobePath, ['-v', 'error', '-show_entries', 'stream=codec_name,codec_type:packet=stream_index,pts_time,duration_time', '-of', 'json', file], { maxBuffer: 64 * 1024 * 1024 });
   const parsed = JSON.parse(stdout) as { streams?: Array<{ codec_name?: string; codec_type?: string }>; packets?: Array<{ stream_index?: number; pts_time?: string; duration_time?: string }> };
   const streams = parsed.streams ?? [];

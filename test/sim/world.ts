@@ -29,8 +29,15 @@ export interface WorldOptions {
 export async function startWorld(opts: WorldOptions): Promise<World> {
   const dht = await startDhtNetwork({ size: opts.dhtSize ?? 60, addressBlock: opts.addressBlock ?? 10, ...(opts.spreadSubnets ? { spreadSubnets: true } : {}), ...(opts.routers ? { routers: true } : {}) });
   const seeders: Seeder[] = [];
-  for (let i = 0; i < (opts.seeders ?? 1); i++) {
-    seeders.push(await startSeeder({ host: `127.${opts.seederBlock ?? 20}.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}), ...(opts.announceClosest ? { announceClosest: opts.announceClosest } : {}) }));
+  try {
+    for (let i = 0; i < (opts.seeders ?? 1); i++) {
+      seeders.push(await startSeeder({ host: `127.${opts.seederBlock ?? 20}.0.${i + 1}`, fixtures: opts.fixtures, bootstrap: dht.bootstrap, ...(opts.blockDelayMs ? { blockDelayMs: opts.blockDelayMs } : {}), ...(opts.announceClosest ? { announceClosest: opts.announceClosest } : {}) }));
+    }
+  } catch (err) {
+    // A seeder that could not start (address taken): close what did, so the test can exit.
+    await Promise.allSettled(seeders.map((s) => s.close()));
+    await dht.close();
+    throw err;
   }
   return {
     dht,

@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { startDiscovery, connect, CastError, type DeviceInfo, type IgnoredAnswer } from '../../src/index.js';
 import { startFakeSsdp } from '../sim/fake-ssdp.js';
+import { closesAfter } from '../sim/cleanup.js';
 
 const SSDP_TEST_PORT = 41900;
 
@@ -25,10 +26,16 @@ test('hostile SSDP answers are ignored with a reason; silent devices time out, n
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   };
+  const own = closesAfter(t);
+  // A server closes only once its connections are gone; the silent ones never end by themselves.
+  const closeServer = async (server: net.Server): Promise<void> => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
   // A TCP service that accepts and never says a word (SOAP control point and "Chromecast").
-  const silent = net.createServer(track);
+  const silent = own(net.createServer(track), closeServer);
   const silentPort = await listen(silent, '127.40.0.15');
-  const silentCast = net.createServer(track);
+  const silentCast = own(net.createServer(track), closeServer);
   const silentCastPort = await listen(silentCast, '127.40.0.16');
 
   const bodies: Record<string, string | ((res: http.ServerResponse) => void)> = {
@@ -48,38 +55,36 @@ test('hostile SSDP answers are ignored with a reason; silent devices time out, n
     '127.40.0.15': descriptionXml('uuid:silent-tv', `http://127.40.0.15:${silentPort}`),
     '127.40.0.17': () => undefined, // never answers the description request
   };
-  const descServers: http.Server[] = [];
   const ports: Record<string, number> = {};
   for (const [host, body] of Object.entries(bodies)) {
-    const server = http.createServer((req, res) => {
-      if (typeof body === 'string') res.writeHead(200, { 'Content-Type': 'text/xml' }).end(body);
-      else body(res);
-    });
+    const server = own(
+      http.createServer((_req, res) => {
+        if (typeof body === 'string') res.writeHead(200, { 'Content-Type': 'text/xml' }).end(body);
+        else body(res);
+      }),
+      closeServer,
+    );
     server.on('connection', track);
     ports[host] = await listen(server, host);
-    descServers.push(server);
   }
   // The other host a hostile LOCATION points to must never be contacted.
   let offHostHits = 0;
-  const offHost = http.createServer((_req, res) => {
-    offHostHits += 1;
-    res.end(descriptionXml('uuid:off-host', 'http://127.40.0.99:1'));
-  });
+  const offHost = own(
+    http.createServer((_req, res) => {
+      offHostHits += 1;
+      res.end(descriptionXml('uuid:off-host', 'http://127.40.0.99:1'));
+    }),
+    closeServer,
+  );
   const offHostPort = await listen(offHost, '127.40.0.99');
 
-  const ssdp = await startFakeSsdp(SSDP_TEST_PORT, [
+  own(await startFakeSsdp(SSDP_TEST_PORT, [
     { from: '127.40.0.10', location: `http://127.40.0.99:${offHostPort}/d.xml`, usn: 'uuid:off-lan' },
     { from: '127.40.0.10', location: `https://127.40.0.10:1/d.xml`, usn: 'uuid:https' },
     ...Object.keys(bodies).map((host) => ({ from: host, location: `http://${host}:${ports[host]}/d.xml`, usn: `uuid:${host}` })),
-  ]);
+  ]));
   const ignored: IgnoredAnswer[] = [];
-  const discovery = await startDiscovery({ interfaceAddress: '127.0.0.1', chromecast: false, ssdpPort: SSDP_TEST_PORT, searchIntervalMs: 500, descriptionTimeoutMs: 800, descriptionMaxBytes: 64 * 1024, onIgnored: (i) => ignored.push(i) });
-  t.after(async () => {
-    await discovery.close();
-    await ssdp.close();
-    for (const s of sockets) s.destroy();
-    await Promise.all([silent, silentCast, offHost, ...descServers].map((s) => new Promise<void>((r) => s.close(() => r()))));
-  });
+  const discovery = own(await startDiscovery({ interfaceAddress: '127.0.0.1', chromecast: false, ssdpPort: SSDP_TEST_PORT, searchIntervalMs: 500, descriptionTimeoutMs: 800, descriptionMaxBytes: 64 * 1024, onIgnored: (i) => ignored.push(i) }));
 
   const device: DeviceInfo = await discovery.waitFor('Silent TV', 5000);
   assert.equal(device.id, 'dlna:uuid:silent-tv');

@@ -4,23 +4,22 @@ import { randomBytes } from 'node:crypto';
 import { startDiscovery, connect, CastError, type DeviceInfo } from '../../src/index.js';
 import { startFakeChromecast } from '../sim/fake-chromecast.js';
 import { startMediaServer } from '../sim/media-server.js';
+import { closesAfter } from '../sim/cleanup.js';
 
 const LOOPBACK_MDNS = { interface: '127.0.0.1', bind: '0.0.0.0' };
 
 test('discovers a fake Chromecast over mDNS, drives it, and sees it expire when it vanishes', async (t) => {
   const video = randomBytes(512 * 1024);
-  const media = await startMediaServer('127.40.0.1', {
-    '/stream/movie.mp4': { body: video, contentType: 'video/mp4' },
-    '/subs/en.vtt': { body: Buffer.from('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n'), contentType: 'text/vtt' },
-  });
-  const fake = await startFakeChromecast({ host: '127.40.0.5', name: 'TL Fake Cast' });
-  const discovery = await startDiscovery({ dlna: false, mdnsSocket: LOOPBACK_MDNS, searchIntervalMs: 300, expireAfterMs: 1500 });
+  const own = closesAfter(t);
+  const media = own(
+    await startMediaServer('127.40.0.1', {
+      '/stream/movie.mp4': { body: video, contentType: 'video/mp4' },
+      '/subs/en.vtt': { body: Buffer.from('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n'), contentType: 'text/vtt' },
+    }),
+  );
   let fakeClosed = false;
-  t.after(async () => {
-    await discovery.close();
-    if (!fakeClosed) await fake.close();
-    await media.close();
-  });
+  const fake = own(await startFakeChromecast({ host: '127.40.0.5', name: 'TL Fake Cast' }), (f) => (fakeClosed ? undefined : f.close()));
+  const discovery = own(await startDiscovery({ dlna: false, mdnsSocket: LOOPBACK_MDNS, searchIntervalMs: 300, expireAfterMs: 1500 }));
 
   const device: DeviceInfo = await discovery.waitFor('TL Fake Cast', 5000);
   assert.equal(device.id, `chromecast:${fake.id}`);
@@ -30,8 +29,7 @@ test('discovers a fake Chromecast over mDNS, drives it, and sees it expire when 
   assert.equal(device.model, 'Chromecast');
   assert.deepEqual(discovery.find(device.id)?.name, 'TL Fake Cast');
 
-  const target = await connect(device, { timeoutMs: 3000 });
-  t.after(() => target.close());
+  const target = own(await connect(device, { timeoutMs: 3000 }));
   assert.equal((await target.status()).state, 'idle');
 
   const url = media.url('/stream/movie.mp4');

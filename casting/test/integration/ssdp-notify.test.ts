@@ -9,6 +9,7 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startDiscovery } from '../../src/index.js';
+import { closesAfter } from '../sim/cleanup.js';
 
 const SSDP_TEST_PORT = 41901;
 const NT = 'urn:schemas-upnp-org:device:MediaRenderer:1';
@@ -37,31 +38,25 @@ async function until(what: string, check: () => boolean, timeoutMs = 5_000): Pro
   }
 }
 
-test('ssdp:alive lists a renderer at once, its own byebye removes it, a stranger\'s byebye does not', { timeout: 30_000 }, async () => {
+test('ssdp:alive lists a renderer at once, its own byebye removes it, a stranger\'s byebye does not', { timeout: 30_000 }, async (t) => {
+  const own = closesAfter(t);
   const host = '127.40.0.61';
   const udn = 'uuid:announcing-tv';
-  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(description(udn)));
+  const server = own(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(description(udn))), (s) => new Promise<void>((r) => s.close(() => r())));
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const location = `http://${host}:${(server.address() as AddressInfo).port}/d.xml`;
-  const tv = await sender(host);
-  const stranger = await sender('127.40.0.62');
+  const tv = own(await sender(host), (socket) => socket.close());
+  const stranger = own(await sender('127.40.0.62'), (socket) => socket.close());
   // Searches only every 60 s and no responder: only announcements can list the renderer in time.
-  const discovery = await startDiscovery({ interfaceAddress: '127.0.0.1', chromecast: false, ssdpPort: SSDP_TEST_PORT, searchIntervalMs: 60_000, expireAfterMs: 120_000 });
-  try {
-    notify(tv, 'ssdp:alive', udn, location);
-    await until('the announced renderer', () => discovery.find('Announcing TV') !== undefined);
-    assert.equal(discovery.find('Announcing TV')?.id, `dlna:${udn}`);
+  const discovery = own(await startDiscovery({ interfaceAddress: '127.0.0.1', chromecast: false, ssdpPort: SSDP_TEST_PORT, searchIntervalMs: 60_000, expireAfterMs: 120_000 }));
+  notify(tv, 'ssdp:alive', udn, location);
+  await until('the announced renderer', () => discovery.find('Announcing TV') !== undefined);
+  assert.equal(discovery.find('Announcing TV')?.id, `dlna:${udn}`);
 
-    notify(stranger, 'ssdp:byebye', udn);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(discovery.find('Announcing TV'), 'a byebye from another address is ignored');
+  notify(stranger, 'ssdp:byebye', udn);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(discovery.find('Announcing TV'), 'a byebye from another address is ignored');
 
-    notify(tv, 'ssdp:byebye', udn);
-    await until('the renderer gone', () => discovery.find('Announcing TV') === undefined);
-  } finally {
-    await discovery.close();
-    tv.close();
-    stranger.close();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
+  notify(tv, 'ssdp:byebye', udn);
+  await until('the renderer gone', () => discovery.find('Announcing TV') === undefined);
 });

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireTool } from './require-tool.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -48,8 +49,8 @@ export async function startRendererNamespace(opts: { index: number; name?: strin
   const rendererAddress = `10.231.${index}.2`;
   const rendererName = opts.name ?? 'TL Test TV';
   const rendererUuid = randomUUID();
-  const gmr = spawnSync('which', ['gmediarender'], { encoding: 'utf8' });
-  if (gmr.status !== 0) throw new Error('gmediarender is not installed (apt-get install gmediarender gstreamer1.0-libav gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)');
+  requireTool('gmediarender');
+  requireTool('ip');
 
   // Leftovers of a crashed run would make `ip netns add` fail.
   ip(['netns', 'del', ns]);
@@ -115,7 +116,9 @@ export async function startRendererNamespace(opts: { index: number; name?: strin
   }
 
   const spawnScript = (script: string, args: string[] = []): ChildProcess => {
-    const child = spawn('ip', ['netns', 'exec', controlNs, process.execPath, '--import', 'tsx', script, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A script that runs node:test itself must report in TAP, not in the protocol of a parent `node --test`.
+    const { NODE_TEST_CONTEXT: _parentRunner, ...env } = process.env;
+    const child = spawn('ip', ['netns', 'exec', controlNs, process.execPath, '--import', 'tsx', script, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;
@@ -151,6 +154,7 @@ export async function startRendererNamespace(opts: { index: number; name?: strin
 
 /** A short H.264/AAC mp4 (ffmpeg lavfi test pattern + sine), written to `file`. */
 export function makeTestVideo(file: string, seconds = 20): void {
+  requireTool('ffmpeg');
   const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', file], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`ffmpeg could not make the test video: ${r.stderr || r.error?.message}`);
 }

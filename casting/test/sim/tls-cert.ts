@@ -3,11 +3,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { requireTool } from './require-tool.js';
 
 let cached: { key: string; cert: string } | undefined;
 
 export function selfSignedCert(): { key: string; cert: string } {
   if (cached) return cached;
+  requireTool('openssl');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cast-cert-'));
   try {
     const keyPath = path.join(dir, 'key.pem');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseXmlSafe, XmlRejected, escapeXml, unescapeXml } from '../../src/xml-safe.js';
+import { maxNestingDepth, parseXmlSafe, XmlRejected, escapeXml, unescapeXml } from '../../src/xml-safe.js';
 import { buildSoapRequest, parseSoapResponse, SERVICE_AV_TRANSPORT } from '../../src/soap.js';
 import { buildDidlLite } from '../../src/didl.js';
 import { dlnaStreamHeaders, protocolInfoFor } from '../../src/dlna-profile.js';
@@ -10,7 +10,7 @@ test('parseXmlSafe refuses DOCTYPE/ENTITY, oversize and malformed XML', () => {
   assert.throws(() => parseXmlSafe(bomb), (e: unknown) => e instanceof XmlRejected && /DOCTYPE|ENTITY/.test(e.message));
   const xxe = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>';
   assert.throws(() => parseXmlSafe(xxe), XmlRejected);
-  assert.throws(() => parseXmlSafe(`<r>${'a'.repeat(2000)}</r>`, 1000), /larger than 1000 bytes/);
+  assert.throws(() => parseXmlSafe(`<r>${'a'.repeat(2000)}</r>`, { maxBytes: 1000 }), /larger than 1000 bytes/);
   assert.throws(() => parseXmlSafe('<root><a></root>'), /malformed/);
   assert.throws(() => parseXmlSafe('not xml at all'), /malformed/);
   assert.deepEqual(parseXmlSafe('<root><a>1</a></root>'), { root: { a: '1' } });
@@ -67,4 +67,36 @@ test('dlnaStreamHeaders and protocolInfo for known and unknown types', () => {
   assert.equal(dlnaStreamHeaders('text/vtt')['transferMode.dlna.org'], 'Interactive');
   assert.equal(protocolInfoFor('video/x-matroska; codecs=x'), 'http-get:*:video/x-matroska:DLNA.ORG_PN=MATROSKA;DLNA.ORG_OP=01;DLNA.ORG_CI=0;DLNA.ORG_FLAGS=01700000000000000000000000000000');
   assert.throws(() => dlnaStreamHeaders('video/mp4', { subtitleUrl: 'http://h/\r\nX-Evil: 1' }), /line breaks/);
+});
+
+test('one XML policy for both roles: what a control point refuses, a device refuses too', async () => {
+  const { parseSoapAction, SoapParseError } = await import('../../src/soap.js');
+  const { parseDeviceDescription } = await import('../../src/device-description.js');
+  const envelope = (inner: string) => `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${inner}</s:Body></s:Envelope>`;
+  const hostile: Array<[string, string, RegExp]> = [
+    ['declaration', envelope('<!DOCTYPE x [<!ENTITY a "b">]><u:Play xmlns:u="x"/>'), /DOCTYPE/],
+    ['element declaration', `<!ELEMENT x ANY>${envelope('<u:Play xmlns:u="x"/>')}`, /ELEMENT/],
+    ['depth', envelope(`${'<a>'.repeat(500)}${'</a>'.repeat(500)}`), /nests \d+ elements deep/],
+    ['reserved name', envelope('<u:__proto__ xmlns:u="x"><polluted>1</polluted></u:__proto__>'), /reserved/],
+    ['reserved name', envelope('<u:PlayResponse xmlns:u="x"><constructor>1</constructor></u:PlayResponse>'), /reserved/],
+    ['malformed', envelope('<u:Play>'), /malformed/],
+  ];
+  for (const [what, xml, reason] of hostile) {
+    assert.throws(() => parseXmlSafe(xml), (e: unknown) => e instanceof XmlRejected && reason.test(e.message), `parseXmlSafe: ${what}`);
+    assert.throws(() => parseSoapResponse(xml, 'Play'), XmlRejected, `parseSoapResponse: ${what}`);
+    assert.throws(() => parseSoapAction(xml), (e: unknown) => e instanceof SoapParseError && reason.test(e.message), `parseSoapAction: ${what}`);
+  }
+  const deepDescription = `<root><device>${'<deviceList><device>'.repeat(20)}${'</device></deviceList>'.repeat(20)}</device></root>`;
+  assert.throws(() => parseDeviceDescription(deepDescription, new URL('http://10.0.0.2/d.xml'), '10.0.0.2'), /nests/);
+  assert.equal(Object.getPrototypeOf(parseXmlSafe('<root><a>1</a></root>')), Object.prototype);
+});
+
+test('nesting depth is counted in one forward pass: markup that is not an element is skipped, unclosed markup stops the count', () => {
+  assert.equal(maxNestingDepth('<a><b/><c><d></d></c></a>'), 3);
+  assert.equal(maxNestingDepth('<a x="1>2" y=\'<b>\'><!-- <c><d> --><![CDATA[<e><f>]]><?pi <g>?><h/></a>'), 1);
+  assert.equal(maxNestingDepth('<?xml version="1.0"?><!DOCTYPE r><r><s></s></r>'), 2);
+  // Unterminated markup: with a backtracking `<[^>]*?>` each `<` rescanned the rest, and 16 KB took minutes.
+  assert.equal(maxNestingDepth('<a'.repeat(100_000)), 0);
+  assert.equal(maxNestingDepth(`<r>${'<a b="'.repeat(50_000)}`), 1);
+  assert.throws(() => parseXmlSafe('<a'.repeat(100_000)), (e: unknown) => e instanceof XmlRejected && e.reason === 'malformed' && e.message.length < 300, 'the error quotes at most 200 characters');
 });

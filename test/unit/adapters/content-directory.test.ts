@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { browse, pageOf, parseBrowseArgs, parseObjectId, type BrowseRequest } from '../../../src/adapters/content-directory.js';
 import { connectionManagerControl, contentDirectoryControl } from '../../../src/adapters/dlna-control.js';
-import { UpnpError } from '../../../src/adapters/soap.js';
+import { UpnpError } from '@torrent-live/casting';
+import { mediaClassOf } from '../../../src/adapters/media-files.js';
 import { HASH_A, HASH_B, torrent, urlFor } from './helpers.js';
 
 const show = torrent(HASH_A, 'Show', [
@@ -46,7 +47,14 @@ test('a torrent lists only its video and audio files, titled without the torrent
   assert.equal(items[0].res['#text'], urlFor(HASH_A, 0));
   assert.equal(items[0].res['@duration'], '0:01:01.000');
   assert.equal(items[0].res['@size'], '5000');
-  assert.equal(items[2]['upnp:class'], 'object.item.audioItem');
+  // Players file items by class and MIME: a video must say so (Kodi filed a bare videoItem as audio).
+  assert.deepEqual(items.map((i: Record<string, string>) => i['upnp:class']), ['object.item.videoItem.movie', 'object.item.videoItem.movie', 'object.item.audioItem.musicTrack', 'object.item.videoItem.movie']);
+  assert.match(items[0].res['@protocolInfo'], /^http-get:\*:video\/x-matroska:DLNA\.ORG_PN=MATROSKA;/);
+  assert.match(items[3].res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;/);
+  assert.equal(mediaClassOf('video/mp4'), 'object.item.videoItem.movie');
+  assert.equal(mediaClassOf('audio/flac'), 'object.item.audioItem.musicTrack');
+  assert.equal(mediaClassOf('image/png'), undefined, 'a media browser lists videos and audio only');
+  assert.equal(mediaClassOf('text/plain'), undefined);
   const page = browse(snapshot, req(`t:${HASH_A}`, 1, 2), { urlFor });
   assert.equal(page.numberReturned, 2);
   assert.equal(page.totalMatches, 4);

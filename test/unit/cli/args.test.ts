@@ -53,3 +53,13 @@ test('bad arguments are E_BAD_ARGUMENT naming the flag', () => {
     assert.throws(() => parseCommand(argv), (e: unknown) => e instanceof TorrentLiveError && e.code === 'E_BAD_ARGUMENT', argv.join(' '));
   }
 });
+
+test('--dlna-name names the DLNA server; empty, over-long or control-character names are refused', () => {
+  const c = parseCommand(['serve', '--dlna-name', '  Living room <TV>  ']);
+  assert.ok(c.mode === 'serve' && c.config.dlnaName === 'Living room <TV>');
+  const d = parseCommand(['serve']);
+  assert.ok(d.mode === 'serve' && d.config.dlnaName === undefined, 'unset: the default name with host and port');
+  for (const name of ['', '   ', 'x'.repeat(65), 'a\nb', 'tab\there']) {
+    assert.throws(() => parseCommand(['serve', '--dlna-name', name]), (e: unknown) => e instanceof TorrentLiveError && e.code === 'E_BAD_ARGUMENT' && /--dlna-name/.test(e.message), JSON.stringify(name));
+  }
+});

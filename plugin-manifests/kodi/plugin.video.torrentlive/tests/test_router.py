@@ -13,7 +13,7 @@ TOKEN = "t" * 43
 TORRENT = {
     "infoHash": HASH, "name": "Show", "length": 3000, "ready": True,
     "files": [
-        {"index": 0, "name": "Show/e01.mkv", "length": 1000, "mime": "video/x-matroska", "url": "http://h/stream/%s/0?st=x" % HASH},
+        {"index": 0, "name": "Show/e01.mkv", "length": 1000, "mime": "video/x-matroska", "url": "http://h/stream/%s/0?st=x" % HASH, "durationSeconds": 1325.6},
         {"index": 1, "name": "Show/notes.txt", "length": 1000, "mime": "text/plain", "url": "http://h/stream/%s/1?st=y" % HASH},
     ],
 }
@@ -144,6 +144,40 @@ class RouterTest(unittest.TestCase):
         record.settings["service_url"] = "http://127.60.0.21:9"
         self.assertFalse(self.run_plugin())
         self.assertIn("cannot reach", record.notifications[-1][1])
+
+    def test_kodi20_describes_items_with_info_tag_setters_never_set_info(self):
+        record.kodi_major = 20
+        self.run_plugin()
+        folder = record.directory[1][2]
+        self.assertEqual(folder.video_tag.values, {"mediatype": "video", "title": "Show", "plot": "1 media files · 2.9 KB"})
+        self.assertEqual(folder.label2, "2.9 KB")
+        record.directory = []
+        self.run_plugin("?action=files&infohash=" + HASH)
+        item = record.directory[0][2]
+        self.assertEqual(item.video_tag.values, {"mediatype": "video", "title": "e01.mkv", "plot": "1000 B", "duration": 1326})
+        self.assertEqual(item.label2, "1000 B")
+        self.run_plugin("?action=play&infohash=%s&index=0" % HASH)
+        self.assertEqual(record.resolved[0][2].video_tag.values["duration"], 1326)
+        self.assertEqual(record.deprecated, [], "no deprecated call on Kodi 20")
+        self.assertEqual((folder.info, item.info), ({}, {}))
+
+    def test_kodi19_falls_back_to_set_info(self):
+        record.kodi_major = 19
+        self.run_plugin()
+        folder = record.directory[1][2]
+        self.assertEqual(folder.info["video"], {"mediatype": "video", "title": "Show", "plot": "1 media files · 2.9 KB"})
+        record.directory = []
+        self.run_plugin("?action=files&infohash=" + HASH)
+        item = record.directory[0][2]
+        self.assertEqual(item.info["video"], {"mediatype": "video", "title": "e01.mkv", "plot": "1000 B", "duration": 1326})
+        self.assertEqual(item.video_tag.values, {}, "Kodi 19's tag cannot be written")
+
+    def test_a_file_not_probed_yet_has_no_duration(self):
+        entry = dict(TORRENT["files"][0])
+        del entry["durationSeconds"]
+        self.assertIsNone(router.duration_of(entry))
+        self.assertIsNone(router.duration_of({"durationSeconds": "12"}))
+        self.assertEqual(router.duration_of({"durationSeconds": 12}), 12.0)
 
     def test_pure_helpers(self):
         self.assertEqual(router.title_in_torrent("Show", "Show/a/b.mkv"), "a/b.mkv")

@@ -33,6 +33,33 @@ def human_size(length):
     return str(length)
 
 
+def describe_video(item, title, plot=None, duration_seconds=None):
+    """Title, plot and duration of a list item. Kodi 20 deprecates ListItem.setInfo() for the
+    InfoTagVideo setters; Kodi 19 has only setInfo (its getVideoInfoTag() returns a tag that cannot
+    be written), so the setters are used where they exist and setInfo otherwise."""
+    tag = item.getVideoInfoTag() if hasattr(item, "getVideoInfoTag") else None
+    if tag is not None and hasattr(tag, "setTitle"):
+        tag.setMediaType("video")
+        tag.setTitle(title)
+        if plot:
+            tag.setPlot(plot)
+        if duration_seconds:
+            tag.setDuration(int(round(duration_seconds)))
+        return
+    labels = {"mediatype": "video", "title": title}
+    if plot:
+        labels["plot"] = plot
+    if duration_seconds:
+        labels["duration"] = int(round(duration_seconds))
+    item.setInfo("video", labels)
+
+
+def duration_of(file_entry):
+    """Seconds, when the service has probed the file (absent until then)."""
+    value = file_entry.get("durationSeconds")
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
 class Plugin:
     def __init__(self, argv, api=None):
         self.base = argv[0]
@@ -68,8 +95,9 @@ class Plugin:
             label = t.get("name") or t["infoHash"]
             if not t.get("ready", True):
                 label += " (waiting for metadata)"
-            item = xbmcgui.ListItem(label=label)
-            item.setInfo("video", {"title": label, "plot": "%d media files · %s" % (len(media), human_size(t.get("length", 0)))})
+            size = human_size(t.get("length", 0))
+            item = xbmcgui.ListItem(label=label, label2=size)
+            describe_video(item, label, plot="%d media files · %s" % (len(media), size))
             xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="files", infohash=t["infoHash"]), item, isFolder=True)
         xbmcplugin.endOfDirectory(self.handle)
         return True
@@ -82,9 +110,11 @@ class Plugin:
             if not is_media(f):
                 continue
             title = title_in_torrent(t.get("name", ""), f["name"])
-            item = xbmcgui.ListItem(label=title)
+            # The size goes in label2 (list views show it): InfoTagVideo has no size setter.
+            size = human_size(f.get("length", 0))
+            item = xbmcgui.ListItem(label=title, label2=size)
             item.setProperty("IsPlayable", "true")
-            item.setInfo("video", {"title": title, "size": int(f.get("length", 0))})
+            describe_video(item, title, plot=size, duration_seconds=duration_of(f))
             cast_url = plugin_url(self.base, action="cast", infohash=t["infoHash"], index=f["index"])
             item.addContextMenuItems([("Cast to TV", "RunPlugin(%s)" % cast_url)])
             xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="play", infohash=t["infoHash"], index=f["index"]), item, isFolder=False)
@@ -110,7 +140,9 @@ class Plugin:
     def play(self):
         t, f = self._file()
         # The API hands out /stream URLs carrying their own st= token: Kodi's player sends no header.
-        item = xbmcgui.ListItem(label=title_in_torrent(t.get("name", ""), f["name"]), path=f["url"])
+        title = title_in_torrent(t.get("name", ""), f["name"])
+        item = xbmcgui.ListItem(label=title, path=f["url"])
+        describe_video(item, title, duration_seconds=duration_of(f))
         item.setMimeType(f.get("mime", "video/mp4"))
         item.setContentLookup(False)
         xbmcplugin.setResolvedUrl(self.handle, True, item)

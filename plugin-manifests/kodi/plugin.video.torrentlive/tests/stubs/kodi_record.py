@@ -15,6 +15,8 @@ class Record:
         self.select_options = []
         self.settings = {}
         self.content = []
+        self.kodi_major = 20  # the Kodi the stubs behave as
+        self.deprecated = []  # deprecated Kodi API calls the add-on made
 
 
 record = Record()

@@ -1,4 +1,7 @@
-"""Stand-in for Kodi's xbmcgui: ListItem keeps what it is given; Dialog answers from the record."""
+"""Stand-in for Kodi's xbmcgui: ListItem keeps what it is given; Dialog answers from the record.
+`record.kodi_major` chooses which Kodi the ListItem behaves as (19: setInfo only; 20: InfoTagVideo
+setters, and setInfo is recorded as a deprecated call)."""
+import xbmc
 from kodi_record import record
 
 NOTIFICATION_INFO, NOTIFICATION_WARNING, NOTIFICATION_ERROR = "info", "warning", "error"
@@ -12,14 +15,24 @@ class ListItem:
         self.properties = {}
         self.info = {}
         self.context_menu = []
+        self.label2 = label2
         self.mime = None
         self.content_lookup = True
+        self.video_tag = xbmc.InfoTagVideo() if record.kodi_major >= 20 else xbmc.InfoTagVideo19()
 
     def setProperty(self, key, value):
         self.properties[key] = value
 
     def setInfo(self, kind, labels):
+        if record.kodi_major >= 20:
+            record.deprecated.append("ListItem.setInfo")
         self.info[kind] = dict(labels)
+
+    def getVideoInfoTag(self):
+        return self.video_tag
+
+    def setLabel2(self, label):
+        self.label2 = label
 
     def addContextMenuItems(self, items, replaceItems=False):
         self.context_menu.extend(items)

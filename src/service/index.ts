@@ -1,0 +1,157 @@
+/**
+ * The composition root: builds the running service from a config, part by part in order, and
+ * closes the parts in reverse. The CLI modes, the demo, the benches and the tests all start the
+ * service here, in one call, so what they test is what users run. A part that fails to start
+ * closes everything started before it.
+ *
+ *   privacy (blocklists, the PeerSource) → store (migrated) → torrents → auth → transcode → media server →
+ *   TVs → web remote → HTTP; then, once the port is known, SSDP announcements.
+ */
+import type { Router } from 'express';
+import type { Discovery } from '@torrent-live/casting';
+import type { Config } from '../config.js';
+import { EventBus } from '../events.js';
+import { TorrentManager } from '../core/torrent-manager.js';
+import { fileSourceReader } from '../core/torrent-file.js';
+import { storeLayout, type StoreLayout } from '../core/store-layout.js';
+import { prepareStore } from '../core/store-migration.js';
+import type { PeerSource } from '../privacy/peer-source.js';
+import { startPrivacy, type Privacy } from '../privacy/setup.js';
+import { spiesRouter } from '../server/spies-api.js';
+import { createApp, listen, type AppOptions, type RunningServer } from '../server/app.js';
+import { createAuth, type Auth } from '../server/auth.js';
+import { ownHosts } from '../server/auth-hosts.js';
+import { loadOrCreateToken } from '../server/auth-token.js';
+import { createTranscodeHandler, defaultFfprobePath, type TranscodeOptions } from '../transcode/transcode-route.js';
+import { ProbeCache } from '../transcode/probe-cache.js';
+import { decisionFields } from '../transcode/decide.js';
+import { webRemoteRouter } from '../web/router.js';
+import { startDevicesPart, type TvDiscoveryOptions } from './devices-part.js';
+import { mediaServerPart, type MediaServerOptions } from './media-server-part.js';
+import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
+
+export interface ServiceOptions {
+  bus?: EventBus;
+  /** Tests: a PeerSource in place of the private lookup (whoever made it closes it). */
+  peerSource?: PeerSource;
+  /** Which remote addresses count as "this machine" (no token needed). Default: loopback. */
+  isTrusted?: (remoteAddress: string) => boolean;
+  /** The phone remote page (default on). */
+  webRemote?: boolean;
+  /** TV discovery and the devices API (default on); false: no TVs. */
+  tvs?: TvDiscoveryOptions | false;
+  mediaServer?: MediaServerOptions;
+  transcode?: Omit<TranscodeOptions, 'probes' | 'ffmpegPath' | 'onDecision'>;
+}
+
+export interface Service {
+  config: Readonly<Config>;
+  /** Where the downloads, the state and the privacy files live under --store. */
+  store: StoreLayout;
+  bus: EventBus;
+  manager: TorrentManager;
+  auth: Auth;
+  token: string;
+  http: RunningServer;
+  /** The private lookup's state; absent when a test supplies its own PeerSource. */
+  privacy: Privacy | undefined;
+  /** The TVs seen; absent with `tvs: false`. */
+  discovery: Discovery | undefined;
+  /** http://host:port as reachable from this machine. */
+  localUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startService(config: Readonly<Config>, options: ServiceOptions = {}): Promise<Service> {
+  const store = storeLayout(config.storeDir);
+  const bus = options.bus ?? new EventBus();
+  const parts: ServicePart[] = [];
+  try {
+    // The private lookup is the default and only production PeerSource; blocklists are loaded
+    // first so a bad one stops the start before anything is written or listens.
+    const privacy = options.peerSource ? undefined : await startPrivacy({ ...config, storeDir: store.privacyDir }, bus);
+    if (privacy) parts.push({ name: 'privacy', register: (app) => app.apiRoutes(spiesRouter({ stats: privacy.stats, watch: privacy.watch })), close: () => privacy.close() });
+    // Before anything reads the store's state: an older store's files move into the separate trees.
+    const migration = await prepareStore(store);
+    for (const message of migration.warnings) bus.emit('warning', { message, code: 'E_STORE' });
+    const manager = new TorrentManager({
+      store,
+      maxPeers: config.maxPeers,
+      freerider: config.freerider,
+      noPiecesTimeoutMs: config.noPiecesTimeoutMs,
+      progressIntervalMs: config.progressIntervalMs,
+      peerSource: options.peerSource ?? privacy!.peerSource,
+      bus,
+      reader: fileSourceReader,
+      ...(privacy ? { spiesBlocked: (infoHash: string) => privacy.stats.spiesBlocked(infoHash) } : {}),
+    });
+    parts.push({ name: 'torrents', close: () => manager.close() });
+
+    const { token } = await loadOrCreateToken(store.stateDir, { rotate: config.newToken });
+    // URLs and the Host check read the port when they need it: it is known only once listening.
+    let port = config.httpPort;
+    const auth = createAuth({
+      token,
+      allowedHosts: () => ownHosts({ port, bindAddress: config.httpHost }),
+      ...(options.isTrusted ? { isTrusted: options.isTrusted } : {}),
+    });
+    // One set of ffprobe answers for casting, transcoding and the DLNA listings' durations.
+    const probes = new ProbeCache({ ffprobePath: defaultFfprobePath(config.ffmpegPath ?? 'ffmpeg') });
+    const ctx = { config, store, bus, manager, auth, probes, port: () => port };
+
+    const transcode = createTranscodeHandler({
+      ...options.transcode,
+      manager,
+      bus,
+      probes,
+      ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
+      onDecision: (r) => bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, ...decisionFields(r.decision) }),
+    });
+    parts.push({ name: 'transcode', register: (app) => app.transcode(transcode), close: async () => undefined });
+    parts.push(mediaServerPart(ctx, options.mediaServer));
+    const devices = options.tvs === false ? undefined : await startDevicesPart(ctx, options.tvs ?? {});
+    if (devices) parts.push(devices);
+    if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
+
+    const http = await listen(createApp({ manager, bus, auth, ...mounted(parts) }), config.httpPort, config.httpHost);
+    // Last in, first out: on close the server stops taking requests before anything else goes.
+    parts.push({ name: 'http', close: () => http.close() });
+    port = http.port;
+    for (const part of parts) await part.listening?.();
+
+    const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
+    return {
+      config,
+      store,
+      bus,
+      manager,
+      auth,
+      token,
+      http,
+      privacy,
+      discovery: devices?.discovery,
+      localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${http.port}`,
+      close: () => closeInReverse(parts),
+    };
+  } catch (err) {
+    await closeInReverse(parts);
+    throw err;
+  }
+}
+
+/** What the parts registered, in their order, as the app's options. */
+function mounted(parts: readonly ServicePart[]): Omit<AppOptions, 'manager' | 'bus' | 'auth'> {
+  const publicRouters: Router[] = [];
+  const apiRouters: Router[] = [];
+  const pageRouters: Router[] = [];
+  const out: Omit<AppOptions, 'manager' | 'bus' | 'auth'> = { publicRouters, apiRouters, pageRouters };
+  const app: ServiceApp = {
+    publicRoutes: (r) => publicRouters.push(r),
+    apiRoutes: (r) => apiRouters.push(r),
+    pageRoutes: (r) => pageRouters.push(r),
+    streamHeaders: (h) => (out.streamHeaders = h),
+    transcode: (t) => (out.transcode = t),
+  };
+  for (const part of parts) part.register?.(app);
+  return out;
+}
