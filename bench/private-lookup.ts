@@ -97,6 +97,7 @@ async function measure(kind: Kind, world: World, spies: SpyWorld, infoHash: stri
     };
   } finally {
     await svc.close();
+    await source.close();
   }
 }
 

@@ -71,6 +71,7 @@ test('no DHT node answers: a warning says what was tried, dhtNodes is 0, retries
     assert.ok(reached >= 20, `the retry reached the DHT (${reached} nodes)`);
   } finally {
     await svc.close();
+    await source.close();
     if (revived) await new Promise<void>((r) => revived!.destroy(() => r()));
     await network?.close();
   }
