@@ -2,7 +2,7 @@
  * Media-center sources: DLNA media server (HTTP + SSDP), M3U playlist, .strm export and a
  * Stremio-style add-on. The service mounts the routers; the CLI starts the SSDP advertiser.
  */
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import type { Catalog } from '../core/catalog.js';
 import { addonRouter, type AddonAuth } from './addon-manifest.js';
 import { adapterApiRouter } from './api-routes.js';
@@ -20,13 +20,8 @@ export interface AdapterRouterOptions {
   catalog: Catalog;
   auth: AddonAuth;
   stateDir: string;
-  /** The base URL a client reached us by; default `<protocol>://<Host header>` (Host is checked). */
-  baseUrl?: (req: Request) => string;
-  /** Serve the DLNA media server's HTTP side (default true). */
-  dlna?: boolean;
   friendlyName?: string;
   durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
-  log?: AdapterLog;
 }
 
 export interface AdapterRouters {
@@ -37,22 +32,17 @@ export interface AdapterRouters {
 }
 
 export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
-  const base = opts.baseUrl ? { baseUrl: opts.baseUrl } : {};
-  const publicRouters: Router[] = [addonRouter({ catalog: opts.catalog, auth: opts.auth, ...base })];
-  if (opts.dlna !== false) {
-    publicRouters.unshift(
-      dlnaRouter({
-        catalog: opts.catalog,
-        streamUrl: (b, h, i) => opts.auth.streamUrl(b, h, i),
-        udn: loadOrCreateUdn(opts.stateDir),
-        ...base,
-        ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
-        ...(opts.durationOf ? { durationOf: opts.durationOf } : {}),
-        ...(opts.log ? { log: opts.log } : {}),
-      }),
-    );
-  }
-  return { publicRouters, apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth, ...base })] };
+  const dlna = dlnaRouter({
+    catalog: opts.catalog,
+    streamUrl: (b, h, i) => opts.auth.streamUrl(b, h, i),
+    udn: loadOrCreateUdn(opts.stateDir),
+    ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
+    ...(opts.durationOf ? { durationOf: opts.durationOf } : {}),
+  });
+  return {
+    publicRouters: [dlna, addonRouter({ catalog: opts.catalog, auth: opts.auth })],
+    apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth })],
+  };
 }
 
 export interface DlnaAdvertiserOptions {

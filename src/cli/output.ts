@@ -39,12 +39,13 @@ export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; jso
       }
     } else if (e.event === 'done') info(`done: ${e.infoHash}`);
     else if (e.event === 'error') info(`error: ${e.message}`);
+    else if (e.event === 'warning') info(`warning: ${e.message}`);
     else if (e.event === 'spy') info(`spy blocked: ${e.ip}${e.port ? `:${e.port}` : ''} (${e.reason})`);
   });
   let ticks = 0;
   const timer = setInterval(() => {
     ticks++;
-    const lines = opts.manager.sessions().map((s) => progressLine(s.status(), { spiesBlocked: opts.manager.spiesBlocked(s.infoHash) }));
+    const lines = opts.manager.sessions().map((s) => progressLine(s.status(), { spiesBlocked: opts.manager.spiesBlocked(s.infoHash), dhtNodes: opts.manager.dhtNodes(s.infoHash) }));
     if (lines.length === 0) return;
     if (tty) {
       clearLine();

@@ -19,15 +19,17 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function progressLine(s: SessionStatus, extra: { spiesBlocked?: number | undefined } = {}): string {
+export function progressLine(s: SessionStatus, extra: { spiesBlocked?: number | undefined; dhtNodes?: number | undefined } = {}): string {
   const name = s.name ?? `${s.infoHash.slice(0, 8)}… (fetching metadata)`;
-  if (!s.ready) return `${name} | ${s.peers} peers`;
+  // DHT nodes reached: 0 with 0 peers says "no network", not "no seeders".
+  const dht = extra.dhtNodes !== undefined ? ` | ${extra.dhtNodes} DHT nodes` : '';
+  if (!s.ready) return `${name} | ${s.peers} peers${dht}`;
   const pct = s.length ? ((100 * s.downloaded) / s.length).toFixed(1) : '0.0';
   const parts = [
     name,
     `${formatBytes(s.downloaded)} / ${formatBytes(s.length)} (${pct}%)`,
     `${formatBytes(s.speed)}/s`,
-    `${s.peers} peers`,
+    `${s.peers} peers${dht}`,
     s.done ? 'done' : `${formatDuration(s.timeLeft)} left`,
     `piece ${s.readHeadPiece ?? '-'}/${s.totalPieces}`,
   ];

@@ -6,7 +6,7 @@
 import mime from 'mime';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { PeerSource } from '../privacy/peer-source.js';
+import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
 import type { Catalog, CatalogFile, CatalogTorrent } from './catalog.js';
 import { TorrentSession, type SessionStatus } from './engine.js';
 import type { StoreLayout } from './store-layout.js';
@@ -29,6 +29,8 @@ export interface TorrentManagerOptions {
 
 export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {
   spiesBlocked: number;
+  /** DHT nodes the latest lookup reached, when the peer source says (0: no network). */
+  dhtNodes?: number;
 }
 
 /** Base URLs (loopback, LAN address, a TV's view) whose file views a session keeps. */
@@ -49,6 +51,7 @@ export function streamUrl(baseUrl: string, infoHash: string, fileIndex: number):
 
 export class TorrentManager implements Catalog {
   #sessions = new Map<string, TorrentSession>();
+  #peerSessions = new Map<string, PeerSession>();
   #fileViewCache = new WeakMap<TorrentSession, Map<string, CatalogFile[]>>();
   #opts: TorrentManagerOptions;
   #timer: NodeJS.Timeout;
@@ -66,6 +69,10 @@ export class TorrentManager implements Catalog {
 
   spiesBlocked(infoHash: string): number | undefined {
     return this.#opts.spiesBlocked?.(infoHash);
+  }
+
+  dhtNodes(infoHash: string): number | undefined {
+    return this.#peerSessions.get(infoHash.toLowerCase())?.dhtNodes?.();
   }
 
   session(infoHash: string): TorrentSession | undefined {
@@ -89,6 +96,8 @@ export class TorrentManager implements Catalog {
     const existing = this.#sessions.get(source.infoHash);
     if (existing) return existing;
     const { bus } = this.#opts;
+    const peers = this.#opts.peerSource.start(source.infoHash);
+    this.#peerSessions.set(source.infoHash, peers);
     const session = new TorrentSession({
       infoHash: source.infoHash,
       torrentFile: source.torrentFile,
@@ -97,7 +106,7 @@ export class TorrentManager implements Catalog {
       bindAddress: this.#opts.bindAddress,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
-      peers: this.#opts.peerSource.start(source.infoHash),
+      peers,
       bus,
       noPiecesTimeoutMs: this.#opts.noPiecesTimeoutMs,
     });
@@ -121,6 +130,7 @@ export class TorrentManager implements Catalog {
     const session = this.#sessions.get(infoHash.toLowerCase());
     if (!session) throw new TorrentLiveError('E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
     this.#sessions.delete(session.infoHash);
+    this.#peerSessions.delete(session.infoHash);
     this.#updateId++;
     await session.destroy();
   }
@@ -130,6 +140,7 @@ export class TorrentManager implements Catalog {
     return {
       ...status,
       spiesBlocked: this.#opts.spiesBlocked?.(session.infoHash) ?? 0,
+      ...(this.dhtNodes(session.infoHash) !== undefined ? { dhtNodes: this.dhtNodes(session.infoHash)! } : {}),
       name: session.name ?? session.infoHash,
       files: this.#fileViews(session, baseUrl),
     };
@@ -172,6 +183,7 @@ export class TorrentManager implements Catalog {
     clearInterval(this.#timer);
     await Promise.all(this.sessions().map((s) => s.destroy()));
     this.#sessions.clear();
+    this.#peerSessions.clear();
     // The PeerSource is closed by whoever made it (the privacy part, or a test).
   }
 }

@@ -32,6 +32,11 @@ export interface SeederOptions {
   bootstrap?: string[];
   /** Serve each block after this delay, to slow the swarm down in tests. */
   blockDelayMs?: number;
+  /**
+   * Announce to this many nodes closest to the infohash, as libtorrent does (8). Without it,
+   * bittorrent-dht announces to every node its lookup heard from, far ones included.
+   */
+  announceClosest?: number;
   /** Hostile or constrained behaviour for tests and benchmarks (default: an honest, fast seeder). */
   behaviour?: SeederBehaviour;
 }
@@ -140,7 +145,20 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
     const node = dht;
     await new Promise<void>((resolve) => node.listen(0, opts.host, () => resolve()));
     await new Promise<void>((resolve) => (node.ready ? resolve() : node.once('ready', () => resolve())));
-    await Promise.all(opts.fixtures.map((f) => new Promise<void>((resolve) => node.announce(f.infoHash, port, () => resolve()))));
+    await Promise.all(
+      opts.fixtures.map(async (f) => {
+        const limit = opts.announceClosest;
+        if (limit) {
+          await new Promise<void>((resolve) => node.lookup(f.infoHash, () => resolve()));
+          const table = (node as unknown as { _tables: Map<string, { closest(id: Uint8Array, n?: number): unknown[] }> })._tables.get(f.infoHash);
+          if (table) {
+            const closest = table.closest.bind(table);
+            table.closest = (id, n) => closest(id, Math.min(n ?? Infinity, limit));
+          }
+        }
+        await new Promise<void>((resolve) => node.announce(f.infoHash, port, () => resolve()));
+      }),
+    );
   }
 
   return {

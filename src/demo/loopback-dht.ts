@@ -19,19 +19,30 @@ export interface DhtNetwork {
   close(): Promise<void>;
 }
 
-/** 127.<second>.<n / 250>.<n % 250 + 1>: a distinct address per node. */
-export function simAddress(second: number, n: number): string {
-  return `127.${second}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+/**
+ * 127.<second>.<n / 250>.<n % 250 + 1>: a distinct address per node. Spread, node n gets its own
+ * /24 (127.<second>.<n % 250>.<n / 250 + 1>), as nodes near an infohash have on the real DHT.
+ */
+export function simAddress(second: number, n: number, spread = false): string {
+  return spread ? `127.${second}.${n % 250}.${Math.floor(n / 250) + 1}` : `127.${second}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
 }
 
-export async function startDhtNetwork(opts: { size: number; addressBlock?: number; linksPerNode?: number; random?: () => number }): Promise<DhtNetwork> {
+export async function startDhtNetwork(opts: {
+  size: number;
+  addressBlock?: number;
+  spreadSubnets?: boolean;
+  /** The bootstrap nodes keep no announces, like the public routers (a lookup must walk past them). */
+  routers?: boolean;
+  linksPerNode?: number;
+  random?: () => number;
+}): Promise<DhtNetwork> {
   const block = opts.addressBlock ?? 10;
   const random = opts.random ?? Math.random;
   const links = Math.min(opts.linksPerNode ?? 40, opts.size - 1);
   const nodes: SimNode[] = [];
   await Promise.all(
     Array.from({ length: opts.size }, (_, i) => {
-      const host = simAddress(block, i);
+      const host = simAddress(block, i, opts.spreadSubnets);
       const dht = new DHT({ bootstrap: false, host: false });
       dht.on('error', () => {});
       dht.on('warning', () => {});
@@ -50,9 +61,11 @@ export async function startDhtNetwork(opts: { size: number; addressBlock?: numbe
       node.dht.addNode({ id: pick.id, host: pick.host, port: pick.port });
     }
   }
+  const bootstrapNodes = nodes.slice(0, 8);
+  if (opts.routers) for (const n of bootstrapNodes) (n.dht as unknown as { _addPeer: () => void })._addPeer = () => {};
   return {
     nodes,
-    bootstrap: nodes.slice(0, 8).map((n) => `${n.host}:${n.port}`),
+    bootstrap: bootstrapNodes.map((n) => `${n.host}:${n.port}`),
     close: () => Promise.all(nodes.map((n) => new Promise<void>((r) => n.dht.destroy(() => r())))).then(() => undefined),
   };
 }

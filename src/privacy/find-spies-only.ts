@@ -37,6 +37,7 @@ export function findSpiesOnly(
     const result = await sweep(options);
     source.rememberClosest(result.walk.closest);
     source.watch.record(result.findings, infoHash);
+    for (const s of result.suspicions) source.watch.suspect(s.ip, s.port, s.reason, infoHash, s.evidence);
     await source.watch.retest(options.krpc, options.randomBytes);
     source.watch.persist();
     await source.watch.flush();

@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import { decodeBounded, encode, isDict, type BDict, type BValue } from './bencode-bounded.js';
 import { defaultRandomBytes, type RandomBytes } from './node-id.js';
 import type { PeerAddress } from './peer-source.js';
+import { RttEstimator } from './rtt.js';
 
 export const KRPC_TIMEOUT_MS = 2_000;
 /** Transaction IDs are 2 bytes: at most this many queries may be in flight. */
@@ -34,7 +35,10 @@ export interface KrpcStats {
 export interface KrpcOptions {
   socket: dgram.Socket;
   freerider?: boolean;
+  /** The longest wait for a reply; with adaptiveTimeouts, the cap of the RTT-based wait. */
   timeoutMs?: number;
+  /** Wait a few measured RTTs (rtt.ts) instead of timeoutMs for every reply. */
+  adaptiveTimeouts?: boolean;
   randomBytes?: RandomBytes;
   /** Answers a query (ignored in freerider mode); null sends nothing. */
   onQuery?: (query: KrpcQuery) => BDict | null;
@@ -56,6 +60,7 @@ export class KrpcRemoteError extends Error {
 interface Pending {
   to: PeerAddress;
   method: string;
+  sentMs: number;
   timer: NodeJS.Timeout;
   resolve: (r: BDict) => void;
   reject: (err: Error) => void;
@@ -64,6 +69,7 @@ interface Pending {
 export class KrpcClient {
   readonly stats: KrpcStats = { queriesSent: 0, responses: 0, timeouts: 0, errors: 0, queriesReceived: 0, answered: 0, malformed: 0 };
   readonly freerider: boolean;
+  readonly rtt: RttEstimator;
   readonly #socket: dgram.Socket;
   readonly #pending = new Map<string, Pending>();
   readonly #opts: KrpcOptions;
@@ -73,6 +79,7 @@ export class KrpcClient {
     this.#opts = opts;
     this.#socket = opts.socket;
     this.freerider = opts.freerider ?? true;
+    this.rtt = new RttEstimator(opts.timeoutMs ?? KRPC_TIMEOUT_MS);
     this.#socket.on('message', (msg, rinfo) => this.#onMessage(msg, { host: rinfo.address, port: rinfo.port }));
   }
 
@@ -99,6 +106,11 @@ export class KrpcClient {
     return this.#pending.size;
   }
 
+  /** How long a query to `to` waits for its reply. */
+  timeoutFor(to: PeerAddress): number {
+    return this.#opts.adaptiveTimeouts ? this.rtt.timeoutFor(`${to.host}:${to.port}`) : (this.#opts.timeoutMs ?? KRPC_TIMEOUT_MS);
+  }
+
   query(to: PeerAddress, method: string, args: BDict): Promise<BDict> {
     if (this.#closed) return Promise.reject(new Error('KRPC client is closed'));
     if (this.#pending.size >= KRPC_MAX_INFLIGHT) return Promise.reject(new Error('too many KRPC queries in flight'));
@@ -114,8 +126,8 @@ export class KrpcClient {
         this.#pending.delete(key);
         this.stats.timeouts++;
         reject(new KrpcTimeoutError(to, method));
-      }, this.#opts.timeoutMs ?? KRPC_TIMEOUT_MS);
-      this.#pending.set(key, { to, method, timer, resolve, reject });
+      }, this.timeoutFor(to));
+      this.#pending.set(key, { to, method, sentMs: performance.now(), timer, resolve, reject });
       this.stats.queriesSent++;
       this.#socket.send(encode(message), to.port, to.host, (err) => {
         if (!err) return;
@@ -146,6 +158,7 @@ export class KrpcClient {
     clearTimeout(pending.timer);
     if (kind === 'r' && isDict(msg['r'])) {
       this.stats.responses++;
+      this.rtt.record(`${from.host}:${from.port}`, performance.now() - pending.sentMs);
       pending.resolve(msg['r']);
     } else if (kind === 'e') {
       this.stats.errors++;

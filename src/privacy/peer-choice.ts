@@ -1,7 +1,14 @@
 /**
- * Which of the peers vetted nodes returned the engine may connect to (docs/ARCHITECTURE.md, the private lookup, step 6): drop
- * blocklisted, spy and multi-port IPs and the first responders, then pick at random.
+ * Which of the peers vetted nodes returned the engine may connect to, and in what order
+ * (docs/ARCHITECTURE.md, the private lookup, step 6; docs/PRIVACY.md). An honest peer's announce is stored on the ~8 nodes closest to the
+ * infohash, so it comes back from several independent nodes; a peer a lone watcher injects comes
+ * back from that node alone. Peers are therefore ranked by independent vouching before any
+ * connection: distinct /24s first, then distinct nodes, then nodes that passed a decoy probe.
+ * Peers only the fastest node named (spies race to answer first) and peers that turn up in an
+ * abnormal number of our own lookups for different torrents are ranked down. Blocklisted, spy and
+ * multi-port IPs are dropped outright.
  */
+import net from 'node:net';
 import type { PeerAddress } from './peer-source.js';
 
 export interface PeerOffer {
@@ -10,49 +17,126 @@ export interface PeerOffer {
   from: string;
 }
 
+/** What is known about one peer when it is ranked. */
+export interface PeerEvidence {
+  peer: PeerAddress;
+  /** Nodes (host:port) that returned it for the real infohash, across this torrent's lookups. */
+  vouchers: ReadonlySet<string>;
+  /** Vouchers that answered a decoy probe without values (today every node asked the real question). */
+  probedVouchers: number;
+  /** Only the first node to answer a lookup named it, while other nodes answered too. */
+  firstResponderOnly: boolean;
+  /** How many of our lookups for other infohashes returned it too. */
+  otherLookups: number;
+}
+
+export type Tier = 'independent' | 'several-nodes' | 'single-node' | 'ranked-down';
+const TIER_ORDER: Record<Tier, number> = { independent: 0, 'several-nodes': 1, 'single-node': 2, 'ranked-down': 3 };
+
+/** Lookups for other torrents a peer may appear in before it is ranked down. */
+export const CROSS_LOOKUP_LIMIT = 2;
+/**
+ * Peers vouched by several nodes that must be at hand before a single-node peer is never used:
+ * with fewer, a torrent with one or two seeders would lose peers it may need.
+ */
+export const MIN_VOUCHED_PEERS = 3;
+
+export interface RankedPeer {
+  peer: PeerAddress;
+  tier: Tier;
+  nodes: number;
+  subnets: number;
+  probed: number;
+  /** Why it sits where it does, for audit.ndjson. */
+  why: string;
+}
+
+/** The /24 of an IPv4 address (/48 of an IPv6 one): nodes one operator runs usually share it. */
+export function subnetOf(ip: string): string {
+  if (net.isIPv4(ip)) return ip.split('.').slice(0, 3).join('.');
+  return ip.split(':').slice(0, 3).join(':');
+}
+
+const hostOf = (hostPort: string) => hostPort.slice(0, hostPort.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+
+export function rankPeer(e: PeerEvidence): RankedPeer {
+  const ips = new Set([...e.vouchers].map(hostOf));
+  const subnets = new Set([...ips].map(subnetOf)).size;
+  const base: Tier = subnets >= 2 ? 'independent' : ips.size >= 2 ? 'several-nodes' : 'single-node';
+  const downs: string[] = [];
+  if (e.firstResponderOnly) downs.push('only the first node to answer named it');
+  if (e.otherLookups > CROSS_LOOKUP_LIMIT) downs.push(`returned in ${e.otherLookups} lookups for other torrents`);
+  const tier: Tier = downs.length ? 'ranked-down' : base;
+  const why = `${ips.size} node(s) in ${subnets} /24(s), ${e.probedVouchers} passed a decoy probe${downs.length ? `; ranked down: ${downs.join(', ')}` : ''}`;
+  return { peer: e.peer, tier, nodes: ips.size, subnets, probed: e.probedVouchers, why };
+}
+
+/** Better first: tier, then /24s, then nodes, then probed nodes. */
+export function compareRanked(a: RankedPeer, b: RankedPeer): number {
+  return TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.subnets - a.subnets || b.nodes - a.nodes || b.probed - a.probed;
+}
+
+export const isVouched = (r: RankedPeer) => TIER_ORDER[r.tier] <= TIER_ORDER['several-nodes'];
+
 export interface PeerChoiceRules {
   maxPeers: number;
   isBlocked: (ip: string) => boolean;
   /** Peers already handed out or refused for this torrent (host:port). */
   exclude?: ReadonlySet<string>;
+  /** Vouched peers already in use, counted toward MIN_VOUCHED_PEERS. */
+  vouchedInUse?: number;
   random: () => number;
 }
 
 export interface PeerChoice {
-  chosen: PeerAddress[];
-  /** Acceptable peers left over, for when the swarm needs more. */
-  spare: PeerAddress[];
-  dropped: Array<{ peer: PeerAddress; reason: 'blocklisted' | 'multi-port' | 'first-responder' }>;
+  chosen: RankedPeer[];
+  /** Acceptable peers left over, best first, for when the swarm needs more. */
+  spare: RankedPeer[];
+  /** Single-node and ranked-down peers kept back while enough vouched ones exist. */
+  held: RankedPeer[];
+  dropped: Array<{ peer: PeerAddress; reason: 'blocklisted' | 'multi-port' }>;
 }
 
 const key = (p: PeerAddress) => `${p.host}:${p.port}`;
 
-export function choosePeers(offers: readonly PeerOffer[], rules: PeerChoiceRules): PeerChoice {
-  const unique = new Map<string, { peer: PeerAddress; sources: Set<string> }>();
-  const portsByIp = new Map<string, Set<number>>();
+/** Evidence per peer from offers in answer order (one lookup's view, for tests and simple callers). */
+export function evidenceFromOffers(offers: readonly PeerOffer[]): PeerEvidence[] {
+  const unique = new Map<string, { peer: PeerAddress; vouchers: Set<string> }>();
   for (const { peer, from } of offers) {
-    const entry = unique.get(key(peer)) ?? { peer, sources: new Set<string>() };
-    entry.sources.add(from);
+    const entry = unique.get(key(peer)) ?? { peer, vouchers: new Set<string>() };
+    entry.vouchers.add(from);
     unique.set(key(peer), entry);
-    const ports = portsByIp.get(peer.host) ?? new Set<number>();
-    ports.add(peer.port);
-    portsByIp.set(peer.host, ports);
   }
-  // Spies race to answer first; a peer only the fastest node vouches for is not trusted, unless
-  // that node is the only one that had anything to say.
   const firstNode = offers[0]?.from;
-  const otherNodesAnswered = offers.some((o) => o.from !== firstNode);
+  const othersAnswered = offers.some((o) => o.from !== firstNode);
+  return [...unique.values()].map(({ peer, vouchers }) => ({
+    peer,
+    vouchers,
+    probedVouchers: vouchers.size,
+    firstResponderOnly: othersAnswered && vouchers.size === 1 && vouchers.has(firstNode!),
+    otherLookups: 0,
+  }));
+}
+
+export function choosePeers(evidence: readonly PeerEvidence[], rules: PeerChoiceRules): PeerChoice {
+  const portsByIp = new Map<string, Set<number>>();
+  for (const { peer } of evidence) portsByIp.set(peer.host, (portsByIp.get(peer.host) ?? new Set()).add(peer.port));
   const dropped: PeerChoice['dropped'] = [];
-  const ok: PeerAddress[] = [];
-  for (const { peer, sources } of unique.values()) {
-    if (rules.exclude?.has(key(peer))) continue;
-    if (rules.isBlocked(peer.host)) dropped.push({ peer, reason: 'blocklisted' });
-    else if ((portsByIp.get(peer.host)?.size ?? 0) > 1) dropped.push({ peer, reason: 'multi-port' });
-    else if (otherNodesAnswered && sources.size === 1 && sources.has(firstNode!)) dropped.push({ peer, reason: 'first-responder' });
-    else ok.push(peer);
+  const ok: RankedPeer[] = [];
+  for (const e of evidence) {
+    if (rules.exclude?.has(key(e.peer))) continue;
+    if (rules.isBlocked(e.peer.host)) dropped.push({ peer: e.peer, reason: 'blocklisted' });
+    else if ((portsByIp.get(e.peer.host)?.size ?? 0) > 1) dropped.push({ peer: e.peer, reason: 'multi-port' });
+    else ok.push(rankPeer(e));
   }
+  // Random within a rank, so no node can predict which of several equal peers we pick.
   shuffle(ok, rules.random);
-  return { chosen: ok.slice(0, rules.maxPeers), spare: ok.slice(rules.maxPeers), dropped };
+  ok.sort(compareRanked);
+  const vouched = ok.filter(isVouched);
+  const enough = vouched.length + (rules.vouchedInUse ?? 0) >= MIN_VOUCHED_PEERS;
+  const usable = enough ? vouched : ok;
+  const held = enough ? ok.filter((r) => !isVouched(r)) : [];
+  return { chosen: usable.slice(0, rules.maxPeers), spare: usable.slice(rules.maxPeers), held, dropped };
 }
 
 export function shuffle<T>(items: T[], random: () => number): T[] {

@@ -24,6 +24,8 @@ export interface PeerSession {
   needMore(): void;
   /** What the engine saw of a peer, so behaviour-based blocking can act on it. */
   report(peer: PeerAddress, verdict: PeerVerdict): void;
+  /** DHT nodes the latest lookup reached (optional: a source without a DHT leaves it out). */
+  dhtNodes?(): number;
   stop(): void;
 }
 

@@ -1,14 +1,18 @@
 /**
  * The private lookup behind the PeerSource interface (docs/ARCHITECTURE.md, "The private lookup"): every
  * peer handed to the engine comes from nodes that were swept with decoys, vetted and probed first,
- * and the real infohash only ever goes to those nodes. Re-walks with new decoys and node IDs keep
- * hunting while the torrent runs.
+ * and the real infohash only ever goes to those nodes. Peers are ranked by how many independent
+ * nodes vouch for them (peer-pool.ts, peer-choice.ts) and streamed to the engine as answers arrive.
+ * Re-walks with new decoys and node IDs keep hunting while the torrent runs; a lookup that reaches
+ * no node says so and retries (dht-reach.ts). docs/PRIVACY.md has the reasoning and error rates.
  */
 import { EventEmitter } from 'node:events';
 import type { EventBus } from '../events.js';
 import { KrpcClient } from './krpc.js';
 import { defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
-import { choosePeers, type PeerOffer } from './peer-choice.js';
+import type { RankedPeer } from './peer-choice.js';
+import { PeerPool, peerKey } from './peer-pool.js';
+import { defaultResolveHost, resolveBootstrap, retryDelayMs, unreachableMessage, type ResolveHost } from './dht-reach.js';
 import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
 import { SpyWatch } from './spy-watch.js';
 import { sweep, type SweepOptions } from './sweep.js';
@@ -42,6 +46,10 @@ export interface PrivateLookupOptions {
   now?: () => number;
   random?: () => number;
   randomBytes?: RandomBytes;
+  /** Resolves bootstrap host names (default: the system resolver). */
+  resolveHost?: ResolveHost;
+  /** Wait a few measured RTTs for each KRPC reply instead of krpcTimeoutMs (default on). */
+  adaptiveTimeouts?: boolean;
   /** Socket factory: an open KRPC client (default: a UDP socket on bindAddress:dhtPort). */
   openKrpc?: () => Promise<KrpcClient>;
 }
@@ -59,7 +67,11 @@ export interface LookupContext {
   watch: SpyWatch;
   krpc(): Promise<KrpcClient>;
   seeds: CompactNode[];
-  sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions>;
+  /** The latest converged walk's network size estimate (0 before the first). */
+  networkSize: number;
+  /** Which of our torrents each peer (host:port) was returned for: a peer in many is ranked down. */
+  peerLookups: Map<string, Set<string>>;
+  sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions & { unresolved: string[] }>;
 }
 
 /** The next walk starts from the closest nodes the last one found. */
@@ -70,21 +82,27 @@ function rememberClosest(ctx: LookupContext, closest: readonly CompactNode[]): v
 class PrivateSession extends EventEmitter implements PeerSession {
   readonly #ctx: LookupContext;
   readonly #real: Buffer;
-  readonly #handed = new Map<string, PeerAddress>();
-  readonly #connected = new Set<string>();
-  readonly #sourceOf = new Map<string, Set<string>>();
+  readonly #pool: PeerPool;
   readonly #slow = new Map<string, number>();
-  readonly #condemned = new Set<string>();
-  #spare: PeerAddress[] = [];
   #running: Promise<void> | null = null;
   #lastLookup = -Infinity;
   #stopped = false;
   #timer: NodeJS.Timeout;
+  #retry: NodeJS.Timeout | undefined;
+  #unreachable = 0;
+  #dhtNodes = 0;
 
   constructor(ctx: LookupContext, readonly infoHash: string) {
     super();
     this.#ctx = ctx;
     this.#real = idFromHex(infoHash);
+    this.#pool = new PeerPool({
+      infoHash,
+      maxPeers: () => ctx.opts.maxPeers ?? MAX_PEERS,
+      isBlocked: (ip) => this.#isBlocked(ip),
+      random: ctx.opts.random ?? Math.random,
+      peerLookups: ctx.peerLookups,
+    });
     this.#timer = setInterval(() => void this.#rewalk(), ctx.opts.rewalkIntervalMs ?? REWALK_INTERVAL_MS);
     this.#timer.unref();
     setImmediate(() => this.#lookup());
@@ -94,13 +112,13 @@ class PrivateSession extends EventEmitter implements PeerSession {
     return (this.#ctx.opts.now ?? Date.now)();
   }
 
-  #maxPeers(): number {
-    return this.#ctx.opts.maxPeers ?? MAX_PEERS;
-  }
-
   #isBlocked(ip: string): boolean {
     const { watch, opts } = this.#ctx;
     return watch.registry.isActive(ip) || watch.registry.isSuspect(ip) || !!opts.isBlocklisted?.(ip);
+  }
+
+  dhtNodes(): number {
+    return this.#dhtNodes;
   }
 
   #lookup(): void {
@@ -112,40 +130,66 @@ class PrivateSession extends EventEmitter implements PeerSession {
   }
 
   async #round(askReal: boolean): Promise<void> {
-    const result = await sweep(await this.#ctx.sweepOptions(this.#real, askReal));
+    let firstFrom: string | undefined;
+    const options = await this.#ctx.sweepOptions(this.#real, askReal);
+    const result = await sweep({
+      ...options,
+      onAnswer: (a) => {
+        if (this.#stopped || !a.values.length) return;
+        const from = peerKey(a.node);
+        firstFrom ??= from;
+        this.#pool.absorb(a.values, from);
+        // Streamed: a peer several nodes vouch for goes to the engine at once; the rest wait for the round.
+        this.#handNext(true);
+      },
+    });
     if (this.#stopped) return;
+    this.#dhtNodes = result.walk.responded.length;
+    if (!result.walk.responded.length) return this.#noNodeAnswered(options.unresolved, result.walk.silent);
+    this.#unreachable = 0;
     rememberClosest(this.#ctx, result.walk.closest);
+    if (result.walk.converged) this.#ctx.networkSize = result.networkSize;
     const fresh = this.#ctx.watch.record(result.findings, this.infoHash);
+    for (const s of result.suspicions) this.#ctx.watch.suspect(s.ip, s.port, s.reason, this.infoHash, s.evidence);
     this.#dropSpies(fresh);
     if (!askReal) return;
-    const offers: PeerOffer[] = result.answers.flatMap((a) => a.values.map((peer) => ({ peer, from: `${a.node.host}:${a.node.port}` })));
-    for (const o of offers) {
-      const k = `${o.peer.host}:${o.peer.port}`;
-      this.#sourceOf.set(k, (this.#sourceOf.get(k) ?? new Set()).add(o.from));
-    }
-    const choice = choosePeers(offers, {
-      maxPeers: Math.max(0, this.#maxPeers() - this.#connected.size),
-      isBlocked: (ip) => this.#isBlocked(ip),
-      exclude: new Set(this.#handed.keys()),
-      random: this.#ctx.opts.random ?? Math.random,
-    });
-    this.#spare = choice.spare;
-    for (const peer of choice.chosen) this.#hand(peer);
+    if (firstFrom && result.answers.some((a) => a.values.length && peerKey(a.node) !== firstFrom)) this.#pool.markFirstResponder(firstFrom);
+    this.#handNext(false);
   }
 
-  #hand(peer: PeerAddress): void {
+  /** Reached no node: say what was tried (within seconds, not never) and retry with a growing pause. */
+  #noNodeAnswered(unresolved: readonly string[], silent: ReadonlyArray<PeerAddress & { why: string }>): void {
+    this.#unreachable++;
+    const delay = retryDelayMs(this.#unreachable);
+    this.#ctx.opts.bus?.emit('warning', { message: unreachableMessage({ unresolved, silent, retryInMs: delay }), code: 'E_NO_PEERS' });
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      this.#lastLookup = -Infinity;
+      this.#lookup();
+    }, delay);
+    this.#retry.unref();
+  }
+
+  #handNext(streaming: boolean): void {
     if (this.#stopped) return;
-    this.#handed.set(`${peer.host}:${peer.port}`, peer);
-    this.emit('peer', peer);
+    const { hand, retire } = this.#pool.next(streaming);
+    for (const r of hand) this.#hand(r);
+    // Single-node peers were a stopgap; once enough vouched peers exist they are dropped first.
+    for (const r of retire) {
+      this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `replaced by vouched peers: ${r.why}` });
+      this.emit('drop', r.peer, 'weakly-vouched');
+    }
+  }
+
+  #hand(r: RankedPeer): void {
+    this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'chosen', tier: r.tier, reason: r.why });
+    this.emit('peer', r.peer);
   }
 
   /** Spies found after their peers were handed out are disconnected now. */
   #dropSpies(ips: readonly string[]): void {
-    for (const ip of ips) {
-      const handed = [...this.#handed.values()].some((p) => p.host === ip);
-      if (handed) this.emit('drop', { host: ip }, 'spy');
-    }
-    this.#spare = this.#spare.filter((p) => !this.#isBlocked(p.host));
+    for (const ip of ips) if (this.#pool.handedTo(ip)) this.emit('drop', { host: ip }, 'spy');
+    this.#pool.pruneSpare();
   }
 
   async #rewalk(): Promise<void> {
@@ -171,41 +215,31 @@ class PrivateSession extends EventEmitter implements PeerSession {
 
   needMore(): void {
     if (this.#stopped) return;
-    const want = this.#maxPeers() - this.#connected.size;
-    while (this.#spare.length && want > 0 && this.#handed.size - this.#connected.size < want) {
-      const peer = this.#spare.shift()!;
-      if (!this.#isBlocked(peer.host)) this.#hand(peer);
-    }
-    if (!this.#spare.length && this.#now - this.#lastLookup >= (this.#ctx.opts.relookupMinGapMs ?? RELOOKUP_MIN_GAP_MS)) this.#lookup();
+    for (const r of this.#pool.fromSpare()) this.#hand(r);
+    if (!this.#pool.spareLeft && this.#now - this.#lastLookup >= (this.#ctx.opts.relookupMinGapMs ?? RELOOKUP_MIN_GAP_MS)) this.#lookup();
   }
 
   report(peer: PeerAddress, verdict: PeerVerdict): void {
-    const key = `${peer.host}:${peer.port}`;
+    const key = peerKey(peer);
     const { watch } = this.#ctx;
     if (verdict === 'connected') {
-      this.#connected.add(key);
+      this.#pool.connected(peer);
       watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'connected' });
       return;
     }
-    if (verdict === 'closed') {
-      this.#connected.delete(key);
-      return;
-    }
+    if (verdict === 'closed') return this.#pool.closed(peer);
     if (verdict === 'slow') {
       const strikes = (this.#slow.get(key) ?? 0) + 1;
       this.#slow.set(key, strikes);
       if (strikes < SLOW_STRIKES) return;
     }
-    const reason = verdict === 'slow' ? 'slow' : verdict;
-    this.#connected.delete(key);
     // Once is enough: the engine reports its own blocks back as 'bad-data', which would loop.
-    if (this.#condemned.has(key)) return;
-    this.#condemned.add(key);
-    watch.suspect(peer.host, peer.port, reason, this.infoHash);
-    this.emit('drop', peer, reason);
-    // The node(s) that vouched for a peer caught by its behaviour lose our trust too: a spy node
-    // that only answers the real infohash is found no other way.
-    const sources = [...(this.#sourceOf.get(key) ?? [])];
+    if (!this.#pool.condemn(peer)) return;
+    watch.suspect(peer.host, peer.port, verdict, this.infoHash);
+    this.emit('drop', peer, verdict);
+    // The node that alone vouched for a peer caught by its behaviour loses our trust too: a quiet
+    // watcher (answers only the real infohash) is found no other way.
+    const sources = this.#pool.vouchersOf(peer);
     if (sources.length === 1) {
       const from = parseHostPort(sources[0]!);
       watch.suspect(from.host, from.port, 'bad-source', this.infoHash);
@@ -215,6 +249,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#retry);
   }
 }
 
@@ -236,16 +271,21 @@ export class PrivateLookupPeerSource implements PeerSource {
       opts,
       watch: this.watch,
       seeds: [],
+      networkSize: 0,
+      peerLookups: new Map(),
       krpc: () => this.krpc(),
       sweepOptions: async (real, askReal) => {
         await this.loaded;
         const krpc = await this.krpc();
         const self = krpc.address();
+        const resolved = await resolveBootstrap(bootstrap, opts.resolveHost ?? defaultResolveHost);
         return {
           krpc,
           real,
-          bootstrap,
+          bootstrap: resolved.nodes,
+          unresolved: resolved.unresolved,
           seeds: [...ctx.seeds],
+          ...(ctx.networkSize ? { knownNetworkSize: ctx.networkSize } : {}),
           randomBytes: opts.randomBytes ?? defaultRandomBytes,
           askReal,
           dnsbl: opts.dnsbl,
@@ -253,6 +293,7 @@ export class PrivateLookupPeerSource implements PeerSource {
           ...(opts.sybilMarginBits !== undefined ? { sybilMarginBits: opts.sybilMarginBits } : {}),
           isKnownSpy: (ip) => this.watch.registry.isActive(ip),
           isSuspect: (ip) => this.watch.registry.isSuspect(ip),
+          weakSignals: (ip) => this.watch.registry.suspectReasons(ip),
           ...(opts.isBlocklisted ? { isBlocklisted: opts.isBlocklisted } : {}),
           skip: (a) => a.port === self.port && (a.host === self.host || self.host === '0.0.0.0'),
         };
@@ -276,6 +317,7 @@ export class PrivateLookupPeerSource implements PeerSource {
       port: this.#opts.dhtPort ?? 0,
       freerider: this.#opts.freerider ?? true,
       ...(this.#opts.krpcTimeoutMs ? { timeoutMs: this.#opts.krpcTimeoutMs } : {}),
+      adaptiveTimeouts: this.#opts.adaptiveTimeouts ?? true,
       ...(this.#opts.randomBytes ? { randomBytes: this.#opts.randomBytes } : {}),
       onWarning: (message) => this.#opts.bus?.emit('warning', { message }),
     })))();

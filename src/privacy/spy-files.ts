@@ -62,9 +62,9 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 }
 
 export type AuditEntry =
-  | { kind: 'peer'; ip: string; port: number; infoHash: string; state: string; reason?: string }
+  | { kind: 'peer'; ip: string; port: number; infoHash: string; state: string; reason?: string; tier?: string }
   | { kind: 'spy'; ip: string; port?: number; reason: string; infoHash?: string; evidence: string }
-  | { kind: 'suspect'; ip: string; port: number; reason: string; infoHash: string };
+  | { kind: 'suspect'; ip: string; port: number; reason: string; infoHash: string; evidence?: string };
 
 /** Appends NDJSON lines; writes are chained so lines never interleave. */
 export class AuditLog {

@@ -5,7 +5,7 @@
  * are never handed out again, but they are not published as spies.
  */
 export type SpyReason = 'decoy-values' | 'decoy-peer' | 'sybil' | 'multi-port' | 'dnsbl' | 'bep42' | 'crawler' | 'loaded';
-export type SuspectReason = 'no-pieces' | 'slow' | 'bad-data' | 'bad-source';
+export type SuspectReason = 'no-pieces' | 'slow' | 'bad-data' | 'bad-source' | 'close-id' | 'two-addresses';
 
 export interface SpyRecord {
   ip: string;
@@ -88,6 +88,10 @@ export class SpyRegistry {
     reasons.add(reason);
     this.#suspects.set(ip, reasons);
     return fresh;
+  }
+
+  suspectReasons(ip: string): ReadonlySet<SuspectReason> {
+    return this.#suspects.get(ip) ?? new Set();
   }
 
   isSuspect(ip: string): boolean {

@@ -52,9 +52,10 @@ export class SpyWatch {
     return fresh;
   }
 
-  suspect(ip: string, port: number, reason: SuspectReason, infoHash: string): boolean {
+  suspect(ip: string, port: number, reason: SuspectReason, infoHash: string, evidence?: string): boolean {
+    const known = this.registry.suspectReasons(ip).has(reason);
     const fresh = this.registry.suspect(ip, reason);
-    this.audit({ kind: 'suspect', ip, port, reason, infoHash });
+    if (!known) this.audit({ kind: 'suspect', ip, port, reason, infoHash, ...(evidence ? { evidence } : {}) });
     if (fresh) this.#opts.bus?.emit('spy', { ip, port, reason: `suspect-${reason}`, infoHash });
     return fresh;
   }

@@ -7,13 +7,13 @@
 import { compareDistance, isId } from './node-id.js';
 import { decodeNodes, decodePeer, type CompactNode } from './compact.js';
 import type { BDict } from './bencode-bounded.js';
-import type { KrpcClient } from './krpc.js';
+import { KrpcTimeoutError, type KrpcClient } from './krpc.js';
 import type { PeerAddress } from './peer-source.js';
 import { newAddressBook, noteAddress, type AddressBook, type NodeRecord } from './vet.js';
 
 /** docs/ARCHITECTURE.md: sweep until the 40 closest nodes have answered. */
 export const WALK_CLOSEST = 40;
-export const WALK_CONCURRENCY = 8;
+export const WALK_CONCURRENCY = 16;
 /** A walk that has not converged after this many queries is cut short. */
 export const WALK_MAX_QUERIES = 3_000;
 /** Values beyond this in one reply are ignored: no honest node returns more than ~100. */
@@ -36,6 +36,8 @@ export interface WalkResult {
   book: AddressBook;
   queries: number;
   converged: boolean;
+  /** Nodes that never answered, with why ('timed out' or the socket's error). */
+  silent: Array<PeerAddress & { why: string }>;
 }
 
 export interface WalkOptions {
@@ -50,6 +52,12 @@ export interface WalkOptions {
   maxQueries?: number;
   /** Addresses never to query (our own). */
   skip?: (addr: PeerAddress) => boolean;
+  /** The address book as it fills, for vetting while the walk goes on. */
+  onBook?: (book: AddressBook) => void;
+  /** Each node with a known ID as it is asked (the sweep sends its probe alongside). */
+  onAsk?: (node: NodeRecord) => void;
+  /** Each node as it answers (the sweep probes the ones near the front while the walk goes on). */
+  onResponse?: (node: WalkNode) => void;
 }
 
 interface Candidate {
@@ -85,26 +93,58 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   const { target, krpc } = opts;
   const candidates = new Map<string, Candidate>();
   const book = newAddressBook();
+  opts.onBook?.(book);
   const responded: WalkNode[] = [];
+  const silent: WalkResult['silent'] = [];
   let queries = 0;
 
+  // Kept sorted by distance as candidates arrive (binary insertion), so each answer costs a scan of
+  // the front rather than a sort of every node heard of. Unknown IDs (bootstrap) go first.
+  const unknown: Candidate[] = [];
+  const ordered: Candidate[] = [];
+  const place = (c: Candidate) => {
+    if (!c.id) return unknown.push(c);
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareDistance(target, ordered[mid]!.id!, c.id) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    ordered.splice(lo, 0, c);
+  };
+  const setId = (c: Candidate, id: Buffer) => {
+    if (c.id?.equals(id)) return;
+    const list = c.id ? ordered : unknown;
+    list.splice(list.indexOf(c), 1);
+    c.id = id;
+    place(c);
+  };
   const consider = (addr: PeerAddress, id?: Buffer) => {
     if (opts.skip?.(addr)) return;
     noteAddress(book, addr.host, addr.port, id);
     const key = keyOf(addr);
     const existing = candidates.get(key);
-    if (!existing) candidates.set(key, { host: addr.host, port: addr.port, ...(id ? { id } : {}), state: 'new' });
-    else if (!existing.id && id) existing.id = id;
+    if (!existing) {
+      const c: Candidate = { host: addr.host, port: addr.port, ...(id ? { id } : {}), state: 'new' };
+      candidates.set(key, c);
+      place(c);
+    } else if (!existing.id && id) setId(existing, id);
   };
   for (const b of opts.bootstrap) consider(b);
   for (const s of opts.seeds ?? []) consider(s, s.id);
 
-  const byDistance = (a: Candidate, b: Candidate) => {
-    if (!a.id || !b.id) return a.id ? 1 : b.id ? -1 : 0; // unknown IDs (bootstrap) go first
-    return compareDistance(target, a.id, b.id);
-  };
   /** The k closest candidates still in play; the walk is done when all of them answered. */
-  const front = () => [...candidates.values()].filter((c) => c.state !== 'failed').sort(byDistance).slice(0, k);
+  const front = () => {
+    const out: Candidate[] = [];
+    for (const list of [unknown, ordered]) {
+      for (const c of list) {
+        if (out.length >= k) return out;
+        if (c.state !== 'failed') out.push(c);
+      }
+    }
+    return out;
+  };
 
   return new Promise<WalkResult>((resolve) => {
     let inflight = 0;
@@ -113,7 +153,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       if (finished) return;
       finished = true;
       const sorted = [...responded].sort((a, b) => compareDistance(target, a.id, b.id));
-      resolve({ target, nodeId: opts.nodeId, closest: sorted.slice(0, k), responded, book, queries, converged });
+      resolve({ target, nodeId: opts.nodeId, closest: sorted.slice(0, k), responded, book, queries, converged, silent });
     };
     const pump = () => {
       if (finished) return;
@@ -131,6 +171,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       c.state = 'pending';
       inflight++;
       queries++;
+      if (c.id) opts.onAsk?.({ id: c.id, host: c.host, port: c.port });
       krpc.query(c, 'get_peers', { id: opts.nodeId, info_hash: target }).then(
         (r) => {
           inflight--;
@@ -141,15 +182,18 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
           }
           c.state = 'done';
           if (c.id && !c.id.equals(reply.id)) noteAddress(book, c.host, c.port, c.id);
-          c.id = reply.id;
+          setId(c, reply.id);
           noteAddress(book, c.host, c.port, reply.id);
-          responded.push({ id: reply.id, host: c.host, port: c.port, values: reply.values, answerOrder: responded.length, answeredDecoyWithValues: reply.values.length > 0 });
+          const node: WalkNode = { id: reply.id, host: c.host, port: c.port, values: reply.values, answerOrder: responded.length, answeredDecoyWithValues: reply.values.length > 0 };
+          responded.push(node);
           for (const n of reply.nodes) consider(n, n.id);
+          opts.onResponse?.(node);
           pump();
         },
-        () => {
+        (err: unknown) => {
           inflight--;
           c.state = 'failed';
+          silent.push({ host: c.host, port: c.port, why: err instanceof KrpcTimeoutError ? 'timed out' : err instanceof Error ? err.message : String(err) });
           pump();
         },
       );
@@ -161,6 +205,17 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
 export interface GetPeersAnswer {
   node: NodeRecord;
   values: PeerAddress[];
+}
+
+/** One get_peers to one node; null when it did not answer or answered with another ID. */
+export function getPeersOf(krpc: KrpcClient, node: NodeRecord, infoHash: Buffer, nodeId: Buffer): Promise<GetPeersAnswer | null> {
+  return krpc.query(node, 'get_peers', { id: nodeId, info_hash: infoHash }).then(
+    (r) => {
+      const reply = parseGetPeersReply(r);
+      return reply && reply.id.equals(node.id) ? { node, values: reply.values } : null;
+    },
+    () => null,
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildConfig, type ConfigOverrides } from '../../src/config.js';
 import { EventBus, type AppEvent } from '../../src/events.js';
-import { PlainLookupPeerSource } from '../../src/privacy/plain-lookup.js';
+import { PlainLookupPeerSource } from './plain-lookup.js';
 import type { PeerSource } from '../../src/privacy/peer-source.js';
 import { startService as startRealService, type Service, type ServiceOptions } from '../../src/service/index.js';
 

@@ -3,7 +3,8 @@
  * - decoy spies: answer any get_peers with values (their spy peers), like monitoring firms;
  * - sybils: behave, but their IDs sit abnormally close to the real infohash;
  * - one IP behind many ports and node IDs;
- * - real-only spies: answer values only for the real infohash (caught only by behaviour);
+ * - quiet watchers (real-only spies): answer values only for the real infohash, never a decoy,
+ *   each from its own /24; their peers can be told apart only by how few nodes vouch for them;
  * - spy peers: TCP, accept any handshake, never send a byte of data.
  * Spies are linked into the honest nodes' routing tables so walks meet them.
  */
@@ -76,6 +77,11 @@ export interface SpyWorldOptions {
   multiPortPorts?: number;
   realOnly?: number;
   random?: () => number;
+  /**
+   * Second octet of the first spy block (default 70): decoy spies at base, sybils base+1,
+   * multi-port base+2, quiet watchers base+3, decoy-spy peers base+7, watcher peers base+8.
+   */
+  addressBase?: number;
 }
 
 export async function startSpies(opts: SpyWorldOptions): Promise<SpyWorld> {
@@ -89,17 +95,19 @@ export async function startSpies(opts: SpyWorldOptions): Promise<SpyWorld> {
   const closestHonest = [...honest].sort((a, b) => compareDistance(real, a.id, b.id));
   const neighbours = () => closestHonest.slice(0, 8);
 
-  const decoyPeers = await Promise.all(Array.from({ length: opts.decoySpies ?? 8 }, (_, i) => startSpyPeer(`127.77.0.${i + 1}`)));
-  const behaviourPeers = await Promise.all(Array.from({ length: opts.realOnly ?? 3 }, (_, i) => startSpyPeer(`127.78.0.${i + 1}`)));
+  const base = opts.addressBase ?? 70;
+  const decoyPeers = await Promise.all(Array.from({ length: opts.decoySpies ?? 8 }, (_, i) => startSpyPeer(`127.${base + 7}.0.${i + 1}`)));
+  // behaviourPeers[i] is the peer realOnly[i] hands out.
+  const behaviourPeers = await Promise.all(Array.from({ length: opts.realOnly ?? 3 }, (_, i) => startSpyPeer(`127.${base + 8}.${i + 1}.1`)));
   const asPeer = (p: SpyPeer): PeerAddress => ({ host: p.host, port: p.port });
 
-  const decoySpies = await Promise.all(decoyPeers.map((peer, i) => startKrpcNode({ host: `127.70.0.${i + 1}`, id: nearId(), values: () => [asPeer(peer)], neighbours })));
-  const sybils = await Promise.all(Array.from({ length: opts.sybils ?? 6 }, (_, i) => startKrpcNode({ host: `127.71.0.${i + 1}`, id: sybilId(), values: () => null, neighbours })));
+  const decoySpies = await Promise.all(decoyPeers.map((peer, i) => startKrpcNode({ host: `127.${base}.0.${i + 1}`, id: nearId(), values: () => [asPeer(peer)], neighbours })));
+  const sybils = await Promise.all(Array.from({ length: opts.sybils ?? 6 }, (_, i) => startKrpcNode({ host: `127.${base + 1}.0.${i + 1}`, id: sybilId(), values: () => null, neighbours })));
   const multiPort: KrpcNode[] = [];
   for (let i = 0; i < (opts.multiPortPorts ?? 5); i++) {
-    multiPort.push(await startKrpcNode({ host: '127.72.0.1', id: nearId(), values: () => null, neighbours: () => [...multiPort.map((m) => ({ id: m.id, host: m.host, port: m.port })), ...neighbours()] }));
+    multiPort.push(await startKrpcNode({ host: `127.${base + 2}.0.1`, id: nearId(), values: () => null, neighbours: () => [...multiPort.map((m) => ({ id: m.id, host: m.host, port: m.port })), ...neighbours()] }));
   }
-  const realOnly = await Promise.all(behaviourPeers.map((peer, i) => startKrpcNode({ host: `127.73.0.${i + 1}`, id: nearId(), values: (h) => (h.equals(real) ? [asPeer(peer)] : null), neighbours })));
+  const realOnly = await Promise.all(behaviourPeers.map((peer, i) => startKrpcNode({ host: `127.${base + 3}.${i + 1}.1`, id: nearId(), values: (h) => (h.equals(real) ? [asPeer(peer)] : null), neighbours })));
 
   const allNodes = [...decoySpies, ...sybils, ...multiPort, ...realOnly];
   for (const node of opts.dht.nodes) for (const spy of allNodes) node.dht.addNode({ id: spy.id, host: spy.host, port: spy.port });

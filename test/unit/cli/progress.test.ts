@@ -22,4 +22,6 @@ test('the progress line names size, downloaded, speed, peers, time left and the 
   assert.equal(progressLine(s), 'Movie.mkv | 70.0 MB / 700 MB (10.0%) | 2.0 MB/s | 7 peers | 5m15s left | piece 42/100');
   assert.match(progressLine({ ...s, ready: false, name: null }), /fetching metadata/);
   assert.match(progressLine(s, { spiesBlocked: 3 }), /3 spies blocked$/);
+  assert.match(progressLine(s, { dhtNodes: 57 }), /\| 7 peers \| 57 DHT nodes \|/);
+  assert.equal(progressLine({ ...s, ready: false, name: null }, { dhtNodes: 0 }), 'abababab… (fetching metadata) | 7 peers | 0 DHT nodes');
 });

@@ -1,47 +1,75 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choosePeers, type PeerOffer } from '../../../src/privacy/peer-choice.js';
+import { choosePeers, evidenceFromOffers, MIN_VOUCHED_PEERS, rankPeer, subnetOf, type PeerEvidence, type PeerOffer } from '../../../src/privacy/peer-choice.js';
 import { seededRandom } from './seeded.js';
 
 const offer = (host: string, port: number, from: string): PeerOffer => ({ peer: { host, port }, from });
+const evidence = (host: string, vouchers: string[], extra: Partial<PeerEvidence> = {}): PeerEvidence => ({
+  peer: { host, port: 1 },
+  vouchers: new Set(vouchers),
+  probedVouchers: vouchers.length,
+  firstResponderOnly: false,
+  otherLookups: 0,
+  ...extra,
+});
+const open = { isBlocked: () => false, random: seededRandom(1) };
 
-test('drops blocklisted, multi-port and first-responder peers, picks at random up to maxPeers', () => {
-  const offers = [
-    offer('127.9.0.1', 1000, 'A'), // only the first node vouches for it
-    offer('127.9.0.2', 1000, 'A'),
-    offer('127.9.0.2', 1000, 'B'), // also from B: kept
-    offer('127.9.0.3', 1000, 'B'),
-    offer('127.9.0.4', 1000, 'B'), // blocklisted
-    offer('127.9.0.5', 1000, 'B'),
-    offer('127.9.0.5', 1001, 'C'), // one IP, two ports
-    offer('127.9.0.6', 1000, 'C'),
-    offer('127.9.0.7', 1000, 'C'),
+test('peers rank by independent vouching: /24s, then nodes; ranked-down last', () => {
+  const table: Array<[PeerEvidence, string]> = [
+    [evidence('127.9.0.1', ['1.1.1.1:1', '2.2.2.2:1']), 'independent'],
+    [evidence('127.9.0.2', ['1.1.1.1:1', '1.1.1.2:1']), 'several-nodes'],
+    [evidence('127.9.0.3', ['1.1.1.1:1', '1.1.1.1:2']), 'single-node'],
+    [evidence('127.9.0.4', ['1.1.1.1:1']), 'single-node'],
+    [evidence('127.9.0.5', ['1.1.1.1:1'], { firstResponderOnly: true }), 'ranked-down'],
+    [evidence('127.9.0.6', ['1.1.1.1:1', '2.2.2.2:1'], { otherLookups: 3 }), 'ranked-down'],
+    [evidence('127.9.0.7', ['1.1.1.1:1', '2.2.2.2:1'], { otherLookups: 2 }), 'independent'],
   ];
-  const r = choosePeers(offers, { maxPeers: 2, isBlocked: (ip) => ip === '127.9.0.4', random: seededRandom(3) });
-  const dropped = Object.fromEntries(r.dropped.map((d) => [`${d.peer.host}:${d.peer.port}`, d.reason]));
-  assert.deepEqual(dropped, {
-    '127.9.0.1:1000': 'first-responder',
-    '127.9.0.4:1000': 'blocklisted',
-    '127.9.0.5:1000': 'multi-port',
-    '127.9.0.5:1001': 'multi-port',
-  });
-  assert.equal(r.chosen.length, 2);
-  const all = [...r.chosen, ...r.spare].map((p) => p.host).sort();
-  assert.deepEqual(all, ['127.9.0.2', '127.9.0.3', '127.9.0.6', '127.9.0.7']);
+  for (const [e, tier] of table) assert.equal(rankPeer(e).tier, tier, e.peer.host);
+  assert.match(rankPeer(table[5]![0]).why, /2 node\(s\) in 2 \/24\(s\), 2 passed a decoy probe; ranked down: returned in 3 lookups for other torrents/);
+  assert.equal(subnetOf('10.1.2.3'), '10.1.2');
+  assert.equal(subnetOf('2001:db8:1:2::1'), '2001:db8:1');
 });
 
-test('a lone answering node is not dropped as first responder; excluded peers are skipped', () => {
-  const offers = [offer('127.9.1.1', 1, 'A'), offer('127.9.1.2', 1, 'A')];
-  const r = choosePeers(offers, { maxPeers: 20, isBlocked: () => false, exclude: new Set(['127.9.1.2:1']), random: seededRandom(1) });
-  assert.deepEqual(r.chosen, [{ host: '127.9.1.1', port: 1 }]);
-  assert.deepEqual(r.dropped, []);
+test('with enough vouched peers, single-node peers are held back; best first', () => {
+  const all = [
+    evidence('127.9.1.1', ['1.1.1.1:1']),
+    evidence('127.9.1.2', ['1.1.1.1:1', '2.2.2.2:1', '3.3.3.3:1']),
+    evidence('127.9.1.3', ['1.1.1.1:1', '1.1.1.2:1']),
+    evidence('127.9.1.4', ['1.1.1.1:1', '2.2.2.2:1']),
+    evidence('127.9.1.5', ['4.4.4.4:1']),
+  ];
+  const r = choosePeers(all, { ...open, maxPeers: 2 });
+  assert.deepEqual(r.chosen.map((c) => c.peer.host), ['127.9.1.2', '127.9.1.4']);
+  assert.deepEqual(r.spare.map((c) => c.peer.host), ['127.9.1.3']);
+  assert.deepEqual(r.held.map((c) => c.peer.host).sort(), ['127.9.1.1', '127.9.1.5']);
 });
 
-test('the pick is random: different seeds choose different subsets', () => {
-  const offers = Array.from({ length: 30 }, (_, i) => offer(`127.9.2.${i + 1}`, 1, i % 2 ? 'A' : 'B'));
-  const picks = new Set([1, 2, 3, 4, 5].map((s) => choosePeers(offers, { maxPeers: 5, isBlocked: () => false, random: seededRandom(s) }).chosen.map((p) => p.host).sort().join()));
+test('with fewer vouched peers than MIN_VOUCHED_PEERS, single-node peers are used after them', () => {
+  const all = [evidence('127.9.2.1', ['1.1.1.1:1']), evidence('127.9.2.2', ['1.1.1.1:1', '2.2.2.2:1'])];
+  assert.equal(MIN_VOUCHED_PEERS, 3);
+  const r = choosePeers(all, { ...open, maxPeers: 20 });
+  assert.deepEqual(r.chosen.map((c) => c.peer.host), ['127.9.2.2', '127.9.2.1']);
+  assert.deepEqual(r.held, []);
+  const inUse = choosePeers(all, { ...open, maxPeers: 20, vouchedInUse: 2 });
+  assert.deepEqual(inUse.chosen.map((c) => c.peer.host), ['127.9.2.2'], 'vouched peers already connected count');
+});
+
+test('blocklisted and multi-port peers are dropped; excluded ones skipped', () => {
+  const offers = [offer('127.9.3.1', 1, 'A:1'), offer('127.9.3.1', 2, 'B:1'), offer('127.9.3.2', 1, 'A:1'), offer('127.9.3.3', 1, 'B:1'), offer('127.9.3.4', 1, 'B:1')];
+  const r = choosePeers(evidenceFromOffers(offers), { ...open, maxPeers: 20, isBlocked: (ip) => ip === '127.9.3.2', exclude: new Set(['127.9.3.4:1']) });
+  assert.deepEqual(r.dropped.map((d) => `${d.peer.host}:${d.peer.port}:${d.reason}`), ['127.9.3.1:1:multi-port', '127.9.3.1:2:multi-port', '127.9.3.2:1:blocklisted']);
+  assert.deepEqual(r.chosen.map((c) => c.peer.host), ['127.9.3.3']);
+});
+
+test('first responders: a peer only the first answering node named is ranked down, unless that node was alone', () => {
+  const ev = evidenceFromOffers([offer('127.9.4.1', 1, 'A:1'), offer('127.9.4.2', 1, 'A:1'), offer('127.9.4.2', 1, 'B:1')]);
+  assert.deepEqual(ev.map((e) => [e.peer.host, rankPeer(e).tier]), [['127.9.4.1', 'ranked-down'], ['127.9.4.2', 'independent']]);
+  const alone = evidenceFromOffers([offer('127.9.4.1', 1, 'A:1')]);
+  assert.equal(rankPeer(alone[0]!).tier, 'single-node');
+});
+
+test('the pick within a rank is random: different seeds order equal peers differently', () => {
+  const all = Array.from({ length: 30 }, (_, i) => evidence(`127.9.5.${i + 1}`, ['1.1.1.1:1', '2.2.2.2:1']));
+  const picks = new Set([1, 2, 3, 4, 5].map((s) => choosePeers(all, { maxPeers: 5, isBlocked: () => false, random: seededRandom(s) }).chosen.map((p) => p.peer.host).sort().join()));
   assert.ok(picks.size > 1);
-  const r = choosePeers(offers, { maxPeers: 5, isBlocked: () => false, random: seededRandom(9) });
-  assert.equal(r.chosen.length + r.spare.length + r.dropped.length, 30);
-  assert.equal(r.dropped.length, 15, 'the 15 only the first node named');
 });

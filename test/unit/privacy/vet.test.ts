@@ -37,9 +37,9 @@ test('each rule drops the node it targets, with its reason', () => {
   const reasons = Object.fromEntries(result.dropped.map((d) => [d.node.host, d.reasons]));
   assert.deepEqual(reasons, {
     '127.1.0.2': ['decoy-values'],
-    '127.1.0.3': ['multi-port'],
+    '127.1.0.3': ['two-addresses'],
     '127.1.0.4': ['sybil'],
-    '127.1.0.5': ['multi-port'],
+    '127.1.0.5': ['two-addresses'],
     '127.1.0.6': ['dnsbl'],
     '127.1.0.7': ['known-spy'],
     '127.1.0.8': ['blocklisted'],
@@ -47,6 +47,31 @@ test('each rule drops the node it targets, with its reason', () => {
   });
   assert.deepEqual(result.kept.map((n) => n.host), ['127.1.0.1']);
   assert.equal(result.sybilThresholdBits, 14);
+  assert.equal(result.sybilListThresholdBits, 21);
+  const verdicts = Object.fromEntries(result.dropped.map((d) => [d.node.host, d.verdict]));
+  assert.deepEqual(verdicts, { '127.1.0.2': 'spy', '127.1.0.3': 'suspect', '127.1.0.4': 'spy', '127.1.0.5': 'suspect', '127.1.0.6': 'spy', '127.1.0.7': 'excluded', '127.1.0.8': 'excluded', '127.1.0.9': 'excluded' });
+});
+
+test('one weak signal makes a suspect; two different ones, now or remembered, list the node', () => {
+  const book = newAddressBook();
+  const close = node('127.4.0.1', 16); // 16 bits at 256 nodes: past 14 (weak), short of 21 (strong)
+  const both = node('127.4.0.2', 16);
+  const three = node('127.4.0.3', 8);
+  for (const n of [close, both, three]) noteAddress(book, n.host, n.port, n.id);
+  noteAddress(book, '127.4.0.2', 6882);
+  noteAddress(book, '127.4.0.3', 6882);
+  noteAddress(book, '127.4.0.3', 6883);
+  const rules = { networkSize: 256, bep42MinKeep: 0 };
+  const r = vetNodes([close, both, three], [target], book, rules);
+  assert.deepEqual(r.dropped.map((d) => [d.node.host, d.reasons, d.verdict]), [
+    ['127.4.0.1', ['close-id'], 'suspect'],
+    ['127.4.0.2', ['two-addresses', 'close-id'], 'spy'],
+    ['127.4.0.3', ['multi-port'], 'spy'],
+  ]);
+  const again = vetNodes([close], [target], book, { ...rules, isSuspect: () => true, weakSignals: () => new Set(['close-id']) });
+  assert.equal(again.dropped[0]!.verdict, 'suspect', 'the same weak signal seen again is not new evidence');
+  const other = vetNodes([close], [target], book, { ...rules, isSuspect: () => true, weakSignals: () => new Set(['two-addresses']) });
+  assert.equal(other.dropped[0]!.verdict, 'spy', 'a different weak signal from an earlier lookup lists it');
 });
 
 test('the sybil threshold follows the estimated network size', () => {

@@ -1,17 +1,20 @@
 /**
  * The plain DHT lookup behind the PeerSource interface: get_peers on the real infohash straight
  * away, to any node. It exists as the baseline the private lookup is measured against (bench/) and
- * as a fallback the user must ask for; it is not private.
+ * lives in test/sim: nothing in the product may fall back to it, it is not private.
  */
 import { EventEmitter } from 'node:events';
+import type dgram from 'node:dgram';
 import DHT from 'bittorrent-dht';
-import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
+import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from '../../src/privacy/peer-source.js';
 
 export const PLAIN_RELOOKUP_INTERVAL_MS = 30_000;
 export const PLAIN_NEED_MORE_MIN_GAP_MS = 3_000;
 
 export interface PlainLookupOptions {
   bootstrap: readonly string[];
+  /** An unbound UDP socket to use (benches delay its sends to play a WAN). */
+  socket?: dgram.Socket;
   bindAddress?: string | undefined;
   dhtPort?: number;
   relookupIntervalMs?: number;
@@ -75,7 +78,7 @@ export class PlainLookupPeerSource implements PeerSource {
 
   #ensureDht(): Promise<DHT> {
     this.#dht ??= new Promise((resolve) => {
-      const dht = new DHT({ bootstrap: [...this.#opts.bootstrap], host: false });
+      const dht = new DHT({ bootstrap: [...this.#opts.bootstrap], host: false, ...(this.#opts.socket ? { socket: this.#opts.socket } : {}) });
       dht.setMaxListeners(0);
       dht.on('error', () => {});
       dht.on('warning', () => {});

@@ -1,0 +1,156 @@
+/**
+ * One torrent's peers as the private lookup knows them: who vouched for each (across lookups),
+ * which were handed to the engine, which are connected, which were condemned, and which wait as
+ * spares. It decides what to hand next (peer-choice.ts ranks); the session does the I/O.
+ */
+import { choosePeers, isVouched, MIN_VOUCHED_PEERS, type PeerEvidence, type RankedPeer } from './peer-choice.js';
+import type { PeerAddress } from './peer-source.js';
+
+/** Peers remembered across torrents for the cross-lookup count; the oldest are forgotten past this. */
+export const PEER_LOOKUPS_MAX = 50_000;
+
+interface Evidence {
+  peer: PeerAddress;
+  vouchers: Set<string>;
+  /** Some lookup's first values-answer named it alone while others answered too. */
+  firstOnly: boolean;
+}
+
+export const peerKey = (p: PeerAddress) => `${p.host}:${p.port}`;
+
+export interface PeerPoolOptions {
+  infoHash: string;
+  maxPeers: () => number;
+  isBlocked: (ip: string) => boolean;
+  random: () => number;
+  /** Which of our torrents each peer was returned for, shared by every torrent of the run. */
+  peerLookups: Map<string, Set<string>>;
+}
+
+export class PeerPool {
+  readonly #opts: PeerPoolOptions;
+  readonly #evidence = new Map<string, Evidence>();
+  readonly #handed = new Map<string, RankedPeer>();
+  readonly #connected = new Set<string>();
+  readonly #condemned = new Set<string>();
+  #spare: RankedPeer[] = [];
+
+  constructor(opts: PeerPoolOptions) {
+    this.#opts = opts;
+  }
+
+  /** A node (host:port) answered the real get_peers with these peers. */
+  absorb(values: readonly PeerAddress[], from: string): void {
+    const lookups = this.#opts.peerLookups;
+    for (const peer of values) {
+      const k = peerKey(peer);
+      const e = this.#evidence.get(k) ?? { peer: { host: peer.host, port: peer.port }, vouchers: new Set<string>(), firstOnly: false };
+      e.vouchers.add(from);
+      this.#evidence.set(k, e);
+      const seenFor = lookups.get(k) ?? new Set<string>();
+      lookups.delete(k);
+      lookups.set(k, seenFor.add(this.#opts.infoHash));
+      if (lookups.size > PEER_LOOKUPS_MAX) lookups.delete(lookups.keys().next().value!);
+    }
+  }
+
+  /** The lookup is over: peers only its first answering node named are ranked down. */
+  markFirstResponder(firstFrom: string): void {
+    for (const e of this.#evidence.values()) if (e.vouchers.size === 1 && e.vouchers.has(firstFrom)) e.firstOnly = true;
+  }
+
+  vouchersOf(peer: PeerAddress): string[] {
+    return [...(this.#evidence.get(peerKey(peer))?.vouchers ?? [])];
+  }
+
+  #evidenceList(): PeerEvidence[] {
+    return [...this.#evidence.values()].map((e) => ({
+      peer: e.peer,
+      vouchers: e.vouchers,
+      // Only vetted nodes that answered every probe decoy cleanly are ever asked the real question.
+      probedVouchers: e.vouchers.size,
+      firstResponderOnly: e.firstOnly,
+      otherLookups: (this.#opts.peerLookups.get(peerKey(e.peer))?.size ?? 1) - 1,
+    }));
+  }
+
+  #vouchedInUse(): number {
+    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k)).length;
+  }
+
+  /** Handed but neither connected nor refused yet. */
+  #pending(): number {
+    return [...this.#handed.keys()].filter((k) => !this.#connected.has(k) && !this.#condemned.has(k)).length;
+  }
+
+  /**
+   * What to hand the engine now. While answers stream in, only vouched peers; at the end of a
+   * round single-node peers too, but only while fewer than MIN_VOUCHED_PEERS vouched ones exist.
+   * `retire`: single-node peers in use that enough vouched peers now replace (dropped first).
+   */
+  next(streaming: boolean): { hand: RankedPeer[]; retire: RankedPeer[] } {
+    const choice = choosePeers(this.#evidenceList(), {
+      maxPeers: Math.max(0, this.#opts.maxPeers() - this.#connected.size - this.#pending()),
+      isBlocked: this.#opts.isBlocked,
+      exclude: new Set([...this.#handed.keys(), ...this.#condemned]),
+      vouchedInUse: this.#vouchedInUse(),
+      random: this.#opts.random,
+    });
+    const hand = streaming ? choice.chosen.filter(isVouched) : choice.chosen;
+    for (const r of hand) this.#handed.set(peerKey(r.peer), r);
+    if (streaming) return { hand, retire: [] };
+    this.#spare = choice.spare;
+    const retire: RankedPeer[] = [];
+    if (this.#vouchedInUse() >= MIN_VOUCHED_PEERS) {
+      for (const [k, r] of this.#handed) {
+        if (isVouched(r) || this.#condemned.has(k)) continue;
+        this.condemn(r.peer);
+        retire.push(r);
+      }
+    }
+    return { hand, retire };
+  }
+
+  /** Spares for an engine whose swarm fell short; empty when none are left. */
+  fromSpare(): RankedPeer[] {
+    const want = this.#opts.maxPeers() - this.#connected.size;
+    const out: RankedPeer[] = [];
+    while (this.#spare.length && this.#pending() < want) {
+      const r = this.#spare.shift()!;
+      if (this.#opts.isBlocked(r.peer.host) || this.#handed.has(peerKey(r.peer))) continue;
+      this.#handed.set(peerKey(r.peer), r);
+      out.push(r);
+    }
+    return out;
+  }
+
+  get spareLeft(): number {
+    return this.#spare.length;
+  }
+
+  /** Drops spares whose IP became blocked (a spy found later). */
+  pruneSpare(): void {
+    this.#spare = this.#spare.filter((r) => !this.#opts.isBlocked(r.peer.host));
+  }
+
+  handedTo(ip: string): boolean {
+    return [...this.#handed.values()].some((r) => r.peer.host === ip);
+  }
+
+  connected(peer: PeerAddress): void {
+    this.#connected.add(peerKey(peer));
+  }
+
+  closed(peer: PeerAddress): void {
+    this.#connected.delete(peerKey(peer));
+  }
+
+  /** Never handed again; false when it already was condemned. */
+  condemn(peer: PeerAddress): boolean {
+    const k = peerKey(peer);
+    this.#connected.delete(k);
+    if (this.#condemned.has(k)) return false;
+    this.#condemned.add(k);
+    return true;
+  }
+}
