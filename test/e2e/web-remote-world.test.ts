@@ -21,8 +21,8 @@ test('pair, add the swarm magnet, watch progress move, play it in the page', asy
   const own = closesAfter(t);
   const bytes = fs.readFileSync(SAMPLE_VIDEO);
   const fx = await makeFixture({ name: 'sample.mp4', files: [{ name: 'sample.mp4', length: bytes.length }], contents: [bytes], pieceLength: 64 * 1024 });
-  // Slow blocks, so the download takes a few seconds and progress has to be seen moving.
-  const world = own(await startWorld({ fixtures: [fx], blockDelayMs: 250 }));
+  // A rate-capped seeder (1.8 MB at 350 KB/s: about 5 s), so progress has to be seen moving.
+  const world = own(await startWorld({ fixtures: [fx], rateBytesPerSec: 350_000 }));
   const svc = own(await startService({ bootstrap: world.dht.bootstrap, host: SERVICE_HOST, service: { isTrusted: () => false } }));
   // Dark, as phones mostly are at night: the light scheme is covered by web-remote.test.ts.
   const phone = own(await openPhoneBrowser({ colorScheme: 'dark' }));

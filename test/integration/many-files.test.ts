@@ -14,7 +14,7 @@ import { ADDON_CATALOG_PAGE_SIZE } from '../../src/adapters/addon-manifest.js';
 import { MAX_BROWSE_RESULTS, torrentObjectId } from '../../src/adapters/content-directory.js';
 import { DLNA_PATHS } from '../../src/adapters/upnp-descriptions.js';
 
-export const MANY_FILES = 20_000;
+export const MANY_FILES = 50_000;
 const CD = 'urn:schemas-upnp-org:service:ContentDirectory:1';
 
 function browseEnvelope(objectId: string, start: number, count: number): string {

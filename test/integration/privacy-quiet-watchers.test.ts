@@ -69,8 +69,9 @@ test('quiet watchers with 3 honest seeders: no connection to a watcher peer, eve
 
 test('quiet watchers with 1 seeder: their peers are used for want of better, dropped for no pieces, their vouchers suspected', async () => {
   const fx = await makeFixture({ name: 'lonely.mp4', files: [{ name: 'lonely.mp4', length: 3_000_000 }], seed: 72, pieceLength: 64 * 1024 });
-  // A slow seeder keeps the download going past the no-pieces timeout, so behaviour checks run.
-  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 1, blockDelayMs: 300, addressBlock: 52, seederBlock: 57, spreadSubnets: true });
+  // A slow seeder (3 MB at 300 KB/s: 10 s) keeps the download going past the no-pieces timeout,
+  // so behaviour checks run. A per-block delay would not: the engine keeps many blocks in flight.
+  const world = await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 1, rateBytesPerSec: 300_000, addressBlock: 52, seederBlock: 57, spreadSubnets: true });
   const spies = await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, addressBase: 60, realOnly: 3, decoySpies: 2, sybils: 1, multiPortPorts: 2 });
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-lonely-'));
   const bus = new EventBus();
