@@ -130,10 +130,9 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
   if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
   // The shipped product (the compiled CLI, as `torrent-live <magnet>` runs) unless WAN_PRODUCT=source
   // asks for the service from the sources under tsx (whose compiler costs ~60 MB of RSS).
-  const compiled = path.join(ROOT, 'build/main.js');
   const args =
-    process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(compiled)
-      ? [compiled, fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(',')]
+    process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js'))
+      ? [path.join(ROOT, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(',')]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
   const child = spawn(process.execPath, [...prof, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
