@@ -42,11 +42,10 @@ export class PieceStore {
    */
   async verifyExisting(onPiece: (index: number) => void): Promise<number> {
     const candidate = new Uint8Array(this.#meta.pieceCount).fill(1);
+    // File sizes are asked in batches, without blocking: a torrent may name 50,000 files.
+    const sizes = await statSizes(this.#paths, STAT_BATCH);
     this.#meta.files.forEach((f, i) => {
-      let size = 0;
-      try {
-        size = fs.statSync(this.#paths[i]!).size;
-      } catch {}
+      const size = sizes[i] ?? 0;
       if (size >= f.length) return;
       // Pieces are written where they fall, so a partial file is as long as its last piece.
       const { last } = pieceRangeOfFile(this.#meta, f);
@@ -72,4 +71,17 @@ export class PieceStore {
     this.#closed = true;
     return new Promise((resolve) => this.#store.close(() => resolve()));
   }
+}
+
+/** Files whose size is asked at once while looking for resumable pieces. */
+const STAT_BATCH = 256;
+
+/** Each path's size (0 when missing), asked `batch` at a time so the event loop keeps turning. */
+async function statSizes(paths: readonly string[], batch: number): Promise<number[]> {
+  const sizes: number[] = [];
+  for (let i = 0; i < paths.length; i += batch) {
+    const slice = paths.slice(i, i + batch);
+    sizes.push(...(await Promise.all(slice.map((p) => fs.promises.stat(p).then((s) => s.size, () => 0)))));
+  }
+  return sizes;
 }
