@@ -10,9 +10,9 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import bencode from 'bencode';
 import { TorrentLiveError } from '../errors.js';
-import { sanitizeSegment } from './store-paths.js';
+import { torrentFilePaths, type RawInfoNames } from './store-paths.js';
+import { rawInfo } from './torrent-meta.js';
 import { DOWNLOADS_DIR, STATE_DIR, type StoreLayout } from './store-layout.js';
 
 export const LEGACY_METADATA_DIR = '.torrents';
@@ -74,10 +74,9 @@ async function migrateLegacy(layout: StoreLayout, result: StoreMigration): Promi
 /** The file or folder a torrent's data sat under at the store root (as the engine named it). */
 async function topLevelName(torrentPath: string): Promise<string | undefined> {
   try {
-    const decoded = bencode.decode(await fs.readFile(torrentPath)) as { info?: Record<string, unknown> };
-    const raw = decoded.info?.['name.utf-8'] ?? decoded.info?.['name'];
-    if (!(raw instanceof Uint8Array)) return undefined;
-    return sanitizeSegment(Buffer.from(raw).toString('utf8'));
+    // The engine's own naming, so the data is found where the engine put it.
+    const { info } = rawInfo(await fs.readFile(torrentPath));
+    return torrentFilePaths(info as RawInfoNames)[0]?.split('/')[0];
   } catch {
     return undefined;
   }

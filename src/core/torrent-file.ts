@@ -1,25 +1,14 @@
 /**
- * Reading .torrent files for resolveSource: the infohash and name, checked cheaply. The engine
- * parses the metadata fully once it starts (torrent-meta.ts); parsing it here too cost a
- * 50,000-file torrent half a second and as much garbage, for two fields.
+ * Reading .torrent files for resolveSource. The checks are the engine's own (torrent-meta.ts), so
+ * a .torrent accepted here is one the engine can start, and the rules live in one place.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { SourceReader } from './sources.js';
-import { rawInfo } from './torrent-meta.js';
+import { parseMeta } from './torrent-meta.js';
 
 export async function decodeTorrent(bytes: Buffer): Promise<{ infoHash: string; name?: string }> {
-  const { info, infoBytes } = rawInfo(bytes);
-  const pieces = info['pieces'];
-  if (!(pieces instanceof Uint8Array) || pieces.length === 0 || pieces.length % 20 !== 0) throw new Error('no pieces');
-  const pieceLength = info['piece length'];
-  if (typeof pieceLength !== 'number' || !Number.isSafeInteger(pieceLength) || pieceLength <= 0) throw new Error('no piece length');
-  const files = info['files'];
-  if (typeof info['length'] !== 'number' && !(Array.isArray(files) && files.length > 0)) throw new Error('no files');
-  const rawName = info['name.utf-8'] ?? info['name'];
-  const name = rawName instanceof Uint8Array ? Buffer.from(rawName).toString('utf8') : undefined;
-  const infoHash = crypto.createHash('sha1').update(infoBytes).digest('hex');
-  return { infoHash, ...(name ? { name } : {}) };
+  const meta = await parseMeta(bytes);
+  return { infoHash: meta.infoHash, ...(meta.name !== meta.infoHash ? { name: meta.name } : {}) };
 }
 
 export const fileSourceReader: SourceReader = {

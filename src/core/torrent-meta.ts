@@ -23,8 +23,12 @@ export interface TorrentMeta {
   files: ReadonlyArray<{ index: number; name: string; length: number; offset: number }>;
 }
 
-export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash: string): Promise<TorrentMeta> {
-  const bad = (why: string) => new TorrentLiveError('E_BAD_TORRENT', `torrent ${expectedInfoHash}: ${why}`);
+/**
+ * Checks and reads metadata. `expectedInfoHash` is the infohash a magnet or a peer promised;
+ * without it (a .torrent the user gave) the bytes' own infohash is taken.
+ */
+export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash?: string): Promise<TorrentMeta> {
+  const bad = (why: string) => new TorrentLiveError('E_BAD_TORRENT', expectedInfoHash ? `torrent ${expectedInfoHash}: ${why}` : why);
   let raw;
   try {
     raw = rawInfo(torrentFile);
@@ -32,7 +36,7 @@ export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash: strin
     throw bad(`metadata does not decode (${err instanceof Error ? err.message : String(err)})`);
   }
   const infoHash = crypto.createHash('sha1').update(raw.infoBytes).digest('hex');
-  if (infoHash !== expectedInfoHash) throw bad(`metadata hashes to ${infoHash}`);
+  if (expectedInfoHash !== undefined && infoHash !== expectedInfoHash) throw bad(`metadata hashes to ${infoHash}`);
   const info = raw.info;
   const pieceLength = info['piece length'];
   if (typeof pieceLength !== 'number' || !Number.isSafeInteger(pieceLength) || pieceLength <= 0 || pieceLength > MAX_PIECE_BYTES || pieceLength % 1024 !== 0) throw bad(`piece length ${String(pieceLength)} is not usable`);
