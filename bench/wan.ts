@@ -260,13 +260,27 @@ function libtorrentInstalled(): boolean {
   }
 }
 
+const LIBTORRENT_DEADLINE_MS = 120_000;
+
 async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<LibtorrentRun | null> {
   if (!HAVE_LIBTORRENT) return null;
   const save = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-lt-'));
   try {
     const child = spawn(PYTHON, [path.join(ROOT, 'bench/libtorrent-client.py'), fx.torrentPath, save, LIBTORRENT_HOST, ...world.peers.map((p) => `${p.host}:${p.port}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
-    await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // libtorrent may never finish a world (it stalled once on the poisoned one): it gets a
+    // deadline and then counts as "did not finish" rather than holding the whole run.
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const deadline = setTimeout(() => child.kill('SIGKILL'), LIBTORRENT_DEADLINE_MS);
+    const line = await new Promise<string>((resolve) => {
+      readline.createInterface({ input: child.stdout! }).once('line', resolve);
+      void exited.then(() => resolve(''));
+    });
+    await exited;
+    clearTimeout(deadline);
+    if (!line) {
+      process.stderr.write(`  libtorrent did not finish within ${LIBTORRENT_DEADLINE_MS / 1000} s\n`);
+      return null;
+    }
     const r = JSON.parse(line) as { firstPieceS: number; doneS: number; bytes: number; peakRssKb: number; error?: string };
     if (r.error) return null;
     return { rateMBs: r.bytes / MB / (r.doneS - r.firstPieceS), seconds: r.doneS, peakRssMb: r.peakRssKb / 1024 };
