@@ -2,6 +2,8 @@
  * One typed, frozen configuration built from flags and defaults; modules receive their slice and
  * never read raw options again. Every default lives here, with its unit in its name.
  */
+import type { EncryptionPolicy } from './transport/dial-plan.js';
+
 export const PUBLIC_DHT_ROUTERS = Object.freeze([
   'router.bittorrent.com:6881',
   'router.utorrent.com:6881',
@@ -21,6 +23,10 @@ export interface Config {
   blocklists: readonly string[];
   freerider: boolean;
   maxPeers: number;
+  /** MSE/PE on outgoing peer connections: prefer (RC4, plaintext redial), require, off. */
+  encryption: EncryptionPolicy;
+  /** Dial peers over uTP as well as TCP. */
+  utp: boolean;
   dnsbl: readonly string[];
   interface: string | undefined;
   ffmpegPath: string | undefined;
@@ -44,6 +50,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   blocklists: [],
   freerider: true,
   maxPeers: 20,
+  encryption: 'prefer',
+  utp: true,
   dnsbl: [],
   interface: undefined,
   ffmpegPath: undefined,

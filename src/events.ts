@@ -7,7 +7,7 @@ export interface EventMap {
   metadata: { infoHash: string; name: string; files: Array<{ index: number; name: string; length: number; url: string }> };
   progress: { infoHash: string; downloaded: number; length: number; speed: number; peers: number; timeLeft: number | null };
   spy: { ip: string; port?: number; reason: string; infoHash?: string };
-  peer: { ip: string; port: number; infoHash: string; state: 'connected' | 'dropped'; reason?: string };
+  peer: { ip: string; port: number; infoHash: string; state: 'connected' | 'dropped'; reason?: string; transport?: 'tcp' | 'utp'; encryption?: 'rc4' | 'plaintext' };
   done: { infoHash: string };
   cast: { device: string; state: string; reason?: string };
   transcode: { infoHash: string; fileIndex: number; device: string; startSeconds: number; action: string; container: string; video: string; audio: string; reason: string };

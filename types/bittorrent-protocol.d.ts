@@ -31,6 +31,22 @@ declare module 'bittorrent-protocol' {
     request(index: number, offset: number, length: number, cb: (err: Error | null, block?: Uint8Array) => void): void;
     setKeepAlive(enable: boolean): void;
     destroy(): this;
+    /** MSE/PE as initiator (only when constructed with peEnabled > 0). */
+    startEncryption(infoHash: string): void;
+    /** MSE responder: the infohash whose SHA-1('req2', ...) the initiator sent ('crypto-infohash'). */
+    setInfoHash(infoHash: string): void;
+    /** 2 once RC4 was selected, 1 for MSE with a plaintext payload, null/undefined without MSE. */
+    readonly _encryptionMethod: number | null | undefined;
+    requests: Array<{ piece: number; offset: number; length: number }>;
+    // The parser's message handlers, overridden by GuardedWire.
+    _onMessageLength(buffer: Uint8Array): void;
+    _onMessage(buffer: Uint8Array): void;
+    _onBitField(buffer: Uint8Array): void;
+    _onHave(index: number): void;
+    _onHaveAll(): void;
+    _onHaveNone(): void;
+    _onPiece(index: number, offset: number, block: Uint8Array): void;
+    _onChoke(): void;
   }
 }
 

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { buildConfig, type Config, type ConfigOverrides, type TranscodeFormat } from '../config.js';
 import { TorrentLiveError } from '../errors.js';
+import { ENCRYPTION_POLICIES, type EncryptionPolicy } from '../transport/dial-plan.js';
 
 export type Command =
   | { mode: 'stream'; sources: string; config: Readonly<Config> }
@@ -29,6 +30,8 @@ export const OPTIONS = {
   blocklist: { type: 'string', multiple: true },
   'no-freerider': { type: 'boolean' },
   'max-peers': { type: 'string' },
+  encryption: { type: 'string' },
+  'no-utp': { type: 'boolean' },
   dnsbl: { type: 'string' },
   interface: { type: 'string' },
   ffmpeg: { type: 'string' },
@@ -58,6 +61,12 @@ function dlnaName(text: string | undefined): string | undefined {
   const name = text.trim();
   if (name === '' || name.length > 64 || /[\u0000-\u001f\u007f]/.test(name)) bad(`--dlna-name takes 1 to 64 printable characters, got ${JSON.stringify(text.slice(0, 80))}`);
   return name;
+}
+
+function encryptionPolicy(text: string | undefined): EncryptionPolicy | undefined {
+  if (text === undefined) return undefined;
+  if (!(ENCRYPTION_POLICIES as readonly string[]).includes(text)) bad(`--encryption takes ${ENCRYPTION_POLICIES.join(', ')}, got "${text.slice(0, 40)}"`);
+  return text as EncryptionPolicy;
 }
 
 function hostPortList(name: string, text: string | undefined): string[] | undefined {
@@ -90,6 +99,8 @@ export function parseCommand(argv: string[]): Command {
     blocklists: v.blocklist,
     freerider: v['no-freerider'] ? false : undefined,
     maxPeers: integer('max-peers', v['max-peers'], 1, 500),
+    encryption: encryptionPolicy(v.encryption),
+    utp: v['no-utp'] ? false : undefined,
     dnsbl,
     interface: v.interface,
     ffmpegPath: v.ffmpeg,
@@ -157,6 +168,9 @@ Options:
   --blocklist FILE|URL      p2p/dat/CIDR blocklist, gzip ok (repeatable)
   --no-freerider            answer DHT queries, listen and upload
   --max-peers N             peers to keep connected (default 20)
+  --encryption MODE         prefer (default): MSE/RC4 first, plaintext only for a peer
+                            that refuses it; require: never plaintext; off: never MSE
+  --no-utp                  dial peers over TCP only (default: TCP and uTP)
   --dnsbl ZONE[,ZONE]|none  DNS blocklists used to vet DHT nodes
   --interface NAME|ADDR     where TVs are discovered and which address cast URLs carry
   --ffmpeg PATH             ffmpeg binary for transcoding

@@ -15,10 +15,15 @@ import type { PeerAddress, PeerSession } from '../privacy/peer-source.js';
 import { TorrentLiveError } from '../errors.js';
 import { Downloader } from './downloader.js';
 import { FileRangeStream, type PieceSource } from './file-reader.js';
+import type { PieceGeometry } from './guarded-wire.js';
+import { PeerDialer, SURPLUS_REASON } from './peer-dialer.js';
 import { PeerLink } from './peer-wire.js';
 import { PiecePicker } from './piece-picker.js';
 import { PieceStore } from './piece-store.js';
 import { parseMeta, type TorrentMeta } from './torrent-meta.js';
+import { createTcpTransport } from '../transport/tcp.js';
+import type { EncryptionPolicy } from '../transport/dial-plan.js';
+import type { Transport } from '../transport/transport.js';
 
 export const WATCHDOG_INTERVAL_MS = 2_000;
 /** Candidates kept waiting for a free connection slot. */
@@ -37,8 +42,12 @@ export interface TorrentSessionOptions {
   peers: PeerSession;
   bus: EventBus;
   noPiecesTimeoutMs: number;
-  /** Local address for outgoing peer TCP (--bind). */
+  /** Local address for outgoing peer TCP (--bind) when no transports are given. */
   bindAddress?: string | undefined;
+  /** How peers are dialled (owned by the caller, shared by its sessions); default TCP from bindAddress. */
+  transports?: readonly Transport[] | undefined;
+  /** MSE/PE on outgoing connections (default prefer). */
+  encryption?: EncryptionPolicy | undefined;
   now?: () => number;
 }
 
@@ -80,6 +89,7 @@ export class TorrentSession {
   #peerId = `2d544c303130302d${crypto.randomBytes(12).toString('hex')}`; // "-TL0100-" + random
   #meta: TorrentMeta | null = null;
   #metaBytes: Buffer | null = null;
+  #geometry: PieceGeometry | null = null;
   #metaLoading = false;
   #store: PieceStore | null = null;
   #downloader: Downloader | null = null;
@@ -90,7 +100,8 @@ export class TorrentSession {
   #links = new Map<string, PeerLink>();
   #openedAt = new Map<string, number>();
   #dropReason = new Map<string, string>();
-  #candidates: PeerAddress[] = [];
+  #dialer: PeerDialer;
+  #ownTransports: Transport[] = [];
   #blockedHosts = new Set<string>();
   #pieceListeners = new Set<PieceListener>();
   #watchdog: NodeJS.Timeout;
@@ -110,6 +121,36 @@ export class TorrentSession {
       this.#rejectReady = reject;
     });
     this.ready.catch(() => {});
+    let transports = opts.transports;
+    if (!transports) {
+      this.#ownTransports = [createTcpTransport({ bindAddress: opts.bindAddress })];
+      transports = this.#ownTransports;
+    }
+    this.#dialer = new PeerDialer({
+      transports,
+      encryption: opts.encryption ?? 'prefer',
+      now: this.#now,
+      wantsMore: () => !this.#destroyed && this.#links.size < opts.maxPeers,
+      makeLink: (req) =>
+        new PeerLink({
+          host: req.peer.host,
+          port: req.peer.port,
+          stream: req.stream,
+          transport: req.transport,
+          encryption: req.encryption,
+          infoHash: this.infoHash,
+          peerId: this.#peerId,
+          metadata: this.#metaBytes ?? undefined,
+          geometry: () => this.#geometry,
+          onOpen: req.onOpen,
+          onClose: req.onClose,
+          onMetadata: (_l, torrent) => void this.#setMeta(torrent, false),
+        }),
+      opened: (link) => this.#onOpen(link),
+      closed: (link, reason) => this.#onClose(link, reason),
+      failed: (peer, reason, givenUp) => this.#onDialFailed(peer, reason, givenUp),
+      banned: (peer, reason) => this.#onBanned(peer, reason),
+    });
     opts.peers.on('peer', (p) => this.#candidate(p));
     opts.peers.on('drop', (p, reason) => this.#drop(p, reason));
     this.#watchdog = setInterval(() => this.#checkPeers(), WATCHDOG_INTERVAL_MS);
@@ -187,7 +228,9 @@ export class TorrentSession {
     clearInterval(this.#watchdog);
     this.#opts.peers.stop();
     this.#downloader?.stop();
+    this.#dialer.stop();
     for (const link of [...this.#links.values()]) link.close('shutdown');
+    await Promise.all(this.#ownTransports.map((t) => t.close()));
     const closed = new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} was removed`);
     for (const list of this.#waiters.values()) for (const w of list) w.reject(closed);
     this.#waiters.clear();
@@ -209,6 +252,8 @@ export class TorrentSession {
       }
       this.#meta = meta;
       this.#metaBytes = Buffer.from(torrent);
+      const lastPiece = meta.length - (meta.pieceCount - 1) * meta.pieceLength;
+      this.#geometry = { pieceCount: meta.pieceCount, pieceLengthOf: (i) => (i === meta.pieceCount - 1 ? lastPiece : meta.pieceLength) };
       const store = new PieceStore(meta, this.#opts.dataDir);
       this.#store = store;
       this.#stored = new Uint8Array(meta.pieceCount);
@@ -302,45 +347,26 @@ export class TorrentSession {
 
   #candidate(p: PeerAddress): void {
     if (this.#destroyed || this.#blockedHosts.has(p.host)) return;
-    const key = `${p.host}:${p.port}`;
-    if (this.#links.has(key) || this.#candidates.some((c) => c.host === p.host && c.port === p.port)) return;
-    if (this.#candidates.length >= MAX_CANDIDATES) this.#candidates.shift();
-    this.#candidates.push(p);
-    this.#pump();
-  }
-
-  #pump(): void {
-    while (!this.#destroyed && this.#links.size < this.#opts.maxPeers && this.#candidates.length) {
-      const p = this.#candidates.shift()!;
-      if (this.#blockedHosts.has(p.host) || this.#links.has(`${p.host}:${p.port}`)) continue;
-      const link = new PeerLink({
-        host: p.host,
-        port: p.port,
-        infoHash: this.infoHash,
-        peerId: this.#peerId,
-        localAddress: this.#opts.bindAddress,
-        metadata: this.#metaBytes ?? undefined,
-        onOpen: (l) => this.#onOpen(l),
-        onClose: (l, reason) => this.#onClose(l, reason),
-        onMetadata: (_l, torrent) => void this.#setMeta(torrent, false),
-      });
-      this.#links.set(link.key, link);
-    }
+    this.#dialer.add(p);
   }
 
   #onOpen(link: PeerLink): void {
     if (this.#destroyed) return link.close('shutdown');
+    // Dials run ahead of the target; one that completes with the swarm full waits for a free slot.
+    if (this.#links.size >= this.#opts.maxPeers) return link.close(SURPLUS_REASON);
+    this.#links.set(link.key, link);
     this.#openedAt.set(link.key, this.#now());
     this.#saidAlone = false;
     this.#everConnected = true;
     Downloader.greet(link, this.#downloader ? this.#stored : null, this.#storedCount);
-    this.#opts.bus.emit('peer', { ip: link.host, port: link.port, infoHash: this.infoHash, state: 'connected' });
-    this.#opts.peers.report({ host: link.host, port: link.port }, 'connected');
+    this.#opts.bus.emit('peer', { ip: link.host, port: link.port, infoHash: this.infoHash, state: 'connected', transport: link.transport, encryption: link.encryption });
+    this.#opts.peers.report({ host: link.host, port: link.port }, 'connected', { transport: link.transport, encryption: link.encryption });
     this.#downloader?.addPeer(link);
   }
 
   #onClose(link: PeerLink, reason: string): void {
-    if (this.#links.get(link.key) === link) this.#links.delete(link.key);
+    if (this.#links.get(link.key) !== link) return;
+    this.#links.delete(link.key);
     this.#downloader?.removePeer(link.key);
     if (this.#openedAt.delete(link.key)) {
       const why = this.#dropReason.get(link.key) ?? reason;
@@ -349,19 +375,36 @@ export class TorrentSession {
       this.#opts.peers.report({ host: link.host, port: link.port }, 'closed');
     }
     if (this.#destroyed) return;
-    this.#pump();
+    this.#dialer.pump();
+    this.#wantMore();
+  }
+
+  /** A dial or handshake that went nowhere: its slot is free at once, and the privacy layer may hand another. */
+  #onDialFailed(peer: PeerAddress, reason: string, givenUp: boolean): void {
+    if (this.#destroyed) return;
+    this.#opts.peers.report(peer, 'unreachable', { reason, givenUp });
+    this.#wantMore();
+  }
+
+  /** Broke the protocol (before or after opening): reported once, never dialled again. */
+  #onBanned(peer: PeerAddress, reason: string): void {
+    if (this.#destroyed) return;
+    const key = `${peer.host}:${peer.port}`;
+    if (!this.#links.has(key)) this.#opts.bus.emit('peer', { ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'dropped', reason: `protocol violation: ${reason}` });
+    else this.#dropReason.set(key, `protocol violation: ${reason}`);
+    this.#opts.peers.report(peer, 'protocol-violation', { reason });
     this.#wantMore();
   }
 
   /** Below target: ask the privacy layer for more; with nobody left, say so and look again. */
   #wantMore(): void {
     if (this.#destroyed || this.isDone()) return;
-    const open = [...this.#links.values()].filter((l) => l.isOpen).length;
-    if (this.#links.size === 0 && !this.#saidAlone && this.#everConnected) {
+    const open = this.#links.size;
+    if (open === 0 && !this.#saidAlone && this.#everConnected) {
       this.#saidAlone = true;
       this.#opts.bus.emit('warning', { message: `torrent ${this.infoHash}: no peer left; looking for new ones (a new DHT walk)` });
     }
-    if (open < this.#opts.maxPeers && this.#candidates.length === 0) this.#opts.peers.needMore();
+    if (open < this.#opts.maxPeers && this.#dialer.dialing === 0 && !this.#dialer.hasDue()) this.#opts.peers.needMore();
   }
 
   #closeLink(link: PeerLink, reason: string): void {
@@ -371,7 +414,7 @@ export class TorrentSession {
 
   #drop(p: { host: string; port?: number }, reason: string): void {
     this.#blockedHosts.add(p.host);
-    this.#candidates = this.#candidates.filter((c) => c.host !== p.host);
+    this.#dialer.block({ host: p.host });
     for (const link of [...this.#links.values()]) if (link.host === p.host && (p.port === undefined || p.port === link.port)) this.#closeLink(link, reason);
   }
 
@@ -381,7 +424,7 @@ export class TorrentSession {
     const [host, port] = splitAddress(key);
     this.#opts.peers.report({ host, port }, 'bad-data');
     this.#blockedHosts.add(host);
-    this.#candidates = this.#candidates.filter((c) => c.host !== host);
+    this.#dialer.block({ host });
     if (link) this.#closeLink(link, 'bad-data');
   }
 
@@ -393,6 +436,7 @@ export class TorrentSession {
       const link = this.#links.get(key);
       if (!link || link.wire.downloaded > 0 || now - since < this.#opts.noPiecesTimeoutMs) continue;
       this.#opts.peers.report({ host: link.host, port: link.port }, 'no-pieces');
+      this.#dialer.block({ host: link.host, port: link.port });
       this.#closeLink(link, 'no-pieces');
     }
     this.#wantMore();

@@ -1,28 +1,38 @@
 /**
- * One outgoing peer connection: TCP from the configured local address (--bind covers the peer
- * wire too), the BitTorrent handshake offering BEP 6 (fast) and BEP 10 with ut_metadata, a frame
- * guard in front of the parser, and timeouts on connect and handshake. No listening socket is
- * ever opened here: peers come only from the privacy layer.
+ * One peer connection over a stream a transport already opened (src/transport: TCP or uTP, the
+ * link neither knows nor cares): MSE/PE with RC4 when asked, then the BitTorrent handshake offering
+ * BEP 6 (fast) and BEP 10 with ut_metadata, the protocol checks of GuardedWire, and a deadline on
+ * the whole handshake. With RC4 our handshake (which names the infohash) is only sent once the
+ * crypto handshake is done, so nothing on the path reads what we download.
  */
-import net from 'node:net';
-import Wire from 'bittorrent-protocol';
+import type { Duplex } from 'node:stream';
 import utMetadata from 'ut_metadata';
-import { FrameGuard } from './frame-guard.js';
+import type { TransportName } from '../transport/transport.js';
+import type { WireEncryption } from '../transport/dial-plan.js';
+import { GuardedWire, type PieceGeometry } from './guarded-wire.js';
 
-export const CONNECT_TIMEOUT_MS = 5_000;
-export const HANDSHAKE_TIMEOUT_MS = 8_000;
+/** From the stream being open to the peer's BitTorrent handshake, MSE included (DH on both ends). */
+export const HANDSHAKE_TIMEOUT_MS = 6_000;
+
+/** Where a link that never opened stopped: tells a peer that refused MSE from one that is gone. */
+export type LinkStage = 'crypto' | 'handshake' | 'open';
 
 export interface PeerLinkOptions {
   host: string;
   port: number;
+  stream: Duplex;
+  transport: TransportName;
+  encryption: WireEncryption;
   infoHash: string;
   /** 40 hex. */
   peerId: string;
-  localAddress?: string | undefined;
   /** Info dictionary to serve and to skip fetching; undefined while still unknown. */
   metadata?: Uint8Array | undefined;
+  geometry: () => PieceGeometry | null;
+  handshakeTimeoutMs?: number;
   onOpen(link: PeerLink): void;
-  onClose(link: PeerLink, reason: string): void;
+  /** violation: the peer broke the protocol (never dial it again). */
+  onClose(link: PeerLink, reason: string, stage: LinkStage, violation: boolean): void;
   /** ut_metadata delivered a verified `{ info }` torrent. */
   onMetadata(link: PeerLink, torrent: Uint8Array): void;
 }
@@ -31,10 +41,13 @@ export class PeerLink {
   readonly host: string;
   readonly port: number;
   readonly key: string;
-  readonly wire: Wire;
-  readonly socket: net.Socket;
+  readonly wire: GuardedWire;
+  readonly stream: Duplex;
+  readonly transport: TransportName;
+  readonly encryption: WireEncryption;
   #closed = false;
-  #open = false;
+  #stage: LinkStage;
+  #violation: string | null = null;
   #timer: NodeJS.Timeout;
   #opts: PeerLinkOptions;
 
@@ -43,22 +56,27 @@ export class PeerLink {
     this.host = opts.host;
     this.port = opts.port;
     this.key = `${opts.host}:${opts.port}`;
-    const local = opts.localAddress && opts.localAddress !== '0.0.0.0' && opts.localAddress !== '::' ? { localAddress: opts.localAddress } : {};
-    this.socket = net.connect({ host: opts.host, port: opts.port, ...local });
-    this.socket.setNoDelay(true);
-    this.wire = new Wire();
-    this.#timer = setTimeout(() => this.close(this.socket.connecting ? 'connect timeout' : 'handshake timeout'), CONNECT_TIMEOUT_MS + HANDSHAKE_TIMEOUT_MS);
+    this.stream = opts.stream;
+    this.transport = opts.transport;
+    this.encryption = opts.encryption;
+    const rc4 = opts.encryption === 'rc4';
+    this.#stage = rc4 ? 'crypto' : 'handshake';
+    // peEnabled 2 offers RC4 only: offering plaintext too would let the peer pick it, and the
+    // BitTorrent handshake that follows would then cross the wire in the clear.
+    this.wire = new GuardedWire('tcpOutgoing', rc4 ? 2 : 0);
+    this.wire.geometry = opts.geometry;
+    const limit = opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    this.#timer = setTimeout(() => this.close(`${this.#stage} timeout (${limit} ms)`), limit);
     this.#timer.unref();
-    const guard = new FrameGuard();
-    this.socket.on('data', (chunk: Buffer) => {
-      const refused = guard.feed(chunk);
-      if (refused) return this.close(`protocol violation: ${refused}`);
-      this.wire.write(chunk);
+    const stream = opts.stream;
+    stream.pipe(this.wire).pipe(stream);
+    stream.on('error', (err: Error) => this.close(err.message));
+    stream.on('close', () => this.close('closed'));
+    stream.on('end', () => this.close('closed'));
+    this.wire.on('violation', (reason: string) => {
+      this.#violation = reason;
+      this.close(`protocol violation: ${reason}`);
     });
-    this.wire.pipe(this.socket);
-    this.socket.on('error', (err) => this.close(err.message));
-    this.socket.on('close', () => this.close('closed'));
-    this.socket.on('end', () => this.close('closed'));
     this.wire.on('error', (err: Error) => this.close(err.message));
     this.wire.on('close', () => this.close('closed'));
     this.wire.on('end', () => this.close('closed'));
@@ -69,16 +87,31 @@ export class PeerLink {
       if (ext === 'handshake' && !opts.metadata) this.wire.ut_metadata.fetch();
     });
     this.wire.once('handshake', (infoHash: string) => {
+      if (this.#stage === 'crypto') return this.close('the peer answered MSE with a plaintext handshake');
       if (infoHash !== opts.infoHash) return this.close('wrong infohash');
       clearTimeout(this.#timer);
-      this.#open = true;
+      this.#stage = 'open';
       opts.onOpen(this);
     });
-    this.wire.handshake(opts.infoHash, opts.peerId, { dht: false, fast: true });
+    const sendHandshake = () => this.wire.handshake(opts.infoHash, opts.peerId, { dht: false, fast: true });
+    if (rc4) {
+      this.wire.once('crypto-handshake', () => {
+        if (this.wire._encryptionMethod !== 2) return this.close('the peer did not select RC4');
+        this.#stage = 'handshake';
+        sendHandshake();
+      });
+      this.wire.startEncryption(opts.infoHash);
+    } else {
+      sendHandshake();
+    }
   }
 
   get isOpen(): boolean {
-    return this.#open && !this.#closed;
+    return this.#stage === 'open' && !this.#closed;
+  }
+
+  get stage(): LinkStage {
+    return this.#stage;
   }
 
   close(reason: string): void {
@@ -86,7 +119,7 @@ export class PeerLink {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.wire.destroy();
-    this.socket.destroy();
-    this.#opts.onClose(this, reason);
+    this.stream.destroy();
+    this.#opts.onClose(this, reason, this.#stage, this.#violation !== null);
   }
 }

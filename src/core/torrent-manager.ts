@@ -10,12 +10,18 @@ import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
 import type { Catalog, CatalogFile, CatalogTorrent } from './catalog.js';
 import { TorrentSession, type SessionStatus } from './engine.js';
 import type { StoreLayout } from './store-layout.js';
+import type { EncryptionPolicy } from '../transport/dial-plan.js';
+import type { Transport } from '../transport/transport.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
 
 export interface TorrentManagerOptions {
   store: StoreLayout;
-  /** Local address for outgoing peer TCP (--bind). */
+  /** Local address for outgoing peer TCP (--bind) when no transports are given. */
   bindAddress?: string | undefined;
+  /** How peers are dialled, shared by every torrent (default: TCP from bindAddress). */
+  transports?: readonly Transport[] | undefined;
+  /** MSE/PE on outgoing connections (default prefer). */
+  encryption?: EncryptionPolicy | undefined;
   maxPeers: number;
   freerider: boolean;
   noPiecesTimeoutMs: number;
@@ -104,6 +110,8 @@ export class TorrentManager implements Catalog {
       dataDir: this.#opts.store.downloadsDir,
       metadataDir: this.#opts.store.metadataDir,
       bindAddress: this.#opts.bindAddress,
+      transports: this.#opts.transports,
+      encryption: this.#opts.encryption,
       maxPeers: this.#opts.maxPeers,
       freerider: this.#opts.freerider,
       peers,

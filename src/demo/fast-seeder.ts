@@ -22,6 +22,9 @@ export interface Seeder {
   cancelsReceived: number;
   /** Every remote address that completed a handshake. */
   peersSeen: Set<string>;
+  /** Handshakes that came inside MSE with RC4 / in plaintext. */
+  encryptedHandshakes: number;
+  plaintextHandshakes: number;
   close(): Promise<void>;
 }
 
@@ -52,13 +55,25 @@ export interface SeederBehaviour {
   fast?: boolean;
   /** Serve blocks one after another at this many bytes per second per connection. */
   rateBytesPerSec?: number;
+  /**
+   * MSE/PE (BEP-less "Message Stream Encryption"): 'accept' answers an encrypted or a plaintext
+   * handshake (libtorrent's default), 'off' only plaintext, 'require' only RC4.
+   */
+  encryption?: 'accept' | 'off' | 'require';
+}
+
+/** The MSE responder learns the infohash only as SHA-1('req2', infohash). */
+function req2Hash(infoHash: string): string {
+  return crypto.createHash('sha1').update('req2').update(Buffer.from(infoHash, 'hex')).digest('hex');
 }
 
 export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
   const byHash = new Map(opts.fixtures.map((f) => [f.infoHash, f]));
   const behaviour = opts.behaviour ?? {};
   const sockets = new Set<net.Socket>();
-  const state = { blocksServed: 0, bytesServed: 0, connections: 0, cancelsReceived: 0, peersSeen: new Set<string>() };
+  const state = { blocksServed: 0, bytesServed: 0, connections: 0, cancelsReceived: 0, peersSeen: new Set<string>(), encryptedHandshakes: 0, plaintextHandshakes: 0 };
+  const byReq2 = new Map(opts.fixtures.map((f) => [req2Hash(f.infoHash), f.infoHash]));
+  const encryption = behaviour.encryption ?? 'accept';
   const peerId = Buffer.concat([Buffer.from('-TLSIM0-'), crypto.randomBytes(12)]).toString('hex');
 
   const server = net.createServer((socket) => {
@@ -66,16 +81,24 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
     state.connections++;
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    const wire = new Wire();
+    const wire = new Wire('tcpIncoming', encryption === 'off' ? 0 : encryption === 'require' ? 2 : 1);
     wire.on('error', () => socket.destroy());
     socket.pipe(wire).pipe(socket);
+    wire.on('crypto-infohash', (hash: string) => {
+      const infoHash = byReq2.get(hash);
+      if (!infoHash) return void wire.destroy();
+      wire.setInfoHash(infoHash);
+    });
     let fixture: TorrentFixture | undefined;
     wire.on('handshake', (infoHash: string) => {
       fixture = byHash.get(infoHash);
-      if (!fixture) {
+      const rc4 = wire._encryptionMethod === 2;
+      if (!fixture || (encryption === 'require' && !rc4)) {
         wire.destroy();
         return;
       }
+      if (rc4) state.encryptedHandshakes++;
+      else state.plaintextHandshakes++;
       state.peersSeen.add(`${socket.remoteAddress}:${socket.remotePort}`);
       wire.use(utMetadata(fixture.torrentFile));
       wire.handshake(infoHash, peerId, { dht: false, ...(behaviour.fast ? { fast: true } : {}) });
@@ -168,6 +191,8 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
     get bytesServed() { return state.bytesServed; },
     get connections() { return state.connections; },
     get cancelsReceived() { return state.cancelsReceived; },
+    get encryptedHandshakes() { return state.encryptedHandshakes; },
+    get plaintextHandshakes() { return state.plaintextHandshakes; },
     peersSeen: state.peersSeen,
     close: async () => {
       for (const s of sockets) s.destroy();

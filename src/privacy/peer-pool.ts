@@ -6,6 +6,12 @@
 import { choosePeers, isVouched, MIN_VOUCHED_PEERS, type PeerEvidence, type RankedPeer } from './peer-choice.js';
 import type { PeerAddress } from './peer-source.js';
 
+/**
+ * Peers handed beyond the engine's target: most addresses a DHT returns are gone or behind NAT, so
+ * the engine dials many at once and keeps the ones that answer (MAX_HALF_OPEN in the engine).
+ */
+export const DIAL_AHEAD = 64;
+
 /** Peers remembered across torrents for the cross-lookup count; the oldest are forgotten past this. */
 export const PEER_LOOKUPS_MAX = 50_000;
 
@@ -25,6 +31,8 @@ export interface PeerPoolOptions {
   random: () => number;
   /** Which of our torrents each peer was returned for, shared by every torrent of the run. */
   peerLookups: Map<string, Set<string>>;
+  /** Candidates handed beyond maxPeers for the engine to dial at once (default DIAL_AHEAD). */
+  dialAhead?: number;
 }
 
 export class PeerPool {
@@ -33,6 +41,8 @@ export class PeerPool {
   readonly #handed = new Map<string, RankedPeer>();
   readonly #connected = new Set<string>();
   readonly #condemned = new Set<string>();
+  /** Handed, but the engine's latest attempt found nobody there: neither pending nor in use. */
+  readonly #unreachable = new Set<string>();
   #spare: RankedPeer[] = [];
 
   constructor(opts: PeerPoolOptions) {
@@ -75,12 +85,17 @@ export class PeerPool {
   }
 
   #vouchedInUse(): number {
-    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k)).length;
+    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k) && !this.#unreachable.has(k)).length;
   }
 
-  /** Handed but neither connected nor refused yet. */
+  /** Handed but neither connected, unreachable nor refused yet. */
   #pending(): number {
-    return [...this.#handed.keys()].filter((k) => !this.#connected.has(k) && !this.#condemned.has(k)).length;
+    return [...this.#handed.keys()].filter((k) => !this.#connected.has(k) && !this.#condemned.has(k) && !this.#unreachable.has(k)).length;
+  }
+
+  /** How many more the engine can take now: its target plus the dials it runs ahead. */
+  #budget(): number {
+    return Math.max(0, this.#opts.maxPeers() + (this.#opts.dialAhead ?? DIAL_AHEAD) - this.#connected.size - this.#pending());
   }
 
   /**
@@ -90,7 +105,7 @@ export class PeerPool {
    */
   next(streaming: boolean): { hand: RankedPeer[]; retire: RankedPeer[] } {
     const choice = choosePeers(this.#evidenceList(), {
-      maxPeers: Math.max(0, this.#opts.maxPeers() - this.#connected.size - this.#pending()),
+      maxPeers: this.#budget(),
       isBlocked: this.#opts.isBlocked,
       exclude: new Set([...this.#handed.keys(), ...this.#condemned]),
       vouchedInUse: this.#vouchedInUse(),
@@ -113,9 +128,8 @@ export class PeerPool {
 
   /** Spares for an engine whose swarm fell short; empty when none are left. */
   fromSpare(): RankedPeer[] {
-    const want = this.#opts.maxPeers() - this.#connected.size;
     const out: RankedPeer[] = [];
-    while (this.#spare.length && this.#pending() < want) {
+    while (this.#spare.length && this.#budget() > 0) {
       const r = this.#spare.shift()!;
       if (this.#opts.isBlocked(r.peer.host) || this.#handed.has(peerKey(r.peer))) continue;
       this.#handed.set(peerKey(r.peer), r);
@@ -138,7 +152,14 @@ export class PeerPool {
   }
 
   connected(peer: PeerAddress): void {
+    this.#unreachable.delete(peerKey(peer));
     this.#connected.add(peerKey(peer));
+  }
+
+  /** The engine's attempt failed (it may still retry it later, which reports connected then). */
+  unreachable(peer: PeerAddress): void {
+    const k = peerKey(peer);
+    if (this.#handed.has(k) && !this.#connected.has(k)) this.#unreachable.add(k);
   }
 
   closed(peer: PeerAddress): void {

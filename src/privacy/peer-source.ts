@@ -8,7 +8,20 @@ export interface PeerAddress {
   port: number;
 }
 
-export type PeerVerdict = 'connected' | 'closed' | 'no-pieces' | 'slow' | 'bad-data';
+/**
+ * unreachable: a dial or handshake failed (refused, silent, hung up); the slot it held is free.
+ * protocol-violation: the peer broke the wire protocol and was dropped for good.
+ */
+export type PeerVerdict = 'connected' | 'closed' | 'unreachable' | 'no-pieces' | 'slow' | 'bad-data' | 'protocol-violation';
+
+/** What the engine knows about a verdict: how a connection was made, why an attempt failed. */
+export interface PeerReportDetail {
+  transport?: 'tcp' | 'utp';
+  encryption?: 'rc4' | 'plaintext';
+  reason?: string;
+  /** unreachable only: the engine will not try this address again. */
+  givenUp?: boolean;
+}
 
 export interface PeerSessionEvents {
   /** A candidate the engine may connect to. */
@@ -23,7 +36,7 @@ export interface PeerSession {
   /** The engine's swarm fell below its target size: find more candidates. */
   needMore(): void;
   /** What the engine saw of a peer, so behaviour-based blocking can act on it. */
-  report(peer: PeerAddress, verdict: PeerVerdict): void;
+  report(peer: PeerAddress, verdict: PeerVerdict, detail?: PeerReportDetail): void;
   /** DHT nodes the latest lookup reached (optional: a source without a DHT leaves it out). */
   dhtNodes?(): number;
   stop(): void;

@@ -13,7 +13,7 @@ import { defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
 import type { RankedPeer } from './peer-choice.js';
 import { PeerPool, peerKey } from './peer-pool.js';
 import { defaultResolveHost, resolveBootstrap, retryDelayMs, unreachableMessage, type ResolveHost } from './dht-reach.js';
-import type { PeerAddress, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
+import type { PeerAddress, PeerReportDetail, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
 import { SpyWatch } from './spy-watch.js';
 import { sweep, type SweepOptions } from './sweep.js';
 import type { CompactNode } from './compact.js';
@@ -219,15 +219,22 @@ class PrivateSession extends EventEmitter implements PeerSession {
     if (!this.#pool.spareLeft && this.#now - this.#lastLookup >= (this.#ctx.opts.relookupMinGapMs ?? RELOOKUP_MIN_GAP_MS)) this.#lookup();
   }
 
-  report(peer: PeerAddress, verdict: PeerVerdict): void {
+  report(peer: PeerAddress, verdict: PeerVerdict, detail: PeerReportDetail = {}): void {
     const key = peerKey(peer);
     const { watch } = this.#ctx;
     if (verdict === 'connected') {
       this.#pool.connected(peer);
-      watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'connected' });
+      watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'connected', ...(detail.transport ? { transport: detail.transport } : {}), ...(detail.encryption ? { encryption: detail.encryption } : {}) });
       return;
     }
     if (verdict === 'closed') return this.#pool.closed(peer);
+    if (verdict === 'unreachable') {
+      this.#pool.unreachable(peer);
+      if (detail.givenUp) watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'unreachable', reason: detail.reason ?? 'no answer' });
+      // Its slot is free: hand the next peer now rather than at the next lookup.
+      for (const r of this.#pool.fromSpare()) this.#hand(r);
+      return;
+    }
     if (verdict === 'slow') {
       const strikes = (this.#slow.get(key) ?? 0) + 1;
       this.#slow.set(key, strikes);

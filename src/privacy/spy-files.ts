@@ -62,7 +62,7 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 }
 
 export type AuditEntry =
-  | { kind: 'peer'; ip: string; port: number; infoHash: string; state: string; reason?: string; tier?: string }
+  | { kind: 'peer'; ip: string; port: number; infoHash: string; state: string; reason?: string; tier?: string; transport?: string; encryption?: string }
   | { kind: 'spy'; ip: string; port?: number; reason: string; infoHash?: string; evidence: string }
   | { kind: 'suspect'; ip: string; port: number; reason: string; infoHash: string; evidence?: string };
 

@@ -5,7 +5,7 @@
  * are never handed out again, but they are not published as spies.
  */
 export type SpyReason = 'decoy-values' | 'decoy-peer' | 'sybil' | 'multi-port' | 'dnsbl' | 'bep42' | 'crawler' | 'loaded';
-export type SuspectReason = 'no-pieces' | 'slow' | 'bad-data' | 'bad-source' | 'close-id' | 'two-addresses';
+export type SuspectReason = 'no-pieces' | 'slow' | 'bad-data' | 'protocol-violation' | 'bad-source' | 'close-id' | 'two-addresses';
 
 export interface SpyRecord {
   ip: string;

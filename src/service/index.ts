@@ -29,6 +29,7 @@ import { webRemoteRouter } from '../web/router.js';
 import { startDevicesPart, type TvDiscoveryOptions } from './devices-part.js';
 import { mediaServerPart, type MediaServerOptions } from './media-server-part.js';
 import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
+import { openTransports } from '../transport/index.js';
 
 export interface ServiceOptions {
   bus?: EventBus;
@@ -74,9 +75,13 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     // Before anything reads the store's state: an older store's files move into the separate trees.
     const migration = await prepareStore(store);
     for (const message of migration.warnings) bus.emit('warning', { message, code: 'E_STORE' });
+    const transports = await openTransports({ bindAddress: config.bindAddress, utp: config.utp, freerider: config.freerider, onWarning: (message) => bus.emit('warning', { message }) });
+    parts.push({ name: 'transports', close: () => transports.close() });
     const manager = new TorrentManager({
       store,
       bindAddress: config.bindAddress,
+      transports: transports.transports,
+      encryption: config.encryption,
       maxPeers: config.maxPeers,
       freerider: config.freerider,
       noPiecesTimeoutMs: config.noPiecesTimeoutMs,

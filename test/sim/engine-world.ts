@@ -11,6 +11,9 @@ import { EventBus, type AppEvent } from '../../src/events.js';
 import { startSeeder, type Seeder, type SeederBehaviour } from './seeder.js';
 import { StaticPeerSession } from './static-peers.js';
 import type { TorrentFixture } from './fixtures.js';
+import type { PeerAddress } from '../../src/privacy/peer-source.js';
+import type { EncryptionPolicy } from '../../src/transport/dial-plan.js';
+import type { Transport } from '../../src/transport/transport.js';
 
 export interface EngineWorld {
   session: TorrentSession;
@@ -30,6 +33,12 @@ export async function startEngineWorld(opts: {
   dataDir?: string;
   withTorrentFile?: boolean;
   noPiecesTimeoutMs?: number;
+  /** Handed to the engine before the seeders (dead, hostile or other peers of the test's making). */
+  otherPeers?: PeerAddress[];
+  /** Seeders are handed first (default: after otherPeers, so dead peers are dialled first). */
+  seedersFirst?: boolean;
+  transports?: Transport[];
+  encryption?: EncryptionPolicy;
 }): Promise<EngineWorld> {
   const hostByte = opts.hostByte ?? 40;
   const seeders: Seeder[] = [];
@@ -38,7 +47,9 @@ export async function startEngineWorld(opts: {
   const bus = new EventBus();
   const events: AppEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const peers = new StaticPeerSession(seeders.map((s) => ({ host: s.host, port: s.port })));
+  const seederPeers = seeders.map((s) => ({ host: s.host, port: s.port }));
+  const others = opts.otherPeers ?? [];
+  const peers = new StaticPeerSession(opts.seedersFirst ? [...seederPeers, ...others] : [...others, ...seederPeers]);
   const session = new TorrentSession({
     infoHash: opts.fixture.infoHash,
     ...(opts.withTorrentFile === false ? {} : { torrentFile: opts.fixture.torrentFile }),
@@ -50,6 +61,8 @@ export async function startEngineWorld(opts: {
     bus,
     noPiecesTimeoutMs: opts.noPiecesTimeoutMs ?? 60_000,
     bindAddress: `127.${hostByte}.1.1`,
+    ...(opts.transports ? { transports: opts.transports } : {}),
+    ...(opts.encryption ? { encryption: opts.encryption } : {}),
   });
   const read = async (fileIndex: number, range?: { start: number; end: number }) => {
     await session.ready;

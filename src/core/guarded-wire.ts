@@ -1,0 +1,118 @@
+/**
+ * bittorrent-protocol's Wire with the checks a peer we did not choose to trust needs. The parser
+ * accepts any 32-bit message length and buffers until it has it all, keeps serving a peer that
+ * sends blocks nobody asked for, and re-parses every bitfield it is sent. Here the checks run on
+ * the decrypted message stream (under MSE the socket's bytes are ciphertext, so a guard in front
+ * of the wire could not follow the framing), and a breach is reported once as a 'violation': the
+ * link closes and the peer is not dialled again.
+ */
+import Wire from 'bittorrent-protocol';
+
+/** Longer than anything the protocol needs (a 16 KiB block, a bitfield, a metadata piece). */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Cancelled or choke-dropped requests whose block may still be in flight; older ones count as unrequested. */
+export const RECENTLY_WITHDRAWN_MAX = 4096;
+
+export interface PieceGeometry {
+  pieceCount: number;
+  pieceLengthOf(index: number): number;
+}
+
+const blockKey = (index: number, offset: number, length: number) => `${index}:${offset}:${length}`;
+
+export class GuardedWire extends Wire {
+  /** Known once metadata is: lets out-of-range indexes and bitfields of the wrong size be refused. */
+  geometry: () => PieceGeometry | null = () => null;
+  #violated = false;
+  #messages = 0;
+  #sawBitfield = false;
+  #withdrawn = new Set<string>();
+
+  get violated(): boolean {
+    return this.#violated;
+  }
+
+  #breach(reason: string): void {
+    if (this.#violated) return;
+    this.#violated = true;
+    this.emit('violation', reason);
+    this.destroy();
+  }
+
+  #withdraw(index: number, offset: number, length: number): void {
+    const k = blockKey(index, offset, length);
+    this.#withdrawn.delete(k);
+    this.#withdrawn.add(k);
+    if (this.#withdrawn.size > RECENTLY_WITHDRAWN_MAX) this.#withdrawn.delete(this.#withdrawn.values().next().value!);
+  }
+
+  override _onMessageLength(buffer: Uint8Array): void {
+    const length = ((buffer[0]! << 24) >>> 0) + (buffer[1]! << 16) + (buffer[2]! << 8) + buffer[3]!;
+    if (length > MAX_MESSAGE_BYTES) return this.#breach(`message of ${length} bytes (limit ${MAX_MESSAGE_BYTES})`);
+    super._onMessageLength(buffer);
+  }
+
+  override _onMessage(buffer: Uint8Array): void {
+    if (this.#violated) return;
+    this.#messages++;
+    super._onMessage(buffer);
+  }
+
+  override _onBitField(buffer: Uint8Array): void {
+    // BEP 3: the bitfield comes once, as the first message after the handshake (BEP 10 lets the
+    // extension handshake come before it, so only a second bitfield or one after a have is refused).
+    if (this.#sawBitfield) return this.#breach('a second bitfield');
+    this.#sawBitfield = true;
+    const g = this.geometry();
+    if (g && buffer.length !== Math.ceil(g.pieceCount / 8)) return this.#breach(`bitfield of ${buffer.length} bytes for ${g.pieceCount} pieces`);
+    super._onBitField(buffer);
+  }
+
+  override _onHave(index: number): void {
+    const g = this.geometry();
+    if (g && index >= g.pieceCount) return this.#breach(`have ${index} of ${g.pieceCount} pieces`);
+    this.#sawBitfield = true; // a bitfield after a have is out of order
+    super._onHave(index);
+  }
+
+  override _onHaveAll(): void {
+    if (this.#sawBitfield) return this.#breach('have-all after the piece set was sent');
+    this.#sawBitfield = true;
+    super._onHaveAll();
+  }
+
+  override _onHaveNone(): void {
+    if (this.#sawBitfield) return this.#breach('have-none after the piece set was sent');
+    this.#sawBitfield = true;
+    super._onHaveNone();
+  }
+
+  override _onPiece(index: number, offset: number, block: Uint8Array): void {
+    const g = this.geometry();
+    if (g && (index >= g.pieceCount || offset + block.length > g.pieceLengthOf(index))) {
+      return this.#breach(`block ${index}:${offset}+${block.length} outside the torrent`);
+    }
+    const asked = this.requests.some((r) => r.piece === index && r.offset === offset && r.length === block.length);
+    if (!asked) {
+      // A block we cancelled (or a choke dropped) may legitimately be on its way already: once.
+      if (!this.#withdrawn.delete(blockKey(index, offset, block.length))) return this.#breach(`unrequested block ${index}:${offset}+${block.length}`);
+      return;
+    }
+    super._onPiece(index, offset, block);
+  }
+
+  override _onChoke(): void {
+    if (!this.hasFast) for (const r of this.requests) this.#withdraw(r.piece, r.offset, r.length);
+    super._onChoke();
+  }
+
+  override cancel(index: number, offset: number, length: number): void {
+    this.#withdraw(index, offset, length);
+    super.cancel(index, offset, length);
+  }
+
+  /** Messages parsed after the handshake (tests and audits). */
+  get messageCount(): number {
+    return this.#messages;
+  }
+}
