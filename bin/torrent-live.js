@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --openssl-legacy-provider
 // Entry for `npx torrent-live` and the installed command: runs the JavaScript that `npm install`
 // (the "prepare" script) or `npm pack` compiled into build/. No TypeScript is compiled at start.
 import { existsSync } from 'node:fs';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** `node` arguments that start the CLI from the sources, from any working directory. */
-export const CLI_NODE_ARGS: readonly string[] = ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/cli/main.ts')];
+export const CLI_NODE_ARGS: readonly string[] = ['--openssl-legacy-provider', '--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/cli/main.ts')];
 
 export type CliEvent = Record<string, unknown>;
 
