@@ -168,9 +168,10 @@ Options:
   --blocklist FILE|URL      p2p/dat/CIDR blocklist, gzip ok (repeatable)
   --no-freerider            answer DHT queries, listen and upload
   --max-peers N             peers to keep connected (default 20)
-  --encryption MODE         prefer (default): MSE/RC4 first, plaintext only for a peer
-                            that refuses it; require: never plaintext; off: never MSE
-  --no-utp                  dial peers over TCP only (default: TCP and uTP)
+  --encryption MODE         prefer|require|off: MSE/RC4 on peer links (default prefer)
+                            prefer: one plaintext redial for a peer that refuses
+                            MSE; require: never plaintext; off: never MSE
+  --no-utp                  dial peers over TCP only, not TCP and uTP
   --dnsbl ZONE[,ZONE]|none  DNS blocklists used to vet DHT nodes
   --interface NAME|ADDR     where TVs are discovered and which address cast URLs carry
   --ffmpeg PATH             ffmpeg binary for transcoding
