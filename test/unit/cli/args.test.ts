@@ -63,3 +63,16 @@ test('--dlna-name names the DLNA server; empty, over-long or control-character n
     assert.throws(() => parseCommand(['serve', '--dlna-name', name]), (e: unknown) => e instanceof TorrentLiveError && e.code === 'E_BAD_ARGUMENT' && /--dlna-name/.test(e.message), JSON.stringify(name));
   }
 });
+
+test('--encryption takes prefer, require or off (default prefer); --no-utp turns uTP off', () => {
+  const config = (argv: string[]) => {
+    const c = parseCommand(argv);
+    assert.ok('config' in c);
+    return c.config;
+  };
+  assert.equal(config(['serve']).encryption, 'prefer');
+  assert.equal(config(['serve']).utp, true);
+  assert.equal(config(['serve', '--encryption', 'require']).encryption, 'require');
+  assert.equal(config(['serve', '--encryption', 'off', '--no-utp']).utp, false);
+  assert.throws(() => parseCommand(['serve', '--encryption', 'rc4']), (e: unknown) => e instanceof TorrentLiveError && e.code === 'E_BAD_ARGUMENT' && /--encryption takes prefer, require, off/.test(e.message));
+});
