@@ -162,8 +162,11 @@ export class PeerPool {
     if (this.#handed.has(k) && !this.#connected.has(k)) this.#unreachable.add(k);
   }
 
+  /** A connection ended: the slot is free (the engine may redial it later and report connected). */
   closed(peer: PeerAddress): void {
-    this.#connected.delete(peerKey(peer));
+    const k = peerKey(peer);
+    this.#connected.delete(k);
+    if (this.#handed.has(k)) this.#unreachable.add(k);
   }
 
   /** Never handed again; false when it already was condemned. */
