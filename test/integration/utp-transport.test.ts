@@ -58,6 +58,24 @@ async function closedPort(host: string): Promise<number> {
   return port;
 }
 
+/**
+ * Closes the transport and binds its UDP port again. utp-native releases the port only once every
+ * libutp connection is gone, so a failed dial whose connection was left alive makes this fail.
+ */
+async function closeReleasesPort(transport: { address(): { address: string; port: number }; close(): Promise<void> }): Promise<void> {
+  const { address, port } = transport.address();
+  await transport.close();
+  const again = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.bind(port, address, () => resolve());
+    });
+  } finally {
+    again.close();
+  }
+}
+
 const mbps = (bytes: number, ms: number): string => ((bytes / MiB) / (ms / 1000)).toFixed(1);
 
 test('a 32 MiB download from a real uTP peer is byte-exact, comes from --bind, and is timed against TCP', async (t) => {
@@ -112,6 +130,7 @@ test('an upload through the stream arrives whole and in order (echo)', async (t)
 
 test('a closed UDP port gets no answer (libutp stays silent, no ICMP reaches it): timeout at timeoutMs', async (t) => {
   const own = closesAfter(t);
+  // Owned too, so a failing test still closes it (close() is idempotent).
   const transport = own(await createUtpTransport({ bindAddress: '127.150.2.1' }));
   const port = await closedPort('127.150.2.2');
   const started = Date.now();
@@ -119,6 +138,7 @@ test('a closed UDP port gets no answer (libutp stays silent, no ICMP reaches it)
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 690 && elapsed < 1_100, `timed out after ${elapsed} ms, expected ~700`);
   assert.match(err.message, /127\.150\.2\.2:\d+/);
+  await closeReleasesPort(transport);
 });
 
 test('a silent host: timeout at timeoutMs, after our ST_SYN came from the --bind address', async (t) => {
@@ -132,6 +152,7 @@ test('a silent host: timeout at timeoutMs, after our ST_SYN came from the --bind
   const syns = silent.received.filter((r) => decodeUtpHeader(r.msg)?.type === ST_SYN);
   assert.equal(syns.length, 1);
   assert.deepEqual(syns[0]?.from, { host: '127.150.3.1', port: transport.address().port });
+  await closeReleasesPort(transport);
 });
 
 test('a ST_RESET answer to our ST_SYN is refused, at once', async (t) => {
@@ -141,6 +162,7 @@ test('a ST_RESET answer to our ST_SYN is refused, at once', async (t) => {
   const started = Date.now();
   await expectDialError(transport.dial({ host: refusing.host, port: refusing.port }, { timeoutMs: 5_000 }), 'refused');
   assert.ok(Date.now() - started < 1_000);
+  await closeReleasesPort(transport);
 });
 
 test('abort: a pending dial rejects at once with aborted; an aborted signal never dials', async (t) => {
@@ -157,6 +179,7 @@ test('abort: a pending dial rejects at once with aborted; an aborted signal neve
   await expectDialError(transport.dial({ host: silent.host, port: silent.port }, { timeoutMs: 5_000, signal: AbortSignal.abort() }), 'aborted');
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(silent.received.length, before, 'a pre-aborted dial sent a packet');
+  await closeReleasesPort(transport);
 });
 
 test('targets utp-native cannot dial are refused without a packet or a DNS query', async (t) => {
