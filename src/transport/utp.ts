@@ -170,7 +170,7 @@ class UtpSocketTransport implements UtpTransport {
         fail(kind, `uTP dial to ${peer}: ${why}`, err);
       });
       connection.once('close', () => {
-        this.#afterConnectionClose();
+        this.#refresh();
         fail('closed', `uTP dial to ${peer}: the connection closed before it was established`);
       });
       connection.once('connect', () => {
@@ -231,7 +231,7 @@ class UtpSocketTransport implements UtpTransport {
     });
     connection.once('close', () => {
       this.#incoming.delete(connection);
-      this.#afterConnectionClose();
+      this.#refresh();
     });
     const accept = this.#acceptIncoming;
     if (!accept || this.#closing || this.#incoming.size >= this.#maxIncoming) {
@@ -259,12 +259,11 @@ class UtpSocketTransport implements UtpTransport {
     });
   }
 
-  /** utp-native has just opened the firewall (it does on every close): restore our decision. */
-  #afterConnectionClose(): void {
-    this.#refresh();
-  }
-
-  /** Applies the firewall decision and holds the event loop only while a dial or stream is open. */
+  /**
+   * Applies the firewall decision and holds the event loop only while a dial or stream is open.
+   * Runs after every connection's 'close' too: utp-native has just opened the firewall then, and
+   * nothing else happens between its doing so and this listener.
+   */
   #refresh(): void {
     if (this.#socketClosed) return;
     const closing = this.#closing;
