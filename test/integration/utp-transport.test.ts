@@ -109,6 +109,19 @@ test('a 32 MiB download from a real uTP peer is byte-exact, comes from --bind, a
   );
 });
 
+test('without --bind the socket is on 0.0.0.0 and still dials', async (t) => {
+  const own = closesAfter(t);
+  const server = own(await startUtpServer('127.150.13.2', serveBytes(Buffer.from('hi'))));
+  const transport = own(await createUtpTransport({}));
+  assert.equal(transport.address().address, '0.0.0.0');
+  const stream = await transport.dial({ host: server.host, port: server.port }, { timeoutMs: 2_000 });
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.write('go');
+  await once(stream, 'end');
+  assert.equal(Buffer.concat(chunks).toString(), 'hi');
+});
+
 test('an upload through the stream arrives whole and in order (echo)', async (t) => {
   const own = closesAfter(t);
   const server = own(
