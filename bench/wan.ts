@@ -134,7 +134,8 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
     process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js'))
       ? [path.join(ROOT, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(',')]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
-  const child = spawn(process.execPath, [...prof, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  // The installed command's shebang starts node with OpenSSL's legacy provider (RC4 for MSE); so does this.
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', ...prof, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const badDataDrops: string[] = [];
   try {
