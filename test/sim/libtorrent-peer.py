@@ -11,6 +11,7 @@ config: {
   "host": "127.160.0.1", "port": 0,
   "torrents": [{"torrent": ".torrent path", "save": "folder holding (seed) or receiving (leech) the files"}],
   "uploadRateLimit": bytes/s (0: none), "bootstrap": ["host:port", ...] (no DHT when empty),
+  "dhtAnnounceIntervalS": seconds between DHT announces of a torrent (default: one torrent a second),
   "peers": ["host:port", ...] (connected to directly, for worlds without a DHT),
   "sequential": true|false (leech), "deadlineS": seconds (leech: give up and say so)
 }
@@ -110,6 +111,10 @@ def settings_for(cfg):
         'dht_ignore_dark_internet': False,
         # 8000 bytes/s by default: a few hundred loopback nodes answering at once would be throttled.
         'dht_upload_rate_limit': 1_000_000,
+        # libtorrent announces one torrent per tick of interval / torrents seconds (at least 1 s,
+        # at most 4 s for new torrents): stock 900 s makes a seeder of 6 torrents take 20 s to
+        # announce them all. One torrent a second (each re-announced every N seconds) by default.
+        'dht_announce_interval': int(cfg.get('dhtAnnounceIntervalS') or max(len(cfg['torrents']), 1)),
         'upload_rate_limit': int(cfg.get('uploadRateLimit') or 0),
         # Every peer here is on loopback, which libtorrent would treat as local (unlimited, always unchoked).
         'ignore_limits_on_local_network': False,
@@ -117,6 +122,11 @@ def settings_for(cfg):
         # but several test clients on one host must still each get a slot.
         'unchoke_slots_limit': 20,
         'connections_limit': 500,
+        # Stock libtorrent queues auto-managed torrents past 5 active seeds (a queued seed neither
+        # announces nor uploads): a test seeder of many torrents keeps every one active.
+        'active_seeds': 1000,
+        'active_downloads': 1000,
+        'active_limit': 1000,
         'alert_mask': int(lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
                           | lt.alert.category_t.peer_notification | lt.alert.category_t.connect_notification
                           | lt.alert.category_t.dht_notification | lt.alert.category_t.storage_notification
@@ -235,6 +245,11 @@ def main():
         atp.save_path = t['save']
         if leech and cfg.get('sequential', True):
             atp.flags |= lt.torrent_flags.sequential_download
+        if not leech:
+            # libtorrent checks one torrent's files a second; a seeder of several would take that
+            # many seconds to start. Seed mode trusts the files and verifies each piece when first
+            # asked for it, which still catches a fixture that does not match its .torrent.
+            atp.flags |= lt.torrent_flags.seed_mode
         h = ses.add_torrent(atp)
         handles[str(h.info_hash())] = h
         sizes[str(h.info_hash())] = atp.ti
