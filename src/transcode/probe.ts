@@ -9,14 +9,47 @@ import { execFile } from 'node:child_process';
 
 export type Container = 'mp4' | 'webm' | 'matroska' | 'avi' | 'mpegts' | 'other';
 
+/** One audio stream; `index` counts audio streams only, as ffmpeg's `0:a:N` does. */
+export interface ProbedAudio {
+  index: number;
+  codec: string;
+  channels: number;
+  language?: string;
+  title?: string;
+  default: boolean;
+}
+
+/** One subtitle stream; `index` counts subtitle streams only (`0:s:N`, `?format=vtt&track=N`). */
+export interface ProbedSubtitle {
+  index: number;
+  codec: string;
+  language?: string;
+  title?: string;
+  default: boolean;
+  forced: boolean;
+  /** Text (SRT, ASS/SSA, mov_text, WebVTT) converts to WebVTT; images (PGS, VobSub) do not. */
+  text: boolean;
+}
+
 export interface ProbeResult {
   container: Container;
   /** ffprobe's own format name, e.g. "matroska,webm". */
   formatName: string;
   durationSeconds: number | undefined;
   video?: { codec: string; profile?: string; width: number; height: number; pixFmt?: string };
+  /** The first audio stream: the one a conversion maps (`0:a:0`) and most players start with. */
   audio?: { codec: string; channels: number };
+  /** Every audio stream, in file order (at most MAX_TRACKS). */
+  audioTracks: ProbedAudio[];
+  /** Every subtitle stream, in file order (at most MAX_TRACKS). */
+  subtitleTracks: ProbedSubtitle[];
 }
+
+/** Codecs ffmpeg turns into WebVTT text; anything else (PGS, VobSub, DVB) is a picture. */
+export const TEXT_SUBTITLE_CODECS: ReadonlySet<string> = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
+
+/** A file listing more streams than this is not a film; the rest are ignored. */
+export const MAX_TRACKS = 64;
 
 /** ffprobe's JSON for a few minutes of streams is a few kB; anything larger is not ours to parse. */
 export const MAX_PROBE_OUTPUT_BYTES = 512 * 1024;
@@ -75,6 +108,8 @@ export function parseProbeOutput(output: string): ProbeResult {
     container: containerOf(formatName, [videoCodec, audioCodec].filter((c): c is string => !!c)),
     formatName,
     durationSeconds: positive(format['duration']) ?? positive(v?.['duration']) ?? positive(a?.['duration']),
+    audioTracks: audioTracksOf(streams),
+    subtitleTracks: subtitleTracksOf(streams),
   };
   if (v && videoCodec) {
     const profile = text(v['profile']);
@@ -83,6 +118,43 @@ export function parseProbeOutput(output: string): ProbeResult {
   }
   if (a && audioCodec) result.audio = { codec: audioCodec, channels: positive(a['channels']) ?? 2 };
   return result;
+}
+
+/** ffprobe puts the language and title in `tags`, with the case the muxer chose. */
+function tag(s: Record<string, unknown>, name: string): string | undefined {
+  const tags = record(s['tags']);
+  if (!tags) return undefined;
+  const key = Object.keys(tags).find((k) => k.toLowerCase() === name);
+  const value = key ? text(tags[key]) : undefined;
+  // Languages are ISO 639 codes; a title is shown to people, so control characters go.
+  return value?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 100) || undefined;
+}
+
+function flag(s: Record<string, unknown>, name: string): boolean {
+  return record(s['disposition'])?.[name] === 1;
+}
+
+function audioTracksOf(streams: Record<string, unknown>[]): ProbedAudio[] {
+  return streams
+    .filter((s) => s['codec_type'] === 'audio')
+    .slice(0, MAX_TRACKS)
+    .map((s, index) => {
+      const language = tag(s, 'language');
+      const title = tag(s, 'title');
+      return { index, codec: text(s['codec_name']) ?? 'unknown', channels: positive(s['channels']) ?? 2, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default') };
+    });
+}
+
+function subtitleTracksOf(streams: Record<string, unknown>[]): ProbedSubtitle[] {
+  return streams
+    .filter((s) => s['codec_type'] === 'subtitle')
+    .slice(0, MAX_TRACKS)
+    .map((s, index) => {
+      const codec = text(s['codec_name']) ?? 'unknown';
+      const language = tag(s, 'language');
+      const title = tag(s, 'title');
+      return { index, codec, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default'), forced: flag(s, 'forced'), text: TEXT_SUBTITLE_CODECS.has(codec) };
+    });
 }
 
 export function probeArgs(url: string): string[] {

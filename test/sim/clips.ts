@@ -12,13 +12,15 @@ import { requireTool } from './require-tool.js';
 
 const run = promisify(execFile);
 
-export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi';
+export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi' | 'h264-ac3-mkv' | 'h264-dts-mkv' | 'h264-aac-mkv';
 
 export interface ClipOptions {
   seconds?: number;
   width?: number;
   height?: number;
   rate?: number;
+  /** Seconds between keyframes (default 2); long GOPs show where copy-mode seeking lands. */
+  keyframeSeconds?: number;
   ffmpegPath?: string;
 }
 
@@ -43,12 +45,21 @@ function clipsDir(): string {
   return dir;
 }
 
-const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi' };
+const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi', 'h264-ac3-mkv': 'mkv', 'h264-dts-mkv': 'mkv', 'h264-aac-mkv': 'mkv' };
 
-/** Codec arguments per kind; a keyframe every 2 s so input seeking lands near the asked time. */
-function codecArgs(kind: ClipKind, rate: number): string[] {
-  const gop = String(rate * 2);
+/** Codec arguments per kind; by default a keyframe every 2 s so input seeking lands near the asked time. */
+function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): string[] {
+  const gop = String(Math.round(rate * keyframeSeconds));
+  // Fixed GOPs: no scene-cut keyframes, so "the keyframe before T" is where the test expects it.
+  const h264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0'];
   switch (kind) {
+    case 'h264-ac3-mkv':
+      return [...h264, '-c:a', 'ac3', '-b:a', '192k', '-ac', '6'];
+    case 'h264-dts-mkv':
+      // ffmpeg's own DTS encoder is marked experimental; it writes a core stream every player reads.
+      return [...h264, '-c:a', 'dca', '-strict', '-2', '-ac', '2'];
+    case 'h264-aac-mkv':
+      return [...h264, '-c:a', 'aac', '-b:a', '96k'];
     case 'h264-aac-mp4':
       return ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
     case 'hevc-ac3-mkv':
@@ -63,7 +74,8 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
   const width = opts.width ?? 320;
   const height = opts.height ?? 240;
   const rate = opts.rate ?? 25;
-  const key = `${kind}-${seconds}s-${width}x${height}-${rate}`;
+  const keyframeSeconds = opts.keyframeSeconds ?? 2;
+  const key = `${kind}-${seconds}s-${width}x${height}-${rate}${keyframeSeconds === 2 ? '' : `-g${keyframeSeconds}`}`;
   const cached = made.get(key);
   if (cached) return cached;
   const name = `${key}.${EXT[kind]}`;
@@ -74,7 +86,7 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    ...codecArgs(kind, rate),
+    ...codecArgs(kind, rate, keyframeSeconds),
     '-shortest', file,
   ], { maxBuffer: 1024 * 1024 }).then(() => ({ kind, path: file, name, seconds, bytes: fs.readFileSync(file) }));
   made.set(key, job);
@@ -113,4 +125,16 @@ export async function inspectMedia(file: string, ffprobePath = process.env['FFPR
     if (p.stream_index === videoIndex && (firstVideoPts === undefined || pts < firstVideoPts)) firstVideoPts = pts;
   }
   return { codecs: streams.map((s) => s.codec_name ?? '?'), firstVideoPts, start, end };
+}
+
+/** inspectMedia over bytes in memory (an HTTP body), through a temporary file removed after. */
+export async function inspectBody(body: Buffer, ext: string): Promise<MediaInspection> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-media-out-'));
+  try {
+    const file = path.join(tmp, `out.${ext}`);
+    fs.writeFileSync(file, body);
+    return await inspectMedia(file);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }

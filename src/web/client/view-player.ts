@@ -1,13 +1,27 @@
 /**
- * Plays a file in the page itself, from the same /stream URL a TV would get. When the browser
- * cannot decode the file (an MKV with HEVC, say), it retries once through the server's ffmpeg
- * conversion (`?transcode=mp4`) before giving up with a message.
+ * Plays a file in the page itself. The page first asks the server's playback decision
+ * (POST /api/playback) with what this browser decodes: the original when it plays it, else a
+ * conversion of only what it cannot play (an MKV whose sound is AC-3 or DTS gets its audio
+ * converted instead of playing silently). When the answer cannot be had, or the browser fails on
+ * what it was given, it retries once through the server's conversion (`?transcode=mp4`) before
+ * giving up with a message.
  */
+import { browserCanPlay, measureAbilities } from './abilities.js';
+import { api } from './api-client.js';
 import { announce, byId } from './dom.js';
+import { conversionNote, playbackFromApi, type PlaybackView } from './playback.js';
 import type { FileView, TorrentView } from './torrent-state.js';
 
 export function streamPath(infoHash: string, fileIndex: number, transcode?: 'mp4'): string {
   return `/stream/${encodeURIComponent(infoHash)}/${fileIndex}${transcode ? `?transcode=${transcode}` : ''}`;
+}
+
+interface Current {
+  infoHash: string;
+  fileIndex: number;
+  /** Set once the page fell back to (or was told to use) a conversion. */
+  transcoding: boolean;
+  plan: PlaybackView | undefined;
 }
 
 export class Player {
@@ -15,7 +29,9 @@ export class Player {
   readonly #video = byId('player', HTMLVideoElement);
   readonly #name = byId('player-name', HTMLParagraphElement);
   readonly #message = byId('player-message', HTMLParagraphElement);
-  #current: { infoHash: string; fileIndex: number; transcoding: boolean } | undefined;
+  #current: Current | undefined;
+  /** Bumped on every play/close, so a late answer for an older choice is dropped. */
+  #generation = 0;
 
   constructor() {
     byId('player-close', HTMLButtonElement).addEventListener('click', () => this.close());
@@ -25,16 +41,29 @@ export class Player {
     });
   }
 
-  play(torrent: TorrentView, file: FileView): void {
+  async play(torrent: TorrentView, file: FileView): Promise<void> {
+    const generation = ++this.#generation;
     this.#section.hidden = false;
     this.#name.textContent = file.name === torrent.name ? file.name : `${torrent.name} · ${file.name}`;
-    announce(this.#message, '');
-    this.#current = { infoHash: torrent.infoHash, fileIndex: file.index, transcoding: false };
-    this.#load(streamPath(torrent.infoHash, file.index));
+    announce(this.#message, 'Checking what this browser can play…', 'info');
     this.#section.scrollIntoView({ block: 'start' });
+    let plan: PlaybackView | undefined;
+    try {
+      const abilities = measureAbilities(browserCanPlay(this.#video));
+      plan = playbackFromApi(await api.post('/api/playback', { infoHash: torrent.infoHash, fileIndex: file.index, abilities }));
+    } catch {
+      // An older server, or no answer: the original, with the retry below as the safety net.
+      plan = undefined;
+    }
+    if (generation !== this.#generation) return;
+    const converting = plan !== undefined && plan.mode !== 'original';
+    this.#current = { infoHash: torrent.infoHash, fileIndex: file.index, transcoding: converting, plan };
+    announce(this.#message, plan ? conversionNote(plan) : '', 'info');
+    this.#load(plan?.url ?? streamPath(torrent.infoHash, file.index));
   }
 
   close(): void {
+    this.#generation++;
     this.#current = undefined;
     this.#video.pause();
     this.#video.removeAttribute('src');

@@ -17,6 +17,8 @@ test('ffprobe JSON: container, duration, first video and audio stream', () => {
     durationSeconds: 15.005,
     video: { codec: 'hevc', profile: 'Main', width: 320, height: 240, pixFmt: 'yuv420p' },
     audio: { codec: 'ac3', channels: 6 },
+    audioTracks: [{ index: 0, codec: 'ac3', channels: 6, default: false }],
+    subtitleTracks: [],
   });
 });
 
