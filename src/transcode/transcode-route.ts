@@ -17,7 +17,7 @@ import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg } from './ffmpeg-stream.js';
 import type { ProbeResult } from './probe.js';
 import { ProbeCache } from './probe-cache.js';
-import { DLNA_FLAGS_STREAMING } from '@torrent-live/casting';
+import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.js';
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 
@@ -139,17 +139,19 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       opts.onDecision?.(record);
       log({ level: 'info', msg: 'transcode decision', infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, ...decision });
 
+      const headersType = container === 'mp4' ? 'video/mp4' : 'video/webm';
       const headers: Record<string, string> = {
-        'Content-Type': container === 'mp4' ? 'video/mp4' : 'video/webm',
+        'Content-Type': headersType,
         'Accept-Ranges': 'none',
         'Cache-Control': 'no-store',
         'X-Transcode-Decision': decisionHeader(decision),
         'X-Transcode-Reason': headerSafe(decision.reason),
         ...(startSeconds > 0 ? { 'X-Transcode-Start': formatSeconds(startSeconds) } : {}),
         ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
-        // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming.
+        // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming,
+        // and the profile the conversion really has (the one the listing's <res> claims).
         ...(req.get('getcontentFeatures.dlna.org') === '1'
-          ? { 'contentFeatures.dlna.org': `DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=${DLNA_FLAGS_STREAMING}`, 'transferMode.dlna.org': 'Streaming' }
+          ? { 'contentFeatures.dlna.org': dlnaFeaturesFor(probed ? dlnaProfileOf(convertedShape(decision, probed), headersType) : undefined, 'converted'), 'transferMode.dlna.org': 'Streaming' }
           : {}),
       };
       if (req.method === 'HEAD') {
