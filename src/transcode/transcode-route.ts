@@ -20,6 +20,7 @@ import { ProbeCache } from './probe-cache.js';
 import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.js';
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
+import { createSubtitleHandler } from './subtitle-route.js';
 
 export interface TranscodeLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -75,7 +76,7 @@ export function decisionHeader(d: Decision): string {
   return `${d.action}; container=${d.container}; video=${d.video}; audio=${d.audio}${d.scaleHeight ? `; height=${d.scaleHeight}` : ''}`;
 }
 
-/** The `/stream/...?transcode=` handler for the torrents `manager` holds. */
+/** The ffmpeg side of `/stream/...` (`?transcode=`, and `?format=vtt&track=N`) for the torrents `manager` holds. */
 export function createTranscodeHandler(opts: TranscodeOptions & { manager: TorrentManager; bus: EventBus }): TranscodeHandler {
   const { manager, bus } = opts;
   const ffmpegPath = opts.ffmpegPath ?? 'ffmpeg';
@@ -93,7 +94,11 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     return binary;
   };
 
+  const subtitles = createSubtitleHandler({ manager, probes, ffmpegPath, ffmpegAvailable, log, ...(opts.graceMs ? { graceMs: opts.graceMs } : {}) });
+
   const handler = async (req: Request, res: Response, target: TranscodeTarget): Promise<void> => {
+    // The other ffmpeg job on /stream: a video's own subtitle track as WebVTT.
+    if (req.query['format'] === 'vtt') return subtitles(req, res, target);
     // Everything below ends with the client: probe, wait for a slot, ffmpeg.
     const gone = new AbortController();
     res.once('close', () => {
