@@ -5,8 +5,9 @@
 import type { CatalogTorrent } from '../core/catalog.js';
 import { UPNP_ERRORS, UpnpError, type DidlContainer } from '@torrent-live/casting';
 import { listingDidl, type ListingItem, type ListingObject } from './didl-listing.js';
-import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, type MediaFile } from './media-files.js';
-import { itemResources } from './dlna-resources.js';
+import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
+import { itemResources, withQuery } from './dlna-resources.js';
+import { subtitleOffers } from '../server/subtitle-offers.js';
 import type { ProbeResult } from '../transcode/probe.js';
 
 export type ObjectRef = { kind: 'root' } | { kind: 'torrent'; infoHash: string } | { kind: 'file'; infoHash: string; index: number };
@@ -138,6 +139,8 @@ function torrentContainer(t: CatalogTorrent): DidlContainer {
 
 function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): ListingItem {
   const probe = ctx.probeOf?.(t.infoHash, f.index);
+  // Subtitles: the video's own text tracks (once probed) and the .srt/.vtt beside it, as WebVTT.
+  const captions = f.mediaClass === VIDEO_CLASS ? subtitleOffers(t.files, f.index, probe).map((o) => ({ url: withQuery(ctx.urlFor(t.infoHash, o.fileIndex), o.query) })) : [];
   return {
     kind: 'item',
     id: fileObjectId(t.infoHash, f.index),
@@ -151,5 +154,6 @@ function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): ListingI
       durationSeconds: ctx.durationOf?.(t.infoHash, f.index) ?? probe?.durationSeconds,
       probe,
     }),
+    ...(captions.length ? { captions } : {}),
   };
 }

@@ -27,7 +27,8 @@ export interface ItemMedia {
   probe: ProbeResult | undefined;
 }
 
-function withQuery(url: string, query: string): string {
+/** `url` with `query` appended (stream URLs carry `?st=` already, or not). */
+export function withQuery(url: string, query: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}${query}`;
 }
 

@@ -44,7 +44,7 @@ export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
     ...(opts.probeOf ? { probeOf: opts.probeOf } : {}),
   });
   return {
-    publicRouters: [dlna, addonRouter({ catalog: opts.catalog, auth: opts.auth })],
+    publicRouters: [dlna, addonRouter({ catalog: opts.catalog, auth: opts.auth, ...(opts.probeOf ? { probeOf: opts.probeOf } : {}) })],
     apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth })],
   };
 }

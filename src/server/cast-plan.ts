@@ -57,7 +57,7 @@ export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache;
     if (plan.decision) {
       opts.bus.emit('transcode', { infoHash, fileIndex, device: device.name, startSeconds: 0, ...decisionFields(plan.decision) });
     }
-    const spec = media(infoHash, fileIndex, device.address, plan.transcode);
+    const spec = media(infoHash, fileIndex, device.address, plan.transcode, probed);
     return {
       ...spec,
       url: plan.transcode && plan.profile ? `${spec.url}&device=${plan.profile}` : spec.url,

@@ -17,6 +17,7 @@ import { conversionQuery, planPlayback, type PlaybackMode } from '../transcode/p
 import type { ProbeCache } from '../transcode/probe-cache.js';
 import type { ProbedAudio, ProbeResult } from '../transcode/probe.js';
 import { sendJsonError } from './json-error.js';
+import { subtitleOffers } from './subtitle-offers.js';
 
 export const PLAYBACK_PROBE_TIMEOUT_MS = 15_000;
 const BODY_LIMIT = '16kb';
@@ -49,8 +50,6 @@ export interface PlaybackApiOptions {
   manager: TorrentManager;
   probes: ProbeCache;
   probeTimeoutMs?: number;
-  /** Subtitles for a file (sidecar files and embedded text tracks), as page-relative URLs. */
-  subtitlesFor?: (infoHash: string, fileIndex: number, probe: ProbeResult | undefined) => PlaybackSubtitle[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -98,7 +97,8 @@ export function playbackRouter(opts: PlaybackApiOptions): express.Router {
       ...(probe?.durationSeconds ? { durationSeconds: probe.durationSeconds } : {}),
       ...(plan.decision ? { decision: decisionFields(plan.decision) } : {}),
       audioTracks: probe?.audioTracks ?? [],
-      subtitles: opts.subtitlesFor?.(session.infoHash, fileIndex, probe) ?? [],
+      // Same origin as the page: <track> needs no CORS, and the page's cookie opens them.
+      subtitles: subtitleOffers(session.files, fileIndex, probe).map((o) => ({ url: `/stream/${session.infoHash}/${o.fileIndex}?${o.query}`, language: o.language, label: o.label, source: o.source })),
     };
     res.set('Cache-Control', 'no-store').json(answer);
   });

@@ -12,7 +12,7 @@ import type { TorrentManager } from '../core/torrent-manager.js';
 import type { StoreLayout } from '../core/store-layout.js';
 import { adapterRouters, originalStreamHeaders, startDlnaAdvertiser, type SsdpAdvertiser } from '../adapters/index.js';
 import type { Auth } from '../server/auth.js';
-import { findSubtitles } from '../server/cast-media.js';
+import { subtitleOffers } from '../server/subtitle-offers.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
 import { interfaceAddress } from './lan-address.js';
 import type { ServicePart } from './part.js';
@@ -46,12 +46,12 @@ export function mediaServerPart(
         const { infoHash = '', fileIndex = '' } = req.params as Record<string, string>;
         // The same DLNA profile the listing's <res> claims (probed when known).
         const probe = ctx.probes.cached(infoHash.toLowerCase(), Number(fileIndex));
-        // Renderers that ask for captions get the first subtitle next to the video.
+        // Renderers that ask for captions get the first subtitle (its own track, or the file beside it).
         if (!req.get('getcaptioninfo.sec')) return originalStreamHeaders(contentType, probe);
         const session = ctx.manager.session(infoHash);
-        const sub = session ? findSubtitles(session.files, Number(fileIndex))[0] : undefined;
+        const sub = session ? subtitleOffers(session.files, Number(fileIndex), probe)[0] : undefined;
         const base = `http://${req.get('host') ?? '127.0.0.1'}`;
-        return sub && session ? originalStreamHeaders(contentType, probe, { subtitleUrl: `${ctx.auth.streamUrl(base, session.infoHash, sub.index)}&format=vtt` }) : originalStreamHeaders(contentType, probe);
+        return sub && session ? originalStreamHeaders(contentType, probe, { subtitleUrl: `${ctx.auth.streamUrl(base, session.infoHash, sub.fileIndex)}&${sub.query}` }) : originalStreamHeaders(contentType, probe);
       });
     },
     listening: async () => {

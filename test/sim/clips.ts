@@ -12,7 +12,7 @@ import { requireTool } from './require-tool.js';
 
 const run = promisify(execFile);
 
-export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi' | 'h264-ac3-mkv' | 'h264-dts-mkv' | 'h264-aac-mkv';
+export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi' | 'h264-ac3-mkv' | 'h264-dts-mkv' | 'h264-aac-mkv' | 'h264-srt-mkv';
 
 export interface ClipOptions {
   seconds?: number;
@@ -45,7 +45,7 @@ function clipsDir(): string {
   return dir;
 }
 
-const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi', 'h264-ac3-mkv': 'mkv', 'h264-dts-mkv': 'mkv', 'h264-aac-mkv': 'mkv' };
+const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi', 'h264-ac3-mkv': 'mkv', 'h264-dts-mkv': 'mkv', 'h264-aac-mkv': 'mkv', 'h264-srt-mkv': 'mkv' };
 
 /** Codec arguments per kind; by default a keyframe every 2 s so input seeking lands near the asked time. */
 function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): string[] {
@@ -60,6 +60,9 @@ function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): strin
       return [...h264, '-c:a', 'dca', '-strict', '-2', '-ac', '2'];
     case 'h264-aac-mkv':
       return [...h264, '-c:a', 'aac', '-b:a', '96k'];
+    case 'h264-srt-mkv':
+      // The SubRip track of CLIP_SUBTITLES, embedded as the file's default English track.
+      return [...h264, '-c:a', 'aac', '-b:a', '96k', '-c:s', 'srt', '-metadata:s:s:0', 'language=eng', '-metadata:s:s:0', 'title=English', '-disposition:s:0', 'default'];
     case 'h264-aac-mp4':
       return ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
     case 'hevc-ac3-mkv':
@@ -67,6 +70,26 @@ function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): strin
     case 'mpeg4-mp3-avi':
       return ['-c:v', 'mpeg4', '-q:v', '5', '-g', gop, '-c:a', 'libmp3lame', '-b:a', '96k'];
   }
+}
+
+/** The cues of the 'h264-srt-mkv' clip's embedded SubRip track (seconds in file time, before muxing). */
+export const CLIP_SUBTITLES = [
+  { start: 4, end: 6.5, text: 'Hello from the middle' },
+  { start: 14, end: 15, text: 'Second cue' },
+] as const;
+
+function srtTime(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)},${pad(ms % 1000, 3)}`;
+}
+
+/** Inputs beyond picture and sound, with the maps that pick every stream. */
+function extraInputs(kind: ClipKind): string[] {
+  if (kind !== 'h264-srt-mkv') return [];
+  const srt = path.join(clipsDir(), 'cues.srt');
+  fs.writeFileSync(srt, CLIP_SUBTITLES.map((c, i) => `${i + 1}\n${srtTime(c.start)} --> ${srtTime(c.end)}\n${c.text}\n`).join('\n'));
+  return ['-i', srt, '-map', '0:v', '-map', '1:a', '-map', '2:s'];
 }
 
 export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> {
@@ -86,8 +109,10 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    ...extraInputs(kind),
     ...codecArgs(kind, rate, keyframeSeconds),
-    '-shortest', file,
+    // -shortest would end the file with its last subtitle; the sources already last `seconds`.
+    ...(kind === 'h264-srt-mkv' ? ['-t', String(seconds)] : ['-shortest']), file,
   ], { maxBuffer: 1024 * 1024 }).then(() => ({ kind, path: file, name, seconds, bytes: fs.readFileSync(file) }));
   made.set(key, job);
   job.catch(() => made.delete(key));

@@ -9,7 +9,8 @@
 import { browserCanPlay, measureAbilities } from './abilities.js';
 import { api } from './api-client.js';
 import { announce, byId } from './dom.js';
-import { conversionNote, playbackFromApi, type PlaybackView } from './playback.js';
+import { FedTrack } from './subtitle-track.js';
+import { conversionNote, playbackFromApi, type PlaybackSubtitleView, type PlaybackView } from './playback.js';
 import type { FileView, TorrentView } from './torrent-state.js';
 
 export function streamPath(infoHash: string, fileIndex: number, transcode?: 'mp4'): string {
@@ -32,10 +33,15 @@ export class Player {
   #current: Current | undefined;
   /** Bumped on every play/close, so a late answer for an older choice is dropped. */
   #generation = 0;
+  #tracks: FedTrack[] = [];
 
   constructor() {
     byId('player-close', HTMLButtonElement).addEventListener('click', () => this.close());
     this.#video.addEventListener('error', () => this.#onError());
+    this.#video.textTracks.addEventListener('change', () => this.#onTrackChange());
+    this.#video.addEventListener('seeking', () => {
+      for (const t of this.#tracks) t.seeked(this.#video.currentTime);
+    });
     this.#video.addEventListener('playing', () => {
       if (!this.#current?.transcoding) announce(this.#message, '');
     });
@@ -59,6 +65,7 @@ export class Player {
     const converting = plan !== undefined && plan.mode !== 'original';
     this.#current = { infoHash: torrent.infoHash, fileIndex: file.index, transcoding: converting, plan };
     announce(this.#message, plan ? conversionNote(plan) : '', 'info');
+    this.#setTracks(plan?.subtitles ?? []);
     this.#load(plan?.url ?? streamPath(torrent.infoHash, file.index));
   }
 
@@ -67,9 +74,26 @@ export class Player {
     this.#current = undefined;
     this.#video.pause();
     this.#video.removeAttribute('src');
+    this.#setTracks([]);
     this.#video.load();
     announce(this.#message, '');
     this.#section.hidden = true;
+  }
+
+  /**
+   * The file's subtitles as <track>s the page feeds (subtitle-track.ts says why), the first shown
+   * as a TV shows the first. Cues are in file time, the clock a conversion keeps, so they line up
+   * after a restart at `t` too.
+   */
+  #setTracks(subtitles: readonly PlaybackSubtitleView[]): void {
+    for (const t of this.#tracks) t.stop();
+    this.#tracks = subtitles.map((s, i) => new FedTrack(this.#video, s, i === 0));
+    this.#tracks[0]?.feed();
+  }
+
+  /** The viewer turned a track on (the browser's captions menu): read it from where playback is. */
+  #onTrackChange(): void {
+    for (const t of this.#tracks) if (t.track.mode !== 'disabled' && !t.started) t.feed(this.#video.currentTime);
   }
 
   #load(src: string): void {

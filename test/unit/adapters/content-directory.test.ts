@@ -113,3 +113,16 @@ test('control: Browse, SystemUpdateID, capabilities; Search is 602, unknown 401;
   assert.match(connectionManagerControl({ serviceType: '', action: 'GetCurrentConnectionInfo', args: { ConnectionID: '5' } }).body, /<errorCode>706</);
   assert.match(connectionManagerControl({ serviceType: '', action: 'PrepareForConnection', args: {} }).body, /<errorCode>602</);
 });
+
+test('a video lists its subtitles as WebVTT caption info: its own text tracks, then the files beside it', () => {
+  const film = torrent(HASH_B, 'Film', [['Film/Film.mkv', 'video/x-matroska'], ['Film/Film.en.srt', 'application/x-subrip']]);
+  const probeOf = (_h: string, i: number) =>
+    i === 0
+      ? { container: 'matroska' as const, formatName: 'matroska,webm', durationSeconds: 60, audioTracks: [], subtitleTracks: [{ index: 0, codec: 'hdmv_pgs_subtitle', default: false, forced: false, text: false }, { index: 1, codec: 'subrip', language: 'fre', default: false, forced: false, text: true }] }
+      : undefined;
+  const item = didl(browse({ torrents: [film], updateId: 1 }, req(`t:${HASH_B}`), { urlFor, probeOf }).result).item[0];
+  const captions = [item['sec:CaptionInfoEx']].flat().map((c: Record<string, string>) => c['#text']);
+  assert.deepEqual(captions, [`${urlFor(HASH_B, 0)}&format=vtt&track=1`, `${urlFor(HASH_B, 1)}&format=vtt`], 'the picture track is left out');
+  const vttRes = item.res.filter((r: Record<string, string>) => r['@protocolInfo'] === 'http-get:*:text/vtt:*').map((r: Record<string, string>) => r['#text']);
+  assert.deepEqual(vttRes, captions);
+});

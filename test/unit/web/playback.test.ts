@@ -49,3 +49,19 @@ test('withStart replaces t and keeps the rest of the query', () => {
   assert.equal(withStart(`/stream/${HASH}/0?transcode=mp4&t=12`, 0), `/stream/${HASH}/0?transcode=mp4`);
   assert.equal(withStart(`/stream/${HASH}/0`, 0), `/stream/${HASH}/0`);
 });
+
+test('the page reads cues out of the streaming WebVTT as they come, whatever the chunking', async () => {
+  const { VttCueReader, parseBlock } = await import('../../../src/web/client/vtt-cues.js');
+  const { normalizeVtt } = await import('../../../src/transcode/webvtt.js');
+  const body = normalizeVtt('1\n00:00:04,021 --> 00:00:06,521\nHello from the middle\n\n2\n01:00:14,021 --> 01:00:15,021 line:0\nSecond\ncue\n\n');
+  for (const size of [1, 5, 1000]) {
+    const reader = new VttCueReader();
+    const cues = [];
+    for (let i = 0; i < body.length; i += size) cues.push(...reader.push(body.slice(i, i + size)));
+    cues.push(...reader.end());
+    assert.deepEqual(cues, [{ start: 4.021, end: 6.521, text: 'Hello from the middle' }, { start: 3614.021, end: 3615.021, text: 'Second\ncue' }], `chunks of ${size}`);
+  }
+  assert.equal(parseBlock('WEBVTT'), undefined);
+  assert.equal(parseBlock('00:00:02.000 --> 00:00:01.000\nbackwards'), undefined);
+  assert.equal(parseBlock('00:00:01.000 --> 00:00:02.000\n'), undefined);
+});
