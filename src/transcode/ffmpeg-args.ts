@@ -60,7 +60,7 @@ function videoArgs(o: FfmpegArgsOptions, threads: string, keyframes: string[]): 
   }
 }
 
-function audioArgs(d: Decision): string[] {
+export function audioArgs(d: Decision): string[] {
   switch (d.audio) {
     case 'none':
       return ['-an'];

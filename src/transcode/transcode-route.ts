@@ -14,7 +14,9 @@ import { sendJsonError } from '../server/json-error.js';
 import { DEVICE_PROFILES } from './capabilities.js';
 import { decide, decideWithoutProbe, type Decision } from './decide.js';
 import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
-import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg } from './ffmpeg-stream.js';
+import type { Readable } from 'node:stream';
+import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg, type FfmpegExit } from './ffmpeg-stream.js';
+import { findNextKeyframe, needsSplice, splicePlan, startSplicedFfmpeg, type SplicePlan } from './exact-start.js';
 import type { ProbeResult } from './probe.js';
 import { ProbeCache } from './probe-cache.js';
 import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.js';
@@ -169,14 +171,36 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         res.set('Retry-After', '2');
         return sendJsonError(res, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
       }
-      await runFfmpeg(req, res, headers, {
-        plan: buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) }),
-        gone: gone.signal,
-        what: { infoHash: target.infoHash, fileIndex: target.fileIndex },
-      });
+      const what = { infoHash: target.infoHash, fileIndex: target.fileIndex };
+      const splice = await exactStart(source.url, decision, startSeconds, probed, gone.signal, what);
+      if (gone.signal.aborted) return;
+      if (startSeconds > 0) headers['X-Transcode-Seek'] = splice ? `exact; keyframe=${formatSeconds(splice.keyframeSeconds)}` : decision.video === 'copy' ? 'keyframe' : 'exact';
+      if (splice) {
+        await runFfmpeg(req, res, headers, { start: () => startSplicedFfmpeg({ ffmpegPath, plan: splice, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: `${splice.head.join(' ')} | ${splice.tail.join(' ')} | ${splice.join.join(' ')}`, gone: gone.signal, what });
+      } else {
+        const plan = buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) });
+        await runFfmpeg(req, res, headers, { start: () => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
+      }
     } finally {
       release?.();
       await source.close();
+    }
+  };
+
+  /**
+   * With the video copied and a start between keyframes, the plan that makes the start exact
+   * (exact-start.ts); undefined when a plain copy already is, or when no keyframe is in reach
+   * (then the start stays at the keyframe before, as X-Transcode-Seek says).
+   */
+  const exactStart = async (url: string, decision: Decision, startSeconds: number, probed: ProbeResult | undefined, signal: AbortSignal, what: { infoHash: string; fileIndex: number }): Promise<SplicePlan | undefined> => {
+    if (!probed?.video || !needsSplice(decision, probed.video.codec, startSeconds)) return undefined;
+    try {
+      const keyframe = await findNextKeyframe(ffprobePath, url, startSeconds, signal);
+      if (keyframe === undefined) return undefined;
+      return splicePlan({ input: url, decision, startSeconds, keyframeSeconds: keyframe, videoCodec: probed.video.codec, pixFmt: probed.video.pixFmt, audioCodec: probed.audio?.codec });
+    } catch (err) {
+      if (!signal.aborted) log({ level: 'warn', msg: 'no exact start', ...what, error: String(err) });
+      return undefined;
     }
   };
 
@@ -184,11 +208,11 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     _req: Request,
     res: Response,
     headers: Record<string, string>,
-    o: { plan: ReturnType<typeof buildFfmpegArgs>; gone: AbortSignal; what: { infoHash: string; fileIndex: number } },
+    o: { start: () => { output: Readable; exited: Promise<FfmpegExit>; stop(): void }; commandLine: string; gone: AbortSignal; what: { infoHash: string; fileIndex: number } },
   ): Promise<void> => {
     const started = Date.now();
-    const run = startFfmpeg({ ffmpegPath, plan: o.plan, graceMs: opts.graceMs ?? KILL_GRACE_MS });
-    log({ level: 'info', msg: 'ffmpeg start', ...o.what, args: toArgv(o.plan).join(' ') });
+    const run = o.start();
+    log({ level: 'info', msg: 'ffmpeg start', ...o.what, args: o.commandLine });
     const output = run.output;
     const stopAll = (): void => {
       run.stop();
