@@ -15,7 +15,7 @@ import { until } from '../sim/wait.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { openPhoneBrowser } from './browser.js';
 
-const SERVICE_HOST = '127.196.0.1';
+const SERVICE_HOST = '127.193.0.2';
 const SOUND_WITHIN_MS = 3_000;
 
 async function clipTorrent(kind: ClipKind): Promise<TorrentFixture> {

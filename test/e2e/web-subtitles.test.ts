@@ -14,7 +14,7 @@ import { until } from '../sim/wait.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { openPhoneBrowser } from './browser.js';
 
-const SERVICE_HOST = '127.196.0.2';
+const SERVICE_HOST = '127.193.0.3';
 const CUE = CLIP_SUBTITLES[0];
 
 test('an embedded SRT cue reaches the web player: a <track>, shown at its time', async (t) => {
