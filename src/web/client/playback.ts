@@ -78,3 +78,12 @@ export function withStart(url: string, seconds: number): string {
   if (seconds > 0) params.push(`t=${Math.round(seconds * 1000) / 1000}`);
   return params.length ? `${path}?${params.join('&')}` : path;
 }
+
+/**
+ * Where a conversion that started at `offset` is, in file time. The server keeps the file's
+ * timestamps (a stream from t=40 starts at 40), which Chromium shows as they are; a player that
+ * counts from 0 instead is caught by the position being well before the start.
+ */
+export function fileTime(currentTime: number, offset: number): number {
+  return offset > 0 && currentTime < offset - 1 ? offset + currentTime : currentTime;
+}

@@ -2,7 +2,8 @@
  * Plays a file in the page itself. The page first asks the server's playback decision
  * (POST /api/playback) with what this browser decodes: the original when it plays it, else a
  * conversion of only what it cannot play (an MKV whose sound is AC-3 or DTS gets its audio
- * converted instead of playing silently). When the answer cannot be had, or the browser fails on
+ * converted instead of playing silently). A conversion gets the page's own seek bar (seek-bar.ts):
+ * the file's real length, and a seek restarts the conversion at `&t=`. When the answer cannot be had, or the browser fails on
  * what it was given, it retries once through the server's conversion (`?transcode=mp4`) before
  * giving up with a message.
  */
@@ -10,7 +11,8 @@ import { browserCanPlay, measureAbilities } from './abilities.js';
 import { api } from './api-client.js';
 import { announce, byId } from './dom.js';
 import { FedTrack } from './subtitle-track.js';
-import { conversionNote, playbackFromApi, type PlaybackSubtitleView, type PlaybackView } from './playback.js';
+import { conversionNote, fileTime, playbackFromApi, withStart, type PlaybackSubtitleView, type PlaybackView } from './playback.js';
+import { SeekBar } from './seek-bar.js';
 import type { FileView, TorrentView } from './torrent-state.js';
 
 export function streamPath(infoHash: string, fileIndex: number, transcode?: 'mp4'): string {
@@ -23,6 +25,8 @@ interface Current {
   /** Set once the page fell back to (or was told to use) a conversion. */
   transcoding: boolean;
   plan: PlaybackView | undefined;
+  /** Where the conversion playing now starts (`&t=`), in file time. */
+  offset: number;
 }
 
 export class Player {
@@ -34,6 +38,7 @@ export class Player {
   /** Bumped on every play/close, so a late answer for an older choice is dropped. */
   #generation = 0;
   #tracks: FedTrack[] = [];
+  readonly #seekBar = new SeekBar(this.#video, (seconds) => this.#restartAt(seconds));
 
   constructor() {
     byId('player-close', HTMLButtonElement).addEventListener('click', () => this.close());
@@ -41,6 +46,9 @@ export class Player {
     this.#video.textTracks.addEventListener('change', () => this.#onTrackChange());
     this.#video.addEventListener('seeking', () => {
       for (const t of this.#tracks) t.seeked(this.#video.currentTime);
+    });
+    this.#video.addEventListener('timeupdate', () => {
+      if (this.#current && this.#seekBar.visible) this.#seekBar.update(fileTime(this.#video.currentTime, this.#current.offset));
     });
     this.#video.addEventListener('playing', () => {
       if (!this.#current?.transcoding) announce(this.#message, '');
@@ -63,9 +71,15 @@ export class Player {
     }
     if (generation !== this.#generation) return;
     const converting = plan !== undefined && plan.mode !== 'original';
-    this.#current = { infoHash: torrent.infoHash, fileIndex: file.index, transcoding: converting, plan };
+    this.#current = { infoHash: torrent.infoHash, fileIndex: file.index, transcoding: converting, plan, offset: 0 };
     announce(this.#message, plan ? conversionNote(plan) : '', 'info');
     this.#setTracks(plan?.subtitles ?? []);
+    // A conversion seeks by restarting at t: the page's bar, with the real length, replaces the
+    // browser's (which would show a length growing with the buffer and seek nowhere).
+    const ownBarLength = plan?.seek === 'restart' ? plan.durationSeconds : undefined;
+    this.#video.controls = ownBarLength === undefined;
+    if (ownBarLength !== undefined) this.#seekBar.show(ownBarLength);
+    else this.#seekBar.hide();
     this.#load(plan?.url ?? streamPath(torrent.infoHash, file.index));
   }
 
@@ -75,6 +89,8 @@ export class Player {
     this.#video.pause();
     this.#video.removeAttribute('src');
     this.#setTracks([]);
+    this.#seekBar.hide();
+    this.#video.controls = true;
     this.#video.load();
     announce(this.#message, '');
     this.#section.hidden = true;
@@ -96,6 +112,16 @@ export class Player {
     for (const t of this.#tracks) if (t.track.mode !== 'disabled' && !t.started) t.feed(this.#video.currentTime);
   }
 
+  /** A seek in a conversion: the same conversion again from `seconds`, the subtitles read there too. */
+  #restartAt(seconds: number): void {
+    const current = this.#current;
+    if (!current?.plan) return;
+    current.offset = seconds;
+    this.#seekBar.update(seconds);
+    this.#load(withStart(current.plan.url, seconds));
+    for (const t of this.#tracks) t.seeked(seconds);
+  }
+
   #load(src: string): void {
     this.#video.src = src;
     // Autoplay may be refused until the user interacts; the controls are there either way.
@@ -107,6 +133,9 @@ export class Player {
     if (!current || !this.#video.getAttribute('src')) return;
     if (!current.transcoding) {
       current.transcoding = true;
+      // The fallback conversion's length is not known here: the browser's own controls it is.
+      this.#seekBar.hide();
+      this.#video.controls = true;
       announce(this.#message, 'This browser cannot play the file as it is; converting it on the server…', 'info');
       this.#load(streamPath(current.infoHash, current.fileIndex, 'mp4'));
       return;

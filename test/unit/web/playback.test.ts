@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { measureAbilities } from '../../../src/web/client/abilities.js';
-import { conversionNote, playbackFromApi, withStart } from '../../../src/web/client/playback.js';
+import { conversionNote, fileTime, playbackFromApi, withStart } from '../../../src/web/client/playback.js';
 import { parseBrowserAbilities } from '../../../src/transcode/browser-abilities.js';
 
 const HASH = 'ab'.repeat(20);
@@ -64,4 +64,11 @@ test('the page reads cues out of the streaming WebVTT as they come, whatever the
   assert.equal(parseBlock('WEBVTT'), undefined);
   assert.equal(parseBlock('00:00:02.000 --> 00:00:01.000\nbackwards'), undefined);
   assert.equal(parseBlock('00:00:01.000 --> 00:00:02.000\n'), undefined);
+});
+
+test('a conversion position in file time, whether the player honours its timestamps or counts from 0', () => {
+  assert.equal(fileTime(40.5, 40), 40.5, 'Chromium shows the stream\'s own timestamps');
+  assert.equal(fileTime(0.5, 40), 40.5, 'a player counting from 0');
+  assert.equal(fileTime(12, 0), 12);
+  assert.equal(fileTime(39.2, 40), 39.2, 'a first frame just before t is still file time');
 });
