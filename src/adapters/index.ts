@@ -45,7 +45,7 @@ export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
   });
   return {
     publicRouters: [dlna, addonRouter({ catalog: opts.catalog, auth: opts.auth, ...(opts.probeOf ? { probeOf: opts.probeOf } : {}) })],
-    apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth })],
+    apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth, ...(opts.durationOf ? { durationOf: opts.durationOf } : {}) })],
   };
 }
 

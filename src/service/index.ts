@@ -122,7 +122,8 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     if (devices) parts.push(devices);
     if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
 
-    const http = await listen(createApp({ manager, bus, auth, ...mounted(parts) }), config.httpPort, config.httpHost);
+    const durationOf = (infoHash: string, fileIndex: number): number | undefined => probes.cached(infoHash, fileIndex)?.durationSeconds;
+    const http = await listen(createApp({ manager, bus, auth, durationOf, ...mounted(parts) }), config.httpPort, config.httpHost);
     // Last in, first out: on close the server stops taking requests before anything else goes.
     parts.push({ name: 'http', close: () => http.close() });
     port = http.port;

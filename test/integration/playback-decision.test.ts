@@ -3,7 +3,7 @@
  * POST /api/playback turns AC-3 and DTS MKVs into an audio-only conversion for a browser that
  * cannot decode them (and says so in X-Transcode-Decision), an MP4 asked as MP4 is a remux, and
  * the DLNA listing offers each such video twice (original and conversion), each resource's
- * protocolInfo matching what its URL answers.
+ * protocolInfo matching what its URL answers, and probed lengths show in /api/torrents and the M3U.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,5 +113,17 @@ test('AC-3 and DTS MKVs: an audio-only conversion for Chromium, a remux said as 
   }
   const converted = await fetchBody(item.res[1]!['#text']!);
   assert.deepEqual((await inspectBody(converted.body, 'mp4')).codecs, ['h264', 'aac'], 'a TV without DTS has a resource it plays');
+
+  // Durations where a probe knows them: /api/torrents' durationSeconds and the M3U's EXTINF.
+  const listed = (await (await fetch(`${svc.baseUrl}/api/torrents`)).json()) as Array<{ infoHash: string; files: Array<{ index: number; name: string; durationSeconds?: number }> }>;
+  for (const fx of [ac3, dts, mp4]) {
+    const file = listed.find((t) => t.infoHash === fx.infoHash)!.files[0]!;
+    assert.ok(file.durationSeconds !== undefined && Math.abs(file.durationSeconds - 10) < 0.5, `${fx.name}: durationSeconds ${file.durationSeconds}`);
+    assert.equal(file.name, fx.name, 'the existing fields stay as they were');
+  }
+  const m3u = await (await fetch(`${svc.baseUrl}/api/playlist.m3u`)).text();
+  const extinf = m3u.split('\n').filter((l) => l.startsWith('#EXTINF:'));
+  assert.equal(extinf.length, 3);
+  assert.ok(extinf.every((l) => l.startsWith('#EXTINF:10 ')), extinf.join('\n'));
   await until('no ffmpeg left', () => activeProcesses() === 0, 5000);
 });
