@@ -46,6 +46,7 @@ export function itemResources(m: ItemMedia): ListingResource[] {
   };
   if (!m.mime.toLowerCase().startsWith('video/')) return [original];
   const tv = DEVICE_PROFILES[DLNA_CONVERSION_DEVICE]!;
+  // Nothing to add when a plain DLNA TV plays it, or when ffmpeg could not convert it anyway.
   if (m.probe && planPlayback(m.probe, tv).mode === 'original') return [original];
   const plan = planPlayback(m.probe, tv, { requested: 'mp4' });
   const pn = plan.decision && m.probe ? dlnaProfileOf(convertedShape(plan.decision, m.probe), 'video/mp4') : undefined;

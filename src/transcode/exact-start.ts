@@ -32,17 +32,30 @@ export const SPLICE_ENCODERS: Readonly<Record<string, string[]>> = {
 };
 const MAX_PACKET_LINES = 200_000;
 
+/** What the packets around T say: the first keyframe at or after T, and the last packet read. */
+export interface KeyframeScan {
+  next: number | undefined;
+  /** The latest packet time seen; before T means the file's data ends before T (truncated). */
+  last: number | undefined;
+}
+
 /** ffprobe's packet list (`pts_time,flags` per line) → the first keyframe at or after T. */
-export function nextKeyframe(csv: string, startSeconds: number): number | undefined {
-  let best: number | undefined;
+export function scanKeyframes(csv: string, startSeconds: number): KeyframeScan {
+  let next: number | undefined;
+  let last: number | undefined;
   const lines = csv.split('\n', MAX_PACKET_LINES);
   for (const line of lines) {
     const [pts, flags = ''] = line.trim().split(',');
-    if (!flags.includes('K')) continue;
     const t = Number(pts);
-    if (Number.isFinite(t) && t >= startSeconds - 0.0005 && (best === undefined || t < best)) best = t;
+    if (pts === undefined || pts === '' || !Number.isFinite(t)) continue;
+    if (last === undefined || t > last) last = t;
+    if (flags.includes('K') && t >= startSeconds - 0.0005 && (next === undefined || t < next)) next = t;
   }
-  return best;
+  return { next, last };
+}
+
+export function nextKeyframe(csv: string, startSeconds: number): number | undefined {
+  return scanKeyframes(csv, startSeconds).next;
 }
 
 export function keyframeProbeArgs(url: string, startSeconds: number): string[] {
@@ -111,12 +124,12 @@ export function splicePlan(o: SpliceOptions): SplicePlan | undefined {
   return { keyframeSeconds: o.keyframeSeconds, head, tail, join };
 }
 
-/** Runs ffprobe for the first keyframe at or after T; undefined when there is none in reach. */
-export function findNextKeyframe(ffprobePath: string, url: string, startSeconds: number, signal?: AbortSignal): Promise<number | undefined> {
+/** Runs ffprobe over the packets from T on (the first keyframe after T, where the data ends). */
+export function findNextKeyframe(ffprobePath: string, url: string, startSeconds: number, signal?: AbortSignal): Promise<KeyframeScan> {
   return new Promise((resolve, reject) => {
     execFile(ffprobePath, keyframeProbeArgs(url, startSeconds), { timeout: 15_000, killSignal: 'SIGKILL', maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', ...(signal ? { signal } : {}) }, (err, stdout) => {
       if (err) reject(new Error(`ffprobe could not list keyframes: ${err.message.split('\n')[0]}`));
-      else resolve(nextKeyframe(stdout, startSeconds));
+      else resolve(scanKeyframes(stdout, startSeconds));
     });
   });
 }

@@ -12,7 +12,7 @@
  */
 import type { DeviceCapabilities, OutputContainer } from './capabilities.js';
 import { decide, type Decision } from './decide.js';
-import type { ProbeResult } from './probe.js';
+import { unknownStreams, type ProbeResult } from './probe.js';
 
 export type PlaybackMode = 'original' | 'remux' | 'audio' | 'convert';
 
@@ -44,6 +44,9 @@ export function planPlayback(probe: ProbeResult | undefined, caps: DeviceCapabil
       ? { mode: 'convert', transcode: opts.requested, reason: `${why}; converting to ${opts.requested} as asked` }
       : { mode: 'original', reason: `${why}; sending it as it is` };
   }
+  // ffmpeg cannot convert a stream it does not know: the file as it is is the only chance.
+  const unknown = unknownStreams(probe);
+  if (unknown.length > 0 && !opts.requested) return { mode: 'original', reason: `ffmpeg does not know this file's ${unknown.join(' and ')} codec, so it cannot convert it; sending the file as it is` };
   const decision = decide(probe, caps, opts.requested ? { container: opts.requested } : {});
   const mode = modeOf(decision);
   return mode === 'original' ? { mode, decision, reason: decision.reason } : { mode, transcode: decision.container, decision, reason: decision.reason };

@@ -48,6 +48,14 @@ export interface ProbeResult {
 /** Codecs ffmpeg turns into WebVTT text; anything else (PGS, VobSub, DVB) is a picture. */
 export const TEXT_SUBTITLE_CODECS: ReadonlySet<string> = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
 
+/** What ffprobe names a stream whose codec it does not know (ffmpeg can neither decode nor mux it). */
+export const UNKNOWN_CODEC = 'unknown';
+
+/** Which of the streams a conversion would take ffmpeg cannot handle: 'video', 'audio', both or none. */
+export function unknownStreams(p: Pick<ProbeResult, 'video' | 'audio'>): Array<'video' | 'audio'> {
+  return [p.video?.codec === UNKNOWN_CODEC ? 'video' : undefined, p.audio?.codec === UNKNOWN_CODEC ? 'audio' : undefined].filter((k): k is 'video' | 'audio' => k !== undefined);
+}
+
 /** A file listing more streams than this is not a film; the rest are ignored. */
 export const MAX_TRACKS = 64;
 
@@ -101,8 +109,9 @@ export function parseProbeOutput(output: string): ProbeResult {
   const isCoverArt = (s: Record<string, unknown>): boolean => record(s['disposition'])?.['attached_pic'] === 1;
   const v = streams.find((s) => s['codec_type'] === 'video' && !isCoverArt(s));
   const a = streams.find((s) => s['codec_type'] === 'audio');
-  const videoCodec = v ? text(v['codec_name']) : undefined;
-  const audioCodec = a ? text(a['codec_name']) : undefined;
+  // A stream ffprobe cannot identify has no codec_name: it is still there, and nothing can convert it.
+  const videoCodec = v ? (text(v['codec_name']) ?? UNKNOWN_CODEC) : undefined;
+  const audioCodec = a ? (text(a['codec_name']) ?? UNKNOWN_CODEC) : undefined;
   const formatName = text(format['format_name'])!;
   const result: ProbeResult = {
     container: containerOf(formatName, [videoCodec, audioCodec].filter((c): c is string => !!c)),
@@ -141,7 +150,7 @@ function audioTracksOf(streams: Record<string, unknown>[]): ProbedAudio[] {
     .map((s, index) => {
       const language = tag(s, 'language');
       const title = tag(s, 'title');
-      return { index, codec: text(s['codec_name']) ?? 'unknown', channels: positive(s['channels']) ?? 2, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default') };
+      return { index, codec: text(s['codec_name']) ?? UNKNOWN_CODEC, channels: positive(s['channels']) ?? 2, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default') };
     });
 }
 
@@ -150,7 +159,7 @@ function subtitleTracksOf(streams: Record<string, unknown>[]): ProbedSubtitle[] 
     .filter((s) => s['codec_type'] === 'subtitle')
     .slice(0, MAX_TRACKS)
     .map((s, index) => {
-      const codec = text(s['codec_name']) ?? 'unknown';
+      const codec = text(s['codec_name']) ?? UNKNOWN_CODEC;
       const language = tag(s, 'language');
       const title = tag(s, 'title');
       return { index, codec, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default'), forced: flag(s, 'forced'), text: TEXT_SUBTITLE_CODECS.has(codec) };

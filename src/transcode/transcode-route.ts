@@ -17,7 +17,7 @@ import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import type { Readable } from 'node:stream';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg, type FfmpegExit } from './ffmpeg-stream.js';
 import { findNextKeyframe, needsSplice, splicePlan, startSplicedFfmpeg, type SplicePlan } from './exact-start.js';
-import type { ProbeResult } from './probe.js';
+import { unknownStreams, type ProbeResult } from './probe.js';
 import { ProbeCache } from './probe-cache.js';
 import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.js';
 import { parseTranscodeQuery } from './query.js';
@@ -136,6 +136,10 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         if (gone.signal.aborted) return;
         log({ level: 'warn', msg: 'probe failed', infoHash: target.infoHash, fileIndex: target.fileIndex, error: String(err) });
       }
+      const unknown = probed ? unknownStreams(probed) : [];
+      if (unknown.length > 0) {
+        return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex}: ffmpeg does not know its ${unknown.join(' and ')} codec, so it cannot be converted`, `play the original: /stream/${target.infoHash}/${target.fileIndex}`);
+      }
       const caps = DEVICE_PROFILES[device]!;
       const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
       const duration = probed?.durationSeconds;
@@ -172,8 +176,13 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         return sendJsonError(res, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
       }
       const what = { infoHash: target.infoHash, fileIndex: target.fileIndex };
-      const splice = await exactStart(source.url, decision, startSeconds, probed, gone.signal, what);
+      const start = await exactStart(source.url, decision, startSeconds, probed, gone.signal, what);
       if (gone.signal.aborted) return;
+      if (start.dataEndsAt !== undefined) {
+        // A copy from there would send the file's last GOP labelled as T.
+        return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex}: its data ends at ${formatSeconds(start.dataEndsAt)} s, before t=${formatSeconds(startSeconds)} (the file looks truncated)`, 'start earlier, or play the original');
+      }
+      const splice = start.plan;
       if (startSeconds > 0) headers['X-Transcode-Seek'] = splice ? `exact; keyframe=${formatSeconds(splice.keyframeSeconds)}` : decision.video === 'copy' ? 'keyframe' : 'exact';
       if (splice) {
         await runFfmpeg(req, res, headers, { start: () => startSplicedFfmpeg({ ffmpegPath, plan: splice, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: `${splice.head.join(' ')} | ${splice.tail.join(' ')} | ${splice.join.join(' ')}`, gone: gone.signal, what });
@@ -192,15 +201,17 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
    * (exact-start.ts); undefined when a plain copy already is, or when no keyframe is in reach
    * (then the start stays at the keyframe before, as X-Transcode-Seek says).
    */
-  const exactStart = async (url: string, decision: Decision, startSeconds: number, probed: ProbeResult | undefined, signal: AbortSignal, what: { infoHash: string; fileIndex: number }): Promise<SplicePlan | undefined> => {
-    if (!probed?.video || !needsSplice(decision, probed.video.codec, startSeconds)) return undefined;
+  const exactStart = async (url: string, decision: Decision, startSeconds: number, probed: ProbeResult | undefined, signal: AbortSignal, what: { infoHash: string; fileIndex: number }): Promise<{ plan?: SplicePlan; dataEndsAt?: number }> => {
+    if (!probed?.video || !needsSplice(decision, probed.video.codec, startSeconds)) return {};
     try {
-      const keyframe = await findNextKeyframe(ffprobePath, url, startSeconds, signal);
-      if (keyframe === undefined) return undefined;
-      return splicePlan({ input: url, decision, startSeconds, keyframeSeconds: keyframe, videoCodec: probed.video.codec, pixFmt: probed.video.pixFmt, audioCodec: probed.audio?.codec });
+      const scan = await findNextKeyframe(ffprobePath, url, startSeconds, signal);
+      if (scan.last !== undefined && scan.last < startSeconds - 1) return { dataEndsAt: scan.last };
+      if (scan.next === undefined) return {};
+      const plan = splicePlan({ input: url, decision, startSeconds, keyframeSeconds: scan.next, videoCodec: probed.video.codec, pixFmt: probed.video.pixFmt, audioCodec: probed.audio?.codec });
+      return plan ? { plan } : {};
     } catch (err) {
       if (!signal.aborted) log({ level: 'warn', msg: 'no exact start', ...what, error: String(err) });
-      return undefined;
+      return {};
     }
   };
 
@@ -243,11 +254,16 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       res.destroy();
       return;
     }
-    if (exit.code === 0) {
+    if (exit.code === 0 && res.headersSent) {
       log({ level: 'info', msg: 'ffmpeg done', ...o.what, ms: Date.now() - started });
-      if (!res.headersSent) res.writeHead(200, headers);
       res.end();
       return;
+    }
+    if (exit.code === 0) {
+      // Nothing at all: the input ended before anything could be written (a truncated file, or a
+      // t past where its data really ends). An empty 200 would read as "nothing to see".
+      log({ level: 'warn', msg: 'ffmpeg wrote nothing', ...o.what, ms: Date.now() - started });
+      return sendJsonError(res, 'E_TRANSCODE', `ffmpeg produced nothing for torrent ${o.what.infoHash} file ${o.what.fileIndex}: the file may be truncated, or the start past the end of its data`, 'play the original stream, or start earlier');
     }
     log({ level: 'error', msg: 'ffmpeg failed', ...o.what, code: exit.code, signal: exit.signal, stderr: exit.stderr });
     // After the first bytes the status is sent: cut the body so the player sees an error, not an end.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keyframeProbeArgs, needsSplice, nextKeyframe, splicePlan } from '../../../src/transcode/exact-start.js';
+import { keyframeProbeArgs, needsSplice, nextKeyframe, scanKeyframes, splicePlan } from '../../../src/transcode/exact-start.js';
 import type { Decision } from '../../../src/transcode/decide.js';
 
 const remux: Decision = { action: 'remux', container: 'mp4', video: 'copy', audio: 'copy', reason: '' };
@@ -13,6 +13,8 @@ test('the next keyframe at or after T, from ffprobe\'s packet list', () => {
   assert.equal(nextKeyframe(csv, 30.0208), 30.021);
   assert.equal(nextKeyframe(csv, 51), undefined, 'none in reach');
   assert.equal(nextKeyframe('', 1), undefined);
+  assert.deepEqual(scanKeyframes(csv, 35), { next: 40.021, last: 50.021 });
+  assert.deepEqual(scanKeyframes('8.000000,K_\n8.341000,__\n', 17), { next: undefined, last: 8.341 }, 'a truncated file: its data ends before T');
   assert.deepEqual(keyframeProbeArgs('http://h/x.mkv', 35).slice(3, 6), ['v:0', '-read_intervals', '35%+30']);
 });
 

@@ -87,3 +87,9 @@ test('modes: a remux says remux; without a probe the original, or what was asked
   assert.deepEqual(planPlayback(undefined, caps, { requested: 'webm' }), { mode: 'convert', transcode: 'webm', reason: 'the file could not be probed; converting to webm as asked' });
   assert.equal(conversionQuery({ transcode: 'mp4' }, 'dlna-tv', 42.1234), 'transcode=mp4&device=dlna-tv&t=42.123');
 });
+
+test('a codec ffmpeg does not know: the original, said why (a conversion could not work)', () => {
+  const caps = capabilitiesFromBrowser(CHROMIUM);
+  const plan = planPlayback({ ...mkv('aac'), video: { codec: 'unknown', width: 320, height: 240 } }, caps);
+  assert.deepEqual(plan, { mode: 'original', reason: "ffmpeg does not know this file's video codec, so it cannot convert it; sending the file as it is" });
+});

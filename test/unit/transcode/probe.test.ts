@@ -57,3 +57,11 @@ test('bounded and strict: oversized, non-JSON and formatless output are refused'
 test('a missing ffprobe is a clear error', async () => {
   await assert.rejects(probe('http://127.0.0.1:1/x', { ffprobePath: '/nonexistent/ffprobe' }), /\/nonexistent\/ffprobe was not found/);
 });
+
+test('a stream ffprobe cannot identify (no codec_name) is an unknown codec, not an absent stream', async () => {
+  const { unknownStreams } = await import('../../../src/transcode/probe.js');
+  const r = parseProbeOutput(JSON.stringify({ streams: [{ codec_type: 'video', width: 320, height: 240 }, { codec_type: 'audio', codec_name: 'aac', channels: 2 }], format: { format_name: 'matroska,webm' } }));
+  assert.equal(r.video?.codec, 'unknown');
+  assert.deepEqual(unknownStreams(r), ['video']);
+  assert.deepEqual(unknownStreams({ audio: { codec: 'aac', channels: 2 } }), []);
+});
