@@ -21,8 +21,14 @@ import type { Decision } from './decide.js';
 import { audioArgs, formatSeconds, MP4_MOVFLAGS } from './ffmpeg-args.js';
 import { KILL_GRACE_MS, spawnFfmpeg, type FfmpegExit, type SpawnedFfmpeg } from './ffmpeg-stream.js';
 
-/** How far past T the next keyframe is looked for; past it, the start stays at the keyframe before. */
+/**
+ * How far past T the next keyframe is looked for, in growing windows: most files have a keyframe
+ * every 2 to 10 s, and every second read past K is a second of torrent data fetched before the
+ * first byte (the stretch up to K is needed anyway). Past the last, the start stays at the
+ * keyframe before.
+ */
 export const KEYFRAME_SEARCH_SECONDS = 30;
+export const KEYFRAME_SEARCH_WINDOWS: readonly number[] = [3, 12, KEYFRAME_SEARCH_SECONDS];
 /** A keyframe this close after T is T (less than a frame at 25 fps): a plain copy is exact. */
 export const ON_KEYFRAME_SECONDS = 0.02;
 /** The encoders that can write a head matching the copied stream's codec. */
@@ -58,9 +64,10 @@ export function nextKeyframe(csv: string, startSeconds: number): number | undefi
   return scanKeyframes(csv, startSeconds).next;
 }
 
-export function keyframeProbeArgs(url: string, startSeconds: number): string[] {
-  // read_intervals seeks to the keyframe before T and reads on: K is in that window.
-  return ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', `${formatSeconds(startSeconds)}%+${KEYFRAME_SEARCH_SECONDS}`, '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', url];
+export function keyframeProbeArgs(url: string, startSeconds: number, windowSeconds: number = KEYFRAME_SEARCH_SECONDS): string[] {
+  // read_intervals seeks to the keyframe before T and reads on to T + window (an absolute end: a
+  // relative one would count from that keyframe, not from T).
+  return ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', `${formatSeconds(startSeconds)}%${formatSeconds(startSeconds + windowSeconds)}`, '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', url];
 }
 
 export interface SplicePlan {
@@ -124,14 +131,24 @@ export function splicePlan(o: SpliceOptions): SplicePlan | undefined {
   return { keyframeSeconds: o.keyframeSeconds, head, tail, join };
 }
 
-/** Runs ffprobe over the packets from T on (the first keyframe after T, where the data ends). */
-export function findNextKeyframe(ffprobePath: string, url: string, startSeconds: number, signal?: AbortSignal): Promise<KeyframeScan> {
+function scanWindow(ffprobePath: string, url: string, startSeconds: number, windowSeconds: number, signal?: AbortSignal): Promise<KeyframeScan> {
   return new Promise((resolve, reject) => {
-    execFile(ffprobePath, keyframeProbeArgs(url, startSeconds), { timeout: 15_000, killSignal: 'SIGKILL', maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', ...(signal ? { signal } : {}) }, (err, stdout) => {
+    execFile(ffprobePath, keyframeProbeArgs(url, startSeconds, windowSeconds), { timeout: 15_000, killSignal: 'SIGKILL', maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', ...(signal ? { signal } : {}) }, (err, stdout) => {
       if (err) reject(new Error(`ffprobe could not list keyframes: ${err.message.split('\n')[0]}`));
       else resolve(scanKeyframes(stdout, startSeconds));
     });
   });
+}
+
+/** The packets from T on, in growing windows: the first keyframe after T, or where the data ends. */
+export async function findNextKeyframe(ffprobePath: string, url: string, startSeconds: number, signal?: AbortSignal): Promise<KeyframeScan> {
+  let scan: KeyframeScan = { next: undefined, last: undefined };
+  for (const windowSeconds of KEYFRAME_SEARCH_WINDOWS) {
+    scan = await scanWindow(ffprobePath, url, startSeconds, windowSeconds, signal);
+    // Found, or the data stops inside this window: a longer one would read nothing more.
+    if (scan.next !== undefined || (scan.last !== undefined && scan.last < startSeconds + windowSeconds - 1)) return scan;
+  }
+  return scan;
 }
 
 export interface RunningSplice {

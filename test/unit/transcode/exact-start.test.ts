@@ -15,7 +15,8 @@ test('the next keyframe at or after T, from ffprobe\'s packet list', () => {
   assert.equal(nextKeyframe('', 1), undefined);
   assert.deepEqual(scanKeyframes(csv, 35), { next: 40.021, last: 50.021 });
   assert.deepEqual(scanKeyframes('8.000000,K_\n8.341000,__\n', 17), { next: undefined, last: 8.341 }, 'a truncated file: its data ends before T');
-  assert.deepEqual(keyframeProbeArgs('http://h/x.mkv', 35).slice(3, 6), ['v:0', '-read_intervals', '35%+30']);
+  assert.deepEqual(keyframeProbeArgs('http://h/x.mkv', 35).slice(3, 6), ['v:0', '-read_intervals', '35%65']);
+  assert.equal(keyframeProbeArgs('http://h/x.mkv', 35, 3)[5], '35%38', 'a short window first, ending at T + 3 s');
 });
 
 test('a splice only for a copied H.264/HEVC video into MP4, started between keyframes', () => {
