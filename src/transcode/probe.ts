@@ -36,6 +36,8 @@ export interface ProbeResult {
   /** ffprobe's own format name, e.g. "matroska,webm". */
   formatName: string;
   durationSeconds: number | undefined;
+  /** The whole file's bitrate in bits/s (ffprobe's format bit_rate), when it says. */
+  bitRate?: number;
   video?: { codec: string; profile?: string; width: number; height: number; pixFmt?: string };
   /** The first audio stream: the one a conversion maps (`0:a:0`) and most players start with. */
   audio?: { codec: string; channels: number };
@@ -120,6 +122,8 @@ export function parseProbeOutput(output: string): ProbeResult {
     audioTracks: audioTracksOf(streams),
     subtitleTracks: subtitleTracksOf(streams),
   };
+  const bitRate = positive(format['bit_rate']);
+  if (bitRate) result.bitRate = bitRate;
   if (v && videoCodec) {
     const profile = text(v['profile']);
     const pixFmt = text(v['pix_fmt']);

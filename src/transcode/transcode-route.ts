@@ -187,7 +187,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       if (splice) {
         await runFfmpeg(req, res, headers, { start: () => startSplicedFfmpeg({ ffmpegPath, plan: splice, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: `${splice.head.join(' ')} | ${splice.tail.join(' ')} | ${splice.join.join(' ')}`, gone: gone.signal, what });
       } else {
-        const plan = buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) });
+        const plan = buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}), ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}) });
         await runFfmpeg(req, res, headers, { start: () => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
       }
     } finally {
