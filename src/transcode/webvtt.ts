@@ -97,10 +97,14 @@ export class VttNormalizer {
     this.#carry = text.endsWith('\r') ? '\r' : '';
     if (this.#carry) text = text.slice(0, -1);
     this.#pending += text.replace(/\r\n?/g, '\n');
-    for (let cut = this.#pending.indexOf('\n\n'); cut >= 0; cut = this.#pending.indexOf('\n\n')) {
-      out += this.#block(this.#pending.slice(0, cut));
-      this.#pending = this.#pending.slice(cut + 2);
+    // One pass over the text: each block is cut out once, the rest is kept once (linear however
+    // many tiny blocks a chunk holds).
+    let from = 0;
+    for (let cut = this.#pending.indexOf('\n\n'); cut >= 0; cut = this.#pending.indexOf('\n\n', from)) {
+      out += this.#block(this.#pending.slice(from, cut));
+      from = cut + 2;
     }
+    this.#pending = this.#pending.slice(from);
     if (this.#pending.length > MAX_BLOCK_CHARS) {
       this.#pending = '';
       this.#dropped++;

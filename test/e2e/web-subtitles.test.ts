@@ -62,6 +62,14 @@ test('an embedded SRT cue reaches the web player: a <track>, shown at its time',
   assert.ok(shown.time >= CUE.start && shown.time <= CUE.end, `active at ${shown.time}`);
   assert.ok(downloaded < fx.content.length, 'shown before the download completed');
   await phone.screenshot('web-subtitles-player.png');
+  // The page's own menu (the browser's goes with its controls when a conversion has the page's bar).
+  const menu = page.getByLabel('Subtitles');
+  assert.equal(await menu.inputValue(), '0');
+  assert.deepEqual(await menu.locator('option').allTextContents(), ['Off', 'English (en)']);
+  await menu.selectOption('-1');
+  assert.equal(await page.evaluate(() => (document.getElementById('player') as HTMLVideoElement).textTracks[0]!.mode), 'disabled');
+  await menu.selectOption('0');
+  assert.equal(await page.evaluate(() => (document.getElementById('player') as HTMLVideoElement).textTracks[0]!.mode), 'showing');
   await page.getByRole('button', { name: 'Close player' }).click();
   assert.deepEqual(phone.problems, [], 'no script or HTTP errors in the page');
   await until('the extraction ended with the player', () => activeProcesses() === 0, 5_000);

@@ -9,7 +9,7 @@
  */
 import { browserCanPlay, measureAbilities } from './abilities.js';
 import { api } from './api-client.js';
-import { announce, byId } from './dom.js';
+import { announce, byId, h } from './dom.js';
 import { FedTrack } from './subtitle-track.js';
 import { conversionNote, fileTime, playbackFromApi, withStart, type PlaybackSubtitleView, type PlaybackView } from './playback.js';
 import { SeekBar } from './seek-bar.js';
@@ -39,8 +39,10 @@ export class Player {
   #generation = 0;
   #tracks: FedTrack[] = [];
   readonly #seekBar = new SeekBar(this.#video, (seconds) => this.#restartAt(seconds));
+  readonly #subtitleChoice = byId('player-subtitles', HTMLSelectElement);
 
   constructor() {
+    this.#subtitleChoice.addEventListener('change', () => this.#onSubtitleChoice());
     byId('player-close', HTMLButtonElement).addEventListener('click', () => this.close());
     this.#video.addEventListener('error', () => this.#onError());
     this.#video.textTracks.addEventListener('change', () => this.#onTrackChange());
@@ -105,11 +107,24 @@ export class Player {
     for (const t of this.#tracks) t.stop();
     this.#tracks = subtitles.map((s, i) => new FedTrack(this.#video, s, i === 0));
     this.#tracks[0]?.feed();
+    // The page's own choice of track: the browser's captions menu is gone with its controls
+    // when a conversion uses the page's seek bar.
+    this.#subtitleChoice.replaceChildren(h('option', { value: '-1' }, 'Off'), ...subtitles.map((s, i) => h('option', { value: i, selected: i === 0 }, s.language === 'und' ? s.label : `${s.label} (${s.language})`)));
+    byId('player-subs', HTMLDivElement).hidden = subtitles.length === 0;
+  }
+
+  /** The viewer picked a subtitle (or Off) in the page's menu. */
+  #onSubtitleChoice(): void {
+    const chosen = Number(this.#subtitleChoice.value);
+    this.#tracks.forEach((t, i) => {
+      t.track.mode = i === chosen ? 'showing' : 'disabled';
+    });
   }
 
   /** The viewer turned a track on (the browser's captions menu): read it from where playback is. */
   #onTrackChange(): void {
     for (const t of this.#tracks) if (t.track.mode !== 'disabled' && !t.started) t.feed(this.#video.currentTime);
+    this.#subtitleChoice.value = String(this.#tracks.findIndex((t) => t.track.mode === 'showing'));
   }
 
   /** A seek in a conversion: the same conversion again from `seconds`, the subtitles read there too. */

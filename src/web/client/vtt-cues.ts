@@ -35,11 +35,13 @@ export class VttCueReader {
   push(chunk: string): Cue[] {
     this.#pending += chunk.replace(/\r\n?/g, '\n');
     const out: Cue[] = [];
-    for (let cut = this.#pending.indexOf('\n\n'); cut >= 0; cut = this.#pending.indexOf('\n\n')) {
-      const cue = parseBlock(this.#pending.slice(0, cut));
+    let from = 0;
+    for (let cut = this.#pending.indexOf('\n\n'); cut >= 0; cut = this.#pending.indexOf('\n\n', from)) {
+      const cue = parseBlock(this.#pending.slice(from, cut));
       if (cue) out.push(cue);
-      this.#pending = this.#pending.slice(cut + 2);
+      from = cut + 2;
     }
+    this.#pending = this.#pending.slice(from);
     if (this.#pending.length > MAX_PENDING_CHARS) this.#pending = '';
     return out;
   }

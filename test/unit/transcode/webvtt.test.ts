@@ -57,3 +57,14 @@ test('incremental: cues come out as soon as their block ends, whatever the chunk
   }
   assert.equal(normalizeVtt(''), 'WEBVTT\n\n', 'no cues is still a valid file');
 });
+
+test('linear: a chunk of a hundred thousand tiny blocks is cut in one pass', () => {
+  const junk = 'x\n\n'.repeat(100_000) + '00:00:01.000 --> 00:00:02.000\nlast\n\n';
+  const n = new VttNormalizer();
+  const started = process.hrtime.bigint();
+  const out = n.push(junk);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.equal(out, 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nlast\n\n');
+  assert.equal(n.dropped, 100_000);
+  assert.ok(ms < 1_000, `took ${ms} ms`);
+});
