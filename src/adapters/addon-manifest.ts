@@ -17,6 +17,8 @@ import { sendJsonError } from '../server/json-error.js';
 import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
 import type { StreamUrlFor } from './m3u.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { iso639Part2, subtitleOffers } from '../server/subtitle-offers.js';
+import type { ProbeResult } from '../transcode/probe.js';
 
 export const ADDON_ID = 'org.torrentlive.addon';
 export const ADDON_CATALOG_ID = 'torrent-live';
@@ -46,11 +48,20 @@ export interface AddonMeta {
   posterShape: 'landscape';
 }
 
+/** A subtitle as the add-on protocol carries it: `lang` an ISO 639-2 code Stremio names. */
+export interface AddonSubtitle {
+  id: string;
+  url: string;
+  lang: string;
+}
+
 export interface AddonStream {
   url: string;
   name: string;
   title: string;
   behaviorHints: { notWebReady: boolean; bingeGroup: string };
+  /** WebVTT: the video's own text tracks and the .srt/.vtt files beside it. */
+  subtitles?: AddonSubtitle[];
 }
 
 export function addonManifest(version: string = PACKAGE_VERSION): AddonManifest {
@@ -84,6 +95,8 @@ interface AddonItem {
   infoHash: string;
   index: number;
   mime: string;
+  /** Its torrent's files, to find the subtitles beside it. */
+  files: CatalogTorrent['files'];
 }
 
 const VIDEO = VIDEO_CLASS;
@@ -94,6 +107,7 @@ function itemOf(t: CatalogTorrent, f: MediaFile, videoCount: number): AddonItem 
     infoHash: t.infoHash.toLowerCase(),
     index: f.index,
     mime: f.mime,
+    files: t.files,
     meta: {
       id: addonItemId(t.infoHash, f.index),
       type: 'movie' as const,
@@ -142,9 +156,14 @@ export function metaResponse(catalog: Pick<Catalog, 'get'>, baseUrl: string, id:
   return found && { meta: found.meta };
 }
 
-export function streamResponse(catalog: Pick<Catalog, 'get'>, baseUrl: string, id: string, urlFor: StreamUrlFor): { streams: AddonStream[] } {
+export function streamResponse(catalog: Pick<Catalog, 'get'>, baseUrl: string, id: string, urlFor: StreamUrlFor, probeOf?: (infoHash: string, index: number) => Pick<ProbeResult, 'subtitleTracks'> | undefined): { streams: AddonStream[] } {
   const found = findItem(catalog, baseUrl, id);
   if (!found) return { streams: [] };
+  const subtitles = subtitleOffers(found.files, found.index, probeOf?.(found.infoHash, found.index)).map((o, n): AddonSubtitle => ({
+    id: `torrent-live-${found.index}-${n}`,
+    url: `${urlFor(found.infoHash, o.fileIndex)}&${o.query}`,
+    lang: iso639Part2(o.language),
+  }));
   return {
     streams: [
       {
@@ -153,6 +172,7 @@ export function streamResponse(catalog: Pick<Catalog, 'get'>, baseUrl: string, i
         title: found.meta.name,
         // Browsers (Stremio Web) play mp4/webm directly; anything else goes through the app's player.
         behaviorHints: { notWebReady: !['video/mp4', 'video/webm'].includes(found.mime), bingeGroup: `torrent-live-${found.infoHash}` },
+        ...(subtitles.length ? { subtitles } : {}),
       },
     ],
   };
@@ -173,7 +193,7 @@ export function addonManifestUrl(auth: Pick<Auth, 'streamToken'>, baseUrl: strin
   return `${baseUrl.replace(/\/+$/, '')}/addon/${addonKey(auth)}/manifest.json`;
 }
 
-export function addonRouter(opts: { catalog: Pick<Catalog, 'list' | 'get'>; auth: AddonAuth; baseUrl?: (req: Request) => string }): express.Router {
+export function addonRouter(opts: { catalog: Pick<Catalog, 'list' | 'get'>; auth: AddonAuth; baseUrl?: (req: Request) => string; probeOf?: (infoHash: string, index: number) => ProbeResult | undefined }): express.Router {
   const router = express.Router();
   const baseOf = opts.baseUrl ?? baseUrlOf;
   const key = addonKey(opts.auth);
@@ -210,7 +230,7 @@ export function addonRouter(opts: { catalog: Pick<Catalog, 'list' | 'get'>; auth
       '/stream/movie/:id.json',
       (req, res) => {
         const base = baseOf(req);
-        res.json(streamResponse(opts.catalog, base, id(req), (h, i) => opts.auth.streamUrl(base, h, i)));
+        res.json(streamResponse(opts.catalog, base, id(req), (h, i) => opts.auth.streamUrl(base, h, i), opts.probeOf));
       },
     ],
   ];

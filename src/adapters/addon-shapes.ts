@@ -74,6 +74,13 @@ export function streamResponseProblems(r: unknown): string[] {
     if (s['url'] !== undefined && !(isString(s['url']) && /^https?:\/\//.test(s['url']))) p.push(`streams[${i}].url: an http(s) URL`);
     for (const key of ['name', 'title', 'description'] as const) if (s[key] !== undefined && !isString(s[key])) p.push(`streams[${i}].${key}: string when present`);
     if (s['behaviorHints'] !== undefined && !isObject(s['behaviorHints'])) p.push(`streams[${i}].behaviorHints: object when present`);
+    if (s['subtitles'] !== undefined) {
+      if (!Array.isArray(s['subtitles'])) p.push(`streams[${i}].subtitles: array when present`);
+      else
+        s['subtitles'].forEach((sub, j) => {
+          if (!isObject(sub) || !nonEmpty(sub['id']) || !nonEmpty(sub['lang']) || !(isString(sub['url']) && /^https?:\/\//.test(sub['url']))) p.push(`streams[${i}].subtitles[${j}]: needs id, an http(s) url and lang`);
+        });
+    }
     return undefined;
   });
   return p;

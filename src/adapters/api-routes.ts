@@ -7,11 +7,11 @@ import type { Catalog } from '../core/catalog.js';
 import type { Auth } from '../server/auth.js';
 import { baseUrlOf } from '../server/api.js';
 import { addonManifestUrl } from './addon-manifest.js';
-import { M3U_HEADER, m3uEntry } from './m3u.js';
+import { M3U_HEADER, m3uEntry, type DurationOf } from './m3u.js';
 import { asMediaFile } from './media-files.js';
 import { slicedWriter } from '../server/sliced-response.js';
 
-export function adapterApiRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: Pick<Auth, 'streamUrl' | 'streamToken'>; baseUrl?: (req: Request) => string }): express.Router {
+export function adapterApiRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: Pick<Auth, 'streamUrl' | 'streamToken'>; baseUrl?: (req: Request) => string; durationOf?: DurationOf }): express.Router {
   const router = express.Router();
   const baseOf = opts.baseUrl ?? baseUrlOf;
   router.get('/api/playlist.m3u', async (req, res) => {
@@ -23,7 +23,7 @@ export function adapterApiRouter(opts: { catalog: Pick<Catalog, 'list'>; auth: P
     for (const t of opts.catalog.list(base)) {
       if (!(await out.writeEach(t.files, (f) => {
         const media = asMediaFile(t, f);
-        return media ? m3uEntry(t, media, urlFor) : '';
+        return media ? m3uEntry(t, media, urlFor, opts.durationOf) : '';
       })))
         return;
     }

@@ -3,8 +3,12 @@
  *   `0` the root · `t:<infoHash>` one folder per torrent · `f:<infoHash>:<index>` one media file.
  */
 import type { CatalogTorrent } from '../core/catalog.js';
-import { didlLite, UPNP_ERRORS, UpnpError, type DidlContainer, type DidlItem, type DidlObject } from '@torrent-live/casting';
-import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, type MediaFile } from './media-files.js';
+import { UPNP_ERRORS, UpnpError, type DidlContainer } from '@torrent-live/casting';
+import { listingDidl, type ListingItem, type ListingObject } from './didl-listing.js';
+import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
+import { itemResources, withQuery } from './dlna-resources.js';
+import { subtitleOffers } from '../server/subtitle-offers.js';
+import type { ProbeResult } from '../transcode/probe.js';
 
 export type ObjectRef = { kind: 'root' } | { kind: 'torrent'; infoHash: string } | { kind: 'file'; infoHash: string; index: number };
 
@@ -52,6 +56,8 @@ export interface BrowseContext {
   urlFor(infoHash: string, index: number): string;
   /** Duration in seconds when known (e.g. probed once the file is complete). */
   durationOf?(infoHash: string, index: number): number | undefined;
+  /** What ffprobe said about the file, when it has been probed: real DLNA profiles, the conversion's. */
+  probeOf?(infoHash: string, index: number): ProbeResult | undefined;
 }
 
 const UINT = /^\d{1,10}$/;
@@ -76,7 +82,7 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
   if (!ref) return missing();
   const torrentOf = (infoHash: string): CatalogTorrent => snapshot.torrents.find((t) => t.infoHash.toLowerCase() === infoHash) ?? missing();
 
-  let all: DidlObject[];
+  let all: ListingObject[];
   if (req.browseFlag === 'BrowseMetadata') {
     if (ref.kind === 'root') {
       all = [{ kind: 'container', id: ROOT_ID, parentId: '-1', title: 'torrent-live', childCount: snapshot.torrents.length }];
@@ -89,11 +95,11 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
       all = [fileItem(torrent, file, ctx)];
     }
     // BrowseMetadata always answers with exactly the one object; paging does not apply.
-    return { result: didlLite(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
+    return { result: listingDidl(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
   }
   // Children are paged before they are turned into DIDL objects: only the page costs more than
   // a filter over the files.
-  let page: DidlObject[];
+  let page: ListingObject[];
   let totalMatches: number;
   if (ref.kind === 'root') {
     totalMatches = snapshot.torrents.length;
@@ -111,7 +117,7 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
     totalMatches = 0;
     page = [];
   }
-  return { result: didlLite(page), numberReturned: page.length, totalMatches, updateId: snapshot.updateId };
+  return { result: listingDidl(page), numberReturned: page.length, totalMatches, updateId: snapshot.updateId };
 }
 
 /**
@@ -131,13 +137,23 @@ function torrentContainer(t: CatalogTorrent): DidlContainer {
   return { kind: 'container', id: torrentObjectId(t.infoHash), parentId: ROOT_ID, title: t.name, childCount: countMediaFiles(t) };
 }
 
-function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): DidlItem {
+function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): ListingItem {
+  const probe = ctx.probeOf?.(t.infoHash, f.index);
+  // Subtitles: the video's own text tracks (once probed) and the .srt/.vtt beside it, as WebVTT.
+  const captions = f.mediaClass === VIDEO_CLASS ? subtitleOffers(t.files, f.index, probe).map((o) => ({ url: withQuery(ctx.urlFor(t.infoHash, o.fileIndex), o.query) })) : [];
   return {
     kind: 'item',
     id: fileObjectId(t.infoHash, f.index),
     parentId: torrentObjectId(t.infoHash),
     title: f.title,
     upnpClass: f.mediaClass,
-    res: { url: ctx.urlFor(t.infoHash, f.index), contentType: f.mime, sizeBytes: f.length, durationSeconds: ctx.durationOf?.(t.infoHash, f.index) },
+    resources: itemResources({
+      url: ctx.urlFor(t.infoHash, f.index),
+      mime: f.mime,
+      sizeBytes: f.length,
+      durationSeconds: ctx.durationOf?.(t.infoHash, f.index) ?? probe?.durationSeconds,
+      probe,
+    }),
+    ...(captions.length ? { captions } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { contentDirectoryControl, connectionManagerControl, type ControlReply } 
 import { MAX_SOAP_BYTES, parseSoapAction, soapFault, SoapParseError, UPNP_ERRORS } from '@torrent-live/casting';
 import { CONNECTION_MANAGER_SCPD, CONTENT_DIRECTORY_SCPD, DLNA_PATHS, deviceDescription } from './upnp-descriptions.js';
 import { PACKAGE_VERSION } from '../version.js';
+import type { ProbeResult } from '../transcode/probe.js';
 
 export type AdapterLog = (event: string, fields: Record<string, unknown>) => void;
 
@@ -22,6 +23,7 @@ export interface DlnaRouterOptions {
   /** The base URL clients reach this server by; default: from the request's Host. */
   baseUrl?: (req: Request) => string;
   durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
+  probeOf?: (infoHash: string, fileIndex: number) => ProbeResult | undefined;
   log?: AdapterLog;
 }
 
@@ -76,7 +78,7 @@ export function dlnaRouter(opts: DlnaRouterOptions): express.Router {
       return contentDirectoryControl(
         action,
         { torrents: opts.catalog.list(base), updateId: opts.catalog.updateId },
-        { urlFor: (h, i) => opts.streamUrl(base, h, i), ...(opts.durationOf ? { durationOf: opts.durationOf } : {}) },
+        { urlFor: (h, i) => opts.streamUrl(base, h, i), ...(opts.durationOf ? { durationOf: opts.durationOf } : {}), ...(opts.probeOf ? { probeOf: opts.probeOf } : {}) },
       );
     }),
   );

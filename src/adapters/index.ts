@@ -9,10 +9,12 @@ import { adapterApiRouter } from './api-routes.js';
 import { dlnaRouter, type AdapterLog } from './dlna-server.js';
 import { startSsdpAdvertiser, type SsdpAdvertiser } from './ssdp-advertiser.js';
 import { loadOrCreateUdn } from './udn.js';
+import type { ProbeResult } from '../transcode/probe.js';
 
 export { exportStrm } from './strm.js';
 export { exportStrmFromService } from './strm-export-cli.js';
 export { type AdapterLog } from './dlna-server.js';
+export { originalStreamHeaders } from './dlna-resources.js';
 export { addonManifestUrl } from './addon-manifest.js';
 export type { SsdpAdvertiser } from './ssdp-advertiser.js';
 
@@ -22,6 +24,7 @@ export interface AdapterRouterOptions {
   stateDir: string;
   friendlyName?: string;
   durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
+  probeOf?: (infoHash: string, fileIndex: number) => ProbeResult | undefined;
 }
 
 export interface AdapterRouters {
@@ -38,10 +41,11 @@ export function adapterRouters(opts: AdapterRouterOptions): AdapterRouters {
     udn: loadOrCreateUdn(opts.stateDir),
     ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
     ...(opts.durationOf ? { durationOf: opts.durationOf } : {}),
+    ...(opts.probeOf ? { probeOf: opts.probeOf } : {}),
   });
   return {
-    publicRouters: [dlna, addonRouter({ catalog: opts.catalog, auth: opts.auth })],
-    apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth })],
+    publicRouters: [dlna, addonRouter({ catalog: opts.catalog, auth: opts.auth, ...(opts.probeOf ? { probeOf: opts.probeOf } : {}) })],
+    apiRouters: [adapterApiRouter({ catalog: opts.catalog, auth: opts.auth, ...(opts.durationOf ? { durationOf: opts.durationOf } : {}) })],
   };
 }
 

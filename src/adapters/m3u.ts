@@ -20,15 +20,22 @@ function attribute(text: string): string {
 
 export const M3U_HEADER = '#EXTM3U\n';
 
-/** The two lines (EXTINF and URL) of one file, newline-terminated. */
-export function m3uEntry(t: CatalogTorrent, f: MediaFile, urlFor: StreamUrlFor): string {
-  const url = urlFor(t.infoHash, f.index);
-  if (/[\r\n]/.test(url)) throw new Error(`stream URL for ${t.infoHash}/${f.index} holds a line break`);
-  return `#EXTINF:-1 tvg-id="${t.infoHash.toLowerCase()}-${f.index}" tvg-name="${attribute(f.title)}" group-title="${attribute(t.name)}",${oneLine(f.title)}\n${url}\n`;
+export type DurationOf = (infoHash: string, fileIndex: number) => number | undefined;
+
+/** EXTINF's length: whole seconds when probed, -1 ("unknown", as the format says) until then. */
+export function extinfSeconds(duration: number | undefined): string {
+  return duration !== undefined && Number.isFinite(duration) && duration > 0 ? String(Math.round(duration)) : '-1';
 }
 
-export function buildM3u(torrents: readonly CatalogTorrent[], urlFor: StreamUrlFor): string {
+/** The two lines (EXTINF and URL) of one file, newline-terminated. */
+export function m3uEntry(t: CatalogTorrent, f: MediaFile, urlFor: StreamUrlFor, durationOf?: DurationOf): string {
+  const url = urlFor(t.infoHash, f.index);
+  if (/[\r\n]/.test(url)) throw new Error(`stream URL for ${t.infoHash}/${f.index} holds a line break`);
+  return `#EXTINF:${extinfSeconds(durationOf?.(t.infoHash, f.index))} tvg-id="${t.infoHash.toLowerCase()}-${f.index}" tvg-name="${attribute(f.title)}" group-title="${attribute(t.name)}",${oneLine(f.title)}\n${url}\n`;
+}
+
+export function buildM3u(torrents: readonly CatalogTorrent[], urlFor: StreamUrlFor, durationOf?: DurationOf): string {
   let out = M3U_HEADER;
-  for (const t of torrents) for (const f of mediaFiles(t)) out += m3uEntry(t, f, urlFor);
+  for (const t of torrents) for (const f of mediaFiles(t)) out += m3uEntry(t, f, urlFor, durationOf);
   return out;
 }

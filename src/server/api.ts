@@ -13,11 +13,22 @@ export function baseUrlOf(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
-export function torrentsRouter(manager: TorrentManager, opts: { streamUrl?: (baseUrl: string, infoHash: string, fileIndex: number) => string } = {}): express.Router {
+export function torrentsRouter(
+  manager: TorrentManager,
+  opts: {
+    streamUrl?: (baseUrl: string, infoHash: string, fileIndex: number) => string;
+    /** A file's length in seconds once probed (`durationSeconds`, absent until then). */
+    durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
+  } = {},
+): express.Router {
   const router = express.Router();
+  const fileView = (f: TorrentView['files'][number], infoHash: string, base: string): object => {
+    const duration = opts.durationOf?.(infoHash, f.index);
+    return { ...f, ...(opts.streamUrl ? { url: opts.streamUrl(base, infoHash, f.index) } : {}), ...(duration !== undefined ? { durationSeconds: Math.round(duration * 1000) / 1000 } : {}) };
+  };
   /** A view with its files written in slices (a torrent may have tens of thousands). */
   const writeView = (out: SlicedWriter, view: TorrentView, base: string): Promise<boolean> =>
-    writeJsonWithLongArray(out, view, 'files', view.files, (f) => (opts.streamUrl ? { ...f, url: opts.streamUrl(base, view.infoHash, f.index) } : f));
+    writeJsonWithLongArray(out, view, 'files', view.files, (f) => fileView(f, view.infoHash, base));
 
   router.get('/api/torrents', async (req, res) => {
     const base = baseUrlOf(req);

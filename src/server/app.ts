@@ -27,6 +27,8 @@ export interface AppOptions {
   publicRouters?: Router[];
   streamHeaders?: StreamRouteOptions['extraHeaders'];
   transcode?: StreamRouteOptions['transcode'];
+  /** Probed lengths for /api/torrents' `durationSeconds`. */
+  durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -39,7 +41,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use('/stream', opts.auth.requireStreamAccess);
   app.use(streamRouter({ manager: opts.manager, ...(opts.streamHeaders ? { extraHeaders: opts.streamHeaders } : {}), ...(opts.transcode ? { transcode: opts.transcode } : {}) }));
   app.use('/api', opts.auth.requirePairing);
-  app.use(torrentsRouter(opts.manager, { streamUrl: (base, h, i) => opts.auth.streamUrl(base, h, i) }));
+  app.use(torrentsRouter(opts.manager, { streamUrl: (base, h, i) => opts.auth.streamUrl(base, h, i), ...(opts.durationOf ? { durationOf: opts.durationOf } : {}) }));
   app.use(eventsRouter(opts.bus));
   for (const r of opts.apiRouters ?? []) app.use(r);
   app.use('/api', (req, res) => sendJsonError(res, 'E_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));

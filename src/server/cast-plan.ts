@@ -7,7 +7,8 @@ import type { DeviceInfo, MediaSpec } from '@torrent-live/casting';
 import type { TranscodeFormat } from '../config.js';
 import type { EventBus } from '../events.js';
 import { DEVICE_PROFILES, capabilitiesFromProtocolInfo, castProfileForModel, type DeviceCapabilities } from '../transcode/capabilities.js';
-import { decide, decisionFields, type Decision } from '../transcode/decide.js';
+import { decisionFields, type Decision } from '../transcode/decide.js';
+import { planPlayback } from '../transcode/playback.js';
 import type { ProbeResult } from '../transcode/probe.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
 import { castMedia, type CastMediaOptions } from './cast-media.js';
@@ -29,13 +30,14 @@ export interface CastPlan {
   decision?: Decision;
 }
 
+/** The playback decision (src/transcode/playback.ts, the one every screen asks) for a TV. */
 export function planCast(probed: ProbeResult | undefined, caps: DeviceCapabilities, requested?: TranscodeFormat): CastPlan {
   const profile = DEVICE_PROFILES[caps.id] ? caps.id : undefined;
-  const withProfile = profile ? { profile } : {};
-  if (!probed) return requested ? { transcode: requested, ...withProfile } : {};
-  const decision = decide(probed, caps, requested ? { container: requested } : {});
-  if (decision.action === 'original' && !requested) return { decision };
-  return { transcode: decision.container, decision, ...withProfile };
+  const plan = planPlayback(probed, caps, requested ? { requested } : {});
+  return {
+    ...(plan.transcode ? { transcode: plan.transcode, ...(profile ? { profile } : {}) } : {}),
+    ...(plan.decision ? { decision: plan.decision } : {}),
+  };
 }
 
 export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache; bus: EventBus }) {
@@ -55,7 +57,7 @@ export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache;
     if (plan.decision) {
       opts.bus.emit('transcode', { infoHash, fileIndex, device: device.name, startSeconds: 0, ...decisionFields(plan.decision) });
     }
-    const spec = media(infoHash, fileIndex, device.address, plan.transcode);
+    const spec = media(infoHash, fileIndex, device.address, plan.transcode, probed);
     return {
       ...spec,
       url: plan.transcode && plan.profile ? `${spec.url}&device=${plan.profile}` : spec.url,

@@ -19,7 +19,7 @@ export interface StreamRouteOptions {
   manager: TorrentManager;
   /** Extra headers per file (DLNA renderers need transferMode/contentFeatures). */
   extraHeaders?: (contentType: string, req: Request) => Record<string, string>;
-  /** Serves `?transcode=` requests; absent when transcoding is not wired. */
+  /** Serves `?transcode=` and `?format=vtt&track=N` (ffmpeg's jobs); absent when ffmpeg is not wired. */
   transcode?: (req: Request, res: Response, target: { infoHash: string; fileIndex: number; contentType: string }) => Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export const SUBTITLE_MAX_BYTES = 4 * 1024 * 1024;
  */
 async function serveVtt(res: Response, session: TorrentSession, index: number, file: { name: string; length: number }): Promise<void> {
   const ext = file.name.slice(file.name.lastIndexOf('.')).toLowerCase();
-  if (ext !== '.srt' && ext !== '.vtt') return sendJsonError(res, 'E_BAD_ARGUMENT', `format=vtt needs a .srt or .vtt file; ${file.name} is neither`);
+  if (ext !== '.srt' && ext !== '.vtt') return sendJsonError(res, 'E_BAD_ARGUMENT', `format=vtt needs a .srt or .vtt file; ${file.name} is neither (a video's own subtitles: add &track=N, 0 for the first)`);
   if (file.length > SUBTITLE_MAX_BYTES) return sendJsonError(res, 'E_TOO_LARGE', `${file.name} is ${file.length} bytes; subtitles over ${SUBTITLE_MAX_BYTES} are refused`);
   const chunks: Buffer[] = [];
   for await (const chunk of session.createReadStream(index)) chunks.push(chunk as Buffer);
@@ -58,7 +58,14 @@ export function streamRouter(opts: StreamRouteOptions): express.Router {
     const file = session.files[index];
     if (!file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${infoHash} has no file ${indexText} (it has ${session.files.length})`);
     const contentType = mimeFor(file.name);
-    if (req.query['format'] === 'vtt') return serveVtt(res, session, index, file);
+    if (req.query['format'] === 'vtt') {
+      // `track`: one of the file's own subtitle tracks, which takes ffmpeg; without it, a .srt/.vtt file.
+      if (req.query['track'] !== undefined) {
+        if (!opts.transcode) return sendJsonError(res, 'E_NO_FFMPEG', 'subtitle tracks inside a video need ffmpeg, which is not wired in this server');
+        return opts.transcode(req, res, { infoHash: session.infoHash, fileIndex: index, contentType });
+      }
+      return serveVtt(res, session, index, file);
+    }
     if (opts.transcode && typeof req.query['transcode'] === 'string') {
       return opts.transcode(req, res, { infoHash: session.infoHash, fileIndex: index, contentType });
     }

@@ -26,6 +26,7 @@ import { createTranscodeHandler, defaultFfprobePath, type TranscodeOptions } fro
 import { ProbeCache } from '../transcode/probe-cache.js';
 import { decisionFields } from '../transcode/decide.js';
 import { webRemoteRouter } from '../web/router.js';
+import { playbackRouter } from '../server/playback-api.js';
 import { startDevicesPart, type TvDiscoveryOptions } from './devices-part.js';
 import { mediaServerPart, type MediaServerOptions } from './media-server-part.js';
 import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
@@ -113,13 +114,16 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
       onDecision: (r) => bus.emit('transcode', { infoHash: r.infoHash, fileIndex: r.fileIndex, device: r.device, startSeconds: r.startSeconds, ...decisionFields(r.decision) }),
     });
-    parts.push({ name: 'transcode', register: (app) => app.transcode(transcode), close: async () => undefined });
+    // The web player's playback decision reads the same probes the transcoder and TVs use.
+    const playback = playbackRouter({ manager, probes });
+    parts.push({ name: 'transcode', register: (app) => (app.transcode(transcode), app.apiRoutes(playback)), close: async () => undefined });
     parts.push(mediaServerPart(ctx, options.mediaServer));
     const devices = options.tvs === false ? undefined : await startDevicesPart(ctx, options.tvs ?? {});
     if (devices) parts.push(devices);
     if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
 
-    const http = await listen(createApp({ manager, bus, auth, ...mounted(parts) }), config.httpPort, config.httpHost);
+    const durationOf = (infoHash: string, fileIndex: number): number | undefined => probes.cached(infoHash, fileIndex)?.durationSeconds;
+    const http = await listen(createApp({ manager, bus, auth, durationOf, ...mounted(parts) }), config.httpPort, config.httpHost);
     // Last in, first out: on close the server stops taking requests before anything else goes.
     parts.push({ name: 'http', close: () => http.close() });
     port = http.port;

@@ -3,16 +3,16 @@
  * `--interface`), the add-on and M3U routes, and the DLNA headers on /stream. Owns its advertisers.
  */
 import os from 'node:os';
-import { dlnaStreamHeaders, externalIpv4 } from '@torrent-live/casting';
+import { externalIpv4 } from '@torrent-live/casting';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import { startBackgroundProbes } from './background-probe.js';
 import { TorrentLiveError } from '../errors.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import type { StoreLayout } from '../core/store-layout.js';
-import { adapterRouters, startDlnaAdvertiser, type SsdpAdvertiser } from '../adapters/index.js';
+import { adapterRouters, originalStreamHeaders, startDlnaAdvertiser, type SsdpAdvertiser } from '../adapters/index.js';
 import type { Auth } from '../server/auth.js';
-import { findSubtitles } from '../server/cast-media.js';
+import { subtitleOffers } from '../server/subtitle-offers.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
 import { interfaceAddress } from './lan-address.js';
 import type { ServicePart } from './part.js';
@@ -34,7 +34,8 @@ export function mediaServerPart(
   // probes of each torrent's largest videos when its metadata arrives.
   const prober = options.probeInBackground === false ? undefined : startBackgroundProbes({ bus: ctx.bus, manager: ctx.manager, probes: ctx.probes });
   const durationOf = (infoHash: string, fileIndex: number): number | undefined => ctx.probes.cached(infoHash, fileIndex)?.durationSeconds;
-  const routers = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: ctx.store.stateDir, durationOf, ...(ctx.config.dlnaName ? { friendlyName: ctx.config.dlnaName } : {}) });
+  const probeOf = (infoHash: string, fileIndex: number) => ctx.probes.cached(infoHash, fileIndex);
+  const routers = adapterRouters({ catalog: ctx.manager, auth: ctx.auth, stateDir: ctx.store.stateDir, durationOf, probeOf, ...(ctx.config.dlnaName ? { friendlyName: ctx.config.dlnaName } : {}) });
   const advertisers: SsdpAdvertiser[] = [];
   return {
     name: 'media-server',
@@ -42,13 +43,15 @@ export function mediaServerPart(
       routers.publicRouters.forEach((r) => app.publicRoutes(r));
       routers.apiRouters.forEach((r) => app.apiRoutes(r));
       app.streamHeaders((contentType, req) => {
-        // Renderers that ask for captions get the first subtitle next to the video.
-        if (!req.get('getcaptioninfo.sec')) return dlnaStreamHeaders(contentType);
         const { infoHash = '', fileIndex = '' } = req.params as Record<string, string>;
+        // The same DLNA profile the listing's <res> claims (probed when known).
+        const probe = ctx.probes.cached(infoHash.toLowerCase(), Number(fileIndex));
+        // Renderers that ask for captions get the first subtitle (its own track, or the file beside it).
+        if (!req.get('getcaptioninfo.sec')) return originalStreamHeaders(contentType, probe);
         const session = ctx.manager.session(infoHash);
-        const sub = session ? findSubtitles(session.files, Number(fileIndex))[0] : undefined;
+        const sub = session ? subtitleOffers(session.files, Number(fileIndex), probe)[0] : undefined;
         const base = `http://${req.get('host') ?? '127.0.0.1'}`;
-        return sub && session ? dlnaStreamHeaders(contentType, { subtitleUrl: `${ctx.auth.streamUrl(base, session.infoHash, sub.index)}&format=vtt` }) : dlnaStreamHeaders(contentType);
+        return sub && session ? originalStreamHeaders(contentType, probe, { subtitleUrl: `${ctx.auth.streamUrl(base, session.infoHash, sub.fileIndex)}&${sub.query}` }) : originalStreamHeaders(contentType, probe);
       });
     },
     listening: async () => {

@@ -73,6 +73,15 @@ export const DEVICE_PROFILES: Readonly<Record<string, DeviceCapabilities>> = {
     outputs: ['mp4', 'webm'],
     webmVideo: 'vp8',
   },
+  // A TV we know nothing about (a DLNA listing answers every TV on the LAN alike): what the DLNA
+  // AVC_MP4 profiles promise, H.264 up to 1080p with AAC, AC-3 or MP3 in MP4.
+  'dlna-tv': {
+    id: 'dlna-tv',
+    label: 'A DLNA TV',
+    formats: [{ container: 'mp4', video: [h264(...HD)], audio: ['aac', 'ac3', 'mp3'] }],
+    outputs: ['mp4'],
+    webmVideo: 'vp8',
+  },
   // 1st, 2nd and 3rd generation all announce themselves as "Chromecast" over mDNS and decode
   // the same set: H.264 High up to 1080p, VP8; no HEVC, no VP9.
   chromecast: castProfile('chromecast', 'Chromecast (1st-3rd gen)', [], 'vp8'),

@@ -76,8 +76,13 @@ export function decide(probe: Probed, caps: DeviceCapabilities, opts: { containe
   const streams = `${probe.video?.codec ?? 'no'} video, ${probe.audio?.codec ?? 'no'} audio`;
   // Without a wish, a file the device plays as is needs nothing from us (container then says what
   // a ?transcode= URL would produce for a caller that wants one anyway).
-  if (original && (!opts.container || probe.container === opts.container)) {
+  if (original && !opts.container) {
     return { action: 'original', container: wanted, video: 'copy', audio: probe.audio ? 'copy' : 'none', reason: `${caps.label} plays ${probe.container} with ${streams} as is` };
+  }
+  // A conversion was asked for a file that plays as is: ffmpeg still runs and rewrites the
+  // container (fragmented, no index), so it is a remux, and the header must say so.
+  if (original && probe.container === opts.container) {
+    return { action: 'remux', container: opts.container, video: 'copy', audio: probe.audio ? 'copy' : 'none', reason: `${caps.label} plays ${probe.container} with ${streams} as is; a conversion was asked, so the streams are copied into a streamable ${opts.container}` };
   }
   const candidates: OutputContainer[] = opts.container ? [opts.container] : caps.outputs.length ? caps.outputs : ['mp4'];
   for (const out of candidates) {

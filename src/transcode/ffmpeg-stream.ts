@@ -5,7 +5,7 @@
  * is counted, so tests can check none outlives its request, and the slot limit counts processes
  * that really exited, not ones merely asked to stop.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import type { FfmpegPlan } from './ffmpeg-args.js';
@@ -110,6 +110,60 @@ export function startFfmpeg(opts: { ffmpegPath: string; plan: FfmpegPlan; graceM
       if (stopped) return;
       stopped = true;
       kill();
+    },
+  };
+}
+
+/**
+ * One ffmpeg spawned directly (for pipelines fluent-ffmpeg does not build: several processes
+ * whose pipes the caller joins), under the same rules as startFfmpeg: counted while alive,
+ * stop() is SIGTERM then SIGKILL, the tail of stderr kept for the error message.
+ */
+export interface SpawnedFfmpeg {
+  child: ChildProcess;
+  exited: Promise<FfmpegExit>;
+  stop(): void;
+}
+
+export function spawnFfmpeg(opts: { ffmpegPath: string; args: string[]; graceMs?: number; stdin?: 'pipe' | 'ignore' }): SpawnedFfmpeg {
+  const child = spawn(opts.ffmpegPath, opts.args, { stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let stopped = false;
+  let stderr = '';
+  let killTimer: NodeJS.Timeout | undefined;
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    stderr = (stderr + text).slice(-4000);
+  });
+  // A broken pipe on stdin (the next process ended first) is that process's error, reported there.
+  child.stdin?.on('error', () => undefined);
+  const exited = new Promise<FfmpegExit>((resolve) => {
+    let spawnError: Error | undefined;
+    const done = (code: number | null, signal: string | null): void => {
+      live.delete(child);
+      clearTimeout(killTimer);
+      const tail = stderr.trim().split('\n').slice(-5).join('\n') || spawnError?.message || '';
+      resolve({ code: spawnError ? null : code, signal, stderr: tail, stopped });
+    };
+    child.once('error', (err) => {
+      spawnError = err;
+      // Never started (no binary): no 'close' is owed.
+      if (child.pid === undefined) done(null, null);
+    });
+    child.once('close', done);
+  });
+  return {
+    child,
+    exited,
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }, opts.graceMs ?? KILL_GRACE_MS);
+      killTimer.unref();
     },
   };
 }

@@ -9,14 +9,57 @@ import { execFile } from 'node:child_process';
 
 export type Container = 'mp4' | 'webm' | 'matroska' | 'avi' | 'mpegts' | 'other';
 
+/** One audio stream; `index` counts audio streams only, as ffmpeg's `0:a:N` does. */
+export interface ProbedAudio {
+  index: number;
+  codec: string;
+  channels: number;
+  language?: string;
+  title?: string;
+  default: boolean;
+}
+
+/** One subtitle stream; `index` counts subtitle streams only (`0:s:N`, `?format=vtt&track=N`). */
+export interface ProbedSubtitle {
+  index: number;
+  codec: string;
+  language?: string;
+  title?: string;
+  default: boolean;
+  forced: boolean;
+  /** Text (SRT, ASS/SSA, mov_text, WebVTT) converts to WebVTT; images (PGS, VobSub) do not. */
+  text: boolean;
+}
+
 export interface ProbeResult {
   container: Container;
   /** ffprobe's own format name, e.g. "matroska,webm". */
   formatName: string;
   durationSeconds: number | undefined;
+  /** The whole file's bitrate in bits/s (ffprobe's format bit_rate), when it says. */
+  bitRate?: number;
   video?: { codec: string; profile?: string; width: number; height: number; pixFmt?: string };
+  /** The first audio stream: the one a conversion maps (`0:a:0`) and most players start with. */
   audio?: { codec: string; channels: number };
+  /** Every audio stream, in file order (at most MAX_TRACKS). */
+  audioTracks: ProbedAudio[];
+  /** Every subtitle stream, in file order (at most MAX_TRACKS). */
+  subtitleTracks: ProbedSubtitle[];
 }
+
+/** Codecs ffmpeg turns into WebVTT text; anything else (PGS, VobSub, DVB) is a picture. */
+export const TEXT_SUBTITLE_CODECS: ReadonlySet<string> = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
+
+/** What ffprobe names a stream whose codec it does not know (ffmpeg can neither decode nor mux it). */
+export const UNKNOWN_CODEC = 'unknown';
+
+/** Which of the streams a conversion would take ffmpeg cannot handle: 'video', 'audio', both or none. */
+export function unknownStreams(p: Pick<ProbeResult, 'video' | 'audio'>): Array<'video' | 'audio'> {
+  return [p.video?.codec === UNKNOWN_CODEC ? 'video' : undefined, p.audio?.codec === UNKNOWN_CODEC ? 'audio' : undefined].filter((k): k is 'video' | 'audio' => k !== undefined);
+}
+
+/** A file listing more streams than this is not a film; the rest are ignored. */
+export const MAX_TRACKS = 64;
 
 /** ffprobe's JSON for a few minutes of streams is a few kB; anything larger is not ours to parse. */
 export const MAX_PROBE_OUTPUT_BYTES = 512 * 1024;
@@ -68,14 +111,19 @@ export function parseProbeOutput(output: string): ProbeResult {
   const isCoverArt = (s: Record<string, unknown>): boolean => record(s['disposition'])?.['attached_pic'] === 1;
   const v = streams.find((s) => s['codec_type'] === 'video' && !isCoverArt(s));
   const a = streams.find((s) => s['codec_type'] === 'audio');
-  const videoCodec = v ? text(v['codec_name']) : undefined;
-  const audioCodec = a ? text(a['codec_name']) : undefined;
+  // A stream ffprobe cannot identify has no codec_name: it is still there, and nothing can convert it.
+  const videoCodec = v ? (text(v['codec_name']) ?? UNKNOWN_CODEC) : undefined;
+  const audioCodec = a ? (text(a['codec_name']) ?? UNKNOWN_CODEC) : undefined;
   const formatName = text(format['format_name'])!;
   const result: ProbeResult = {
     container: containerOf(formatName, [videoCodec, audioCodec].filter((c): c is string => !!c)),
     formatName,
     durationSeconds: positive(format['duration']) ?? positive(v?.['duration']) ?? positive(a?.['duration']),
+    audioTracks: audioTracksOf(streams),
+    subtitleTracks: subtitleTracksOf(streams),
   };
+  const bitRate = positive(format['bit_rate']);
+  if (bitRate) result.bitRate = bitRate;
   if (v && videoCodec) {
     const profile = text(v['profile']);
     const pixFmt = text(v['pix_fmt']);
@@ -83,6 +131,43 @@ export function parseProbeOutput(output: string): ProbeResult {
   }
   if (a && audioCodec) result.audio = { codec: audioCodec, channels: positive(a['channels']) ?? 2 };
   return result;
+}
+
+/** ffprobe puts the language and title in `tags`, with the case the muxer chose. */
+function tag(s: Record<string, unknown>, name: string): string | undefined {
+  const tags = record(s['tags']);
+  if (!tags) return undefined;
+  const key = Object.keys(tags).find((k) => k.toLowerCase() === name);
+  const value = key ? text(tags[key]) : undefined;
+  // Languages are ISO 639 codes; a title is shown to people, so control characters go.
+  return value?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 100) || undefined;
+}
+
+function flag(s: Record<string, unknown>, name: string): boolean {
+  return record(s['disposition'])?.[name] === 1;
+}
+
+function audioTracksOf(streams: Record<string, unknown>[]): ProbedAudio[] {
+  return streams
+    .filter((s) => s['codec_type'] === 'audio')
+    .slice(0, MAX_TRACKS)
+    .map((s, index) => {
+      const language = tag(s, 'language');
+      const title = tag(s, 'title');
+      return { index, codec: text(s['codec_name']) ?? UNKNOWN_CODEC, channels: positive(s['channels']) ?? 2, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default') };
+    });
+}
+
+function subtitleTracksOf(streams: Record<string, unknown>[]): ProbedSubtitle[] {
+  return streams
+    .filter((s) => s['codec_type'] === 'subtitle')
+    .slice(0, MAX_TRACKS)
+    .map((s, index) => {
+      const codec = text(s['codec_name']) ?? UNKNOWN_CODEC;
+      const language = tag(s, 'language');
+      const title = tag(s, 'title');
+      return { index, codec, ...(language ? { language } : {}), ...(title ? { title } : {}), default: flag(s, 'default'), forced: flag(s, 'forced'), text: TEXT_SUBTITLE_CODECS.has(codec) };
+    });
 }
 
 export function probeArgs(url: string): string[] {

@@ -14,12 +14,15 @@ import { sendJsonError } from '../server/json-error.js';
 import { DEVICE_PROFILES } from './capabilities.js';
 import { decide, decideWithoutProbe, type Decision } from './decide.js';
 import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
-import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg } from './ffmpeg-stream.js';
-import type { ProbeResult } from './probe.js';
+import type { Readable } from 'node:stream';
+import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg, type FfmpegExit } from './ffmpeg-stream.js';
+import { findNextKeyframe, needsSplice, splicePlan, startSplicedFfmpeg, type SplicePlan } from './exact-start.js';
+import { unknownStreams, type ProbeResult } from './probe.js';
 import { ProbeCache } from './probe-cache.js';
-import { DLNA_FLAGS_STREAMING } from '@torrent-live/casting';
+import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.js';
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
+import { createSubtitleHandler } from './subtitle-route.js';
 
 export interface TranscodeLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -75,7 +78,7 @@ export function decisionHeader(d: Decision): string {
   return `${d.action}; container=${d.container}; video=${d.video}; audio=${d.audio}${d.scaleHeight ? `; height=${d.scaleHeight}` : ''}`;
 }
 
-/** The `/stream/...?transcode=` handler for the torrents `manager` holds. */
+/** The ffmpeg side of `/stream/...` (`?transcode=`, and `?format=vtt&track=N`) for the torrents `manager` holds. */
 export function createTranscodeHandler(opts: TranscodeOptions & { manager: TorrentManager; bus: EventBus }): TranscodeHandler {
   const { manager, bus } = opts;
   const ffmpegPath = opts.ffmpegPath ?? 'ffmpeg';
@@ -93,7 +96,11 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     return binary;
   };
 
+  const subtitles = createSubtitleHandler({ manager, probes, ffmpegPath, ffmpegAvailable, log, ...(opts.graceMs ? { graceMs: opts.graceMs } : {}) });
+
   const handler = async (req: Request, res: Response, target: TranscodeTarget): Promise<void> => {
+    // The other ffmpeg job on /stream: a video's own subtitle track as WebVTT.
+    if (req.query['format'] === 'vtt') return subtitles(req, res, target);
     // Everything below ends with the client: probe, wait for a slot, ffmpeg.
     const gone = new AbortController();
     res.once('close', () => {
@@ -129,6 +136,10 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         if (gone.signal.aborted) return;
         log({ level: 'warn', msg: 'probe failed', infoHash: target.infoHash, fileIndex: target.fileIndex, error: String(err) });
       }
+      const unknown = probed ? unknownStreams(probed) : [];
+      if (unknown.length > 0) {
+        return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex}: ffmpeg does not know its ${unknown.join(' and ')} codec, so it cannot be converted`, `play the original: /stream/${target.infoHash}/${target.fileIndex}`);
+      }
       const caps = DEVICE_PROFILES[device]!;
       const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
       const duration = probed?.durationSeconds;
@@ -139,17 +150,19 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       opts.onDecision?.(record);
       log({ level: 'info', msg: 'transcode decision', infoHash: target.infoHash, fileIndex: target.fileIndex, device, startSeconds, ...decision });
 
+      const headersType = container === 'mp4' ? 'video/mp4' : 'video/webm';
       const headers: Record<string, string> = {
-        'Content-Type': container === 'mp4' ? 'video/mp4' : 'video/webm',
+        'Content-Type': headersType,
         'Accept-Ranges': 'none',
         'Cache-Control': 'no-store',
         'X-Transcode-Decision': decisionHeader(decision),
         'X-Transcode-Reason': headerSafe(decision.reason),
         ...(startSeconds > 0 ? { 'X-Transcode-Start': formatSeconds(startSeconds) } : {}),
         ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
-        // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming.
+        // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming,
+        // and the profile the conversion really has (the one the listing's <res> claims).
         ...(req.get('getcontentFeatures.dlna.org') === '1'
-          ? { 'contentFeatures.dlna.org': `DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=${DLNA_FLAGS_STREAMING}`, 'transferMode.dlna.org': 'Streaming' }
+          ? { 'contentFeatures.dlna.org': dlnaFeaturesFor(probed ? dlnaProfileOf(convertedShape(decision, probed), headersType) : undefined, 'converted'), 'transferMode.dlna.org': 'Streaming' }
           : {}),
       };
       if (req.method === 'HEAD') {
@@ -162,14 +175,43 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         res.set('Retry-After', '2');
         return sendJsonError(res, 'E_BUSY', `all ${slots.max} transcodes are in use; try again shortly or play the original stream`, 'stop another transcoded stream, or raise the limit');
       }
-      await runFfmpeg(req, res, headers, {
-        plan: buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}) }),
-        gone: gone.signal,
-        what: { infoHash: target.infoHash, fileIndex: target.fileIndex },
-      });
+      const what = { infoHash: target.infoHash, fileIndex: target.fileIndex };
+      const start = await exactStart(source.url, decision, startSeconds, probed, gone.signal, what);
+      if (gone.signal.aborted) return;
+      if (start.dataEndsAt !== undefined) {
+        // A copy from there would send the file's last GOP labelled as T.
+        return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex}: its data ends at ${formatSeconds(start.dataEndsAt)} s, before t=${formatSeconds(startSeconds)} (the file looks truncated)`, 'start earlier, or play the original');
+      }
+      const splice = start.plan;
+      if (startSeconds > 0) headers['X-Transcode-Seek'] = splice ? `exact; keyframe=${formatSeconds(splice.keyframeSeconds)}` : decision.video === 'copy' ? 'keyframe' : 'exact';
+      if (splice) {
+        await runFfmpeg(req, res, headers, { start: () => startSplicedFfmpeg({ ffmpegPath, plan: splice, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: `${splice.head.join(' ')} | ${splice.tail.join(' ')} | ${splice.join.join(' ')}`, gone: gone.signal, what });
+      } else {
+        const plan = buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}), ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}) });
+        await runFfmpeg(req, res, headers, { start: () => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
+      }
     } finally {
       release?.();
       await source.close();
+    }
+  };
+
+  /**
+   * With the video copied and a start between keyframes, the plan that makes the start exact
+   * (exact-start.ts); undefined when a plain copy already is, or when no keyframe is in reach
+   * (then the start stays at the keyframe before, as X-Transcode-Seek says).
+   */
+  const exactStart = async (url: string, decision: Decision, startSeconds: number, probed: ProbeResult | undefined, signal: AbortSignal, what: { infoHash: string; fileIndex: number }): Promise<{ plan?: SplicePlan; dataEndsAt?: number }> => {
+    if (!probed?.video || !needsSplice(decision, probed.video.codec, startSeconds)) return {};
+    try {
+      const scan = await findNextKeyframe(ffprobePath, url, startSeconds, signal);
+      if (scan.last !== undefined && scan.last < startSeconds - 1) return { dataEndsAt: scan.last };
+      if (scan.next === undefined) return {};
+      const plan = splicePlan({ input: url, decision, startSeconds, keyframeSeconds: scan.next, videoCodec: probed.video.codec, pixFmt: probed.video.pixFmt, audioCodec: probed.audio?.codec });
+      return plan ? { plan } : {};
+    } catch (err) {
+      if (!signal.aborted) log({ level: 'warn', msg: 'no exact start', ...what, error: String(err) });
+      return {};
     }
   };
 
@@ -177,11 +219,11 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     _req: Request,
     res: Response,
     headers: Record<string, string>,
-    o: { plan: ReturnType<typeof buildFfmpegArgs>; gone: AbortSignal; what: { infoHash: string; fileIndex: number } },
+    o: { start: () => { output: Readable; exited: Promise<FfmpegExit>; stop(): void }; commandLine: string; gone: AbortSignal; what: { infoHash: string; fileIndex: number } },
   ): Promise<void> => {
     const started = Date.now();
-    const run = startFfmpeg({ ffmpegPath, plan: o.plan, graceMs: opts.graceMs ?? KILL_GRACE_MS });
-    log({ level: 'info', msg: 'ffmpeg start', ...o.what, args: toArgv(o.plan).join(' ') });
+    const run = o.start();
+    log({ level: 'info', msg: 'ffmpeg start', ...o.what, args: o.commandLine });
     const output = run.output;
     const stopAll = (): void => {
       run.stop();
@@ -212,11 +254,16 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       res.destroy();
       return;
     }
-    if (exit.code === 0) {
+    if (exit.code === 0 && res.headersSent) {
       log({ level: 'info', msg: 'ffmpeg done', ...o.what, ms: Date.now() - started });
-      if (!res.headersSent) res.writeHead(200, headers);
       res.end();
       return;
+    }
+    if (exit.code === 0) {
+      // Nothing at all: the input ended before anything could be written (a truncated file, or a
+      // t past where its data really ends). An empty 200 would read as "nothing to see".
+      log({ level: 'warn', msg: 'ffmpeg wrote nothing', ...o.what, ms: Date.now() - started });
+      return sendJsonError(res, 'E_TRANSCODE', `ffmpeg produced nothing for torrent ${o.what.infoHash} file ${o.what.fileIndex}: the file may be truncated, or the start past the end of its data`, 'play the original stream, or start earlier');
     }
     log({ level: 'error', msg: 'ffmpeg failed', ...o.what, code: exit.code, signal: exit.signal, stderr: exit.stderr });
     // After the first bytes the status is sent: cut the body so the player sees an error, not an end.

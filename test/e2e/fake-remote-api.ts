@@ -126,6 +126,13 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
     bus.emit('cast', { device: device.name, state: 'playing' });
     res.json({ ok: true, url: auth.streamUrl(`http://${options.host}:${port}`, torrent.infoHash, fileIndex) });
   });
+  // Like a server without ffprobe: every file is "the original, not probed", so the page's own
+  // retry through ?transcode=mp4 is what a file it cannot decode exercises here.
+  api.post('/api/playback', (req, res) => {
+    const { infoHash, fileIndex } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof infoHash !== 'string' || !torrents.has(infoHash) || typeof fileIndex !== 'number') return sendJsonError(res, 'E_NOT_FOUND', 'no such torrent or file');
+    res.json({ infoHash, fileIndex, mode: 'original', reason: 'the file could not be probed (no ffprobe here)', url: `/stream/${infoHash}/${fileIndex}`, contentType: 'video/mp4', seek: 'native', audioTracks: [], subtitles: [] });
+  });
   api.get('/api/devices/:id/status', (req, res) => {
     const device = devices.get(req.params.id);
     if (!device) return sendJsonError(res, 'E_NOT_FOUND', `no device ${req.params.id}`);
@@ -227,6 +234,7 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
       { method: 'DELETE', path: `/api/torrents/${sampleHash}` },
       { method: 'GET', path: '/api/events' },
       { method: 'GET', path: '/api/devices' },
+      { method: 'POST', path: '/api/playback', body: { infoHash: sampleHash, fileIndex: 0, abilities: { formats: [] } } },
       { method: 'POST', path: '/api/cast', body: { deviceId: 'cc-living', infoHash: sampleHash, fileIndex: 0 } },
       { method: 'GET', path: '/api/devices/cc-living/status' },
       ...(['play', 'pause', 'stop'] as const).map((a) => ({ method: 'POST' as const, path: `/api/devices/cc-living/${a}`, body: {} })),

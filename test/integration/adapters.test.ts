@@ -19,6 +19,7 @@ import { startService } from '../sim/service.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { ffprobe, SERVICE_HOST, startAdapterWorld, type AdapterWorld } from './adapters-world.js';
 import { closesAfter } from '../sim/cleanup.js';
+import { until } from '../sim/wait.js';
 
 const CD = 'urn:schemas-upnp-org:service:ContentDirectory:1';
 const MEDIA_SERVER = 'urn:schemas-upnp-org:device:MediaServer:1';
@@ -122,6 +123,13 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
   assert.ok(scpd.actionList.action.some((a: { name: string }) => a.name === 'Browse'));
   const control = new URL(cdService.controlURL, location).href;
 
+  // The background probe (3 s after metadata) gives the sample its real DLNA profile; list after
+  // it, so the listing and the stream headers below are compared on the same knowledge.
+  await until('the sample probed', async () => {
+    const folderId = (await soapBrowse(control, '0')).didl.container[0]['@id'];
+    const listed = (await soapBrowse(control, folderId)).didl.item.find((i: Record<string, unknown>) => i['dc:title'] === 'sample.mp4');
+    return !Array.isArray(listed?.res) && /DLNA\.ORG_PN=/.test(listed?.res?.['@protocolInfo'] ?? '');
+  }, 20_000, 250);
   const root = await soapBrowse(control, '0');
   assert.equal(root.totalMatches, 1);
   assert.equal(root.didl.container[0]['dc:title'], 'Movies');
@@ -136,20 +144,27 @@ test('a DLNA control point finds the server over SSDP, browses it over SOAP and 
   assert.deepEqual(items.map((i) => i['dc:title']).sort(), [stored, 'sample.mp4'].sort(), 'titles round-trip through SOAP and DIDL-Lite escaping');
   assert.ok(stored.includes('&') && stored.includes(']]') && stored.includes("'"), 'the hostile characters the core keeps are exercised');
   assert.equal(page1.updateId, w.svc.manager.updateId);
+  // The sample (H.264 Main 640x360, AAC) has its real profile, and a plain DLNA TV plays it: one res.
   const res = items.find((i) => i['dc:title'] === 'sample.mp4').res;
   assert.match(res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;DLNA\.ORG_OP=01/);
   assert.equal(Number(res['@size']), sampleFile().length);
   const url: string = res['#text'];
+  // The hostile file is no video ffprobe reads: no profile claimed, and a conversion offered after it.
+  const hostileRes = items.find((i) => i['dc:title'] !== 'sample.mp4').res;
+  assert.ok(Array.isArray(hostileRes) && hostileRes.length === 2, 'original and conversion');
+  assert.match(hostileRes[1]['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=00;DLNA\.ORG_CI=1;/);
   // What the listing promises is what the stream says: MIME and the DLNA fourth field, PN included.
   for (const item of items) {
     assert.equal(item['upnp:class'], 'object.item.videoItem.movie', 'players file it as a video (Kodi filed a bare videoItem as audio)');
-    const [, , mime, features] = (item.res['@protocolInfo'] as string).split(':');
-    assert.equal(mime, 'video/mp4');
-    const head = await fetch(item.res['#text'], { method: 'HEAD', headers: { 'getcontentFeatures.dlna.org': '1' } });
-    assert.equal(head.status, 200);
-    assert.equal(head.headers.get('content-type'), mime, `${item['dc:title']}: Content-Type`);
-    assert.equal(head.headers.get('contentfeatures.dlna.org'), features, `${item['dc:title']}: contentFeatures.dlna.org`);
-    assert.equal(head.headers.get('transfermode.dlna.org'), 'Streaming');
+    for (const r of [item.res].flat() as Array<Record<string, string>>) {
+      const [, , mime, features] = r['@protocolInfo']!.split(':');
+      assert.equal(mime, 'video/mp4');
+      const head = await fetch(r['#text']!, { method: 'HEAD', headers: { 'getcontentFeatures.dlna.org': '1' } });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('content-type'), mime, `${item['dc:title']}: Content-Type`);
+      assert.equal(head.headers.get('contentfeatures.dlna.org'), features, `${item['dc:title']} ${r['#text']}: contentFeatures.dlna.org`);
+      assert.equal(head.headers.get('transfermode.dlna.org'), 'Streaming');
+    }
   }
   assert.match(url, /\?st=[0-9a-f]{32}$/);
   const noToken = await fetch(url.split('?')[0]!);

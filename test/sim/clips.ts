@@ -12,13 +12,15 @@ import { requireTool } from './require-tool.js';
 
 const run = promisify(execFile);
 
-export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi';
+export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi' | 'h264-ac3-mkv' | 'h264-dts-mkv' | 'h264-aac-mkv' | 'h264-srt-mkv';
 
 export interface ClipOptions {
   seconds?: number;
   width?: number;
   height?: number;
   rate?: number;
+  /** Seconds between keyframes (default 2); long GOPs show where copy-mode seeking lands. */
+  keyframeSeconds?: number;
   ffmpegPath?: string;
 }
 
@@ -43,12 +45,24 @@ function clipsDir(): string {
   return dir;
 }
 
-const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi' };
+const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi', 'h264-ac3-mkv': 'mkv', 'h264-dts-mkv': 'mkv', 'h264-aac-mkv': 'mkv', 'h264-srt-mkv': 'mkv' };
 
-/** Codec arguments per kind; a keyframe every 2 s so input seeking lands near the asked time. */
-function codecArgs(kind: ClipKind, rate: number): string[] {
-  const gop = String(rate * 2);
+/** Codec arguments per kind; by default a keyframe every 2 s so input seeking lands near the asked time. */
+function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): string[] {
+  const gop = String(Math.round(rate * keyframeSeconds));
+  // Fixed GOPs: no scene-cut keyframes, so "the keyframe before T" is where the test expects it.
+  const h264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0'];
   switch (kind) {
+    case 'h264-ac3-mkv':
+      return [...h264, '-c:a', 'ac3', '-b:a', '192k', '-ac', '6'];
+    case 'h264-dts-mkv':
+      // ffmpeg's own DTS encoder is marked experimental; it writes a core stream every player reads.
+      return [...h264, '-c:a', 'dca', '-strict', '-2', '-ac', '2'];
+    case 'h264-aac-mkv':
+      return [...h264, '-c:a', 'aac', '-b:a', '96k'];
+    case 'h264-srt-mkv':
+      // The SubRip track of CLIP_SUBTITLES, embedded as the file's default English track.
+      return [...h264, '-c:a', 'aac', '-b:a', '96k', '-c:s', 'srt', '-metadata:s:s:0', 'language=eng', '-metadata:s:s:0', 'title=English', '-disposition:s:0', 'default'];
     case 'h264-aac-mp4':
       return ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
     case 'hevc-ac3-mkv':
@@ -58,12 +72,33 @@ function codecArgs(kind: ClipKind, rate: number): string[] {
   }
 }
 
+/** The cues of the 'h264-srt-mkv' clip's embedded SubRip track (seconds in file time, before muxing). */
+export const CLIP_SUBTITLES = [
+  { start: 4, end: 6.5, text: 'Hello from the middle' },
+  { start: 14, end: 15, text: 'Second cue' },
+] as const;
+
+function srtTime(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)},${pad(ms % 1000, 3)}`;
+}
+
+/** Inputs beyond picture and sound, with the maps that pick every stream. */
+function extraInputs(kind: ClipKind): string[] {
+  if (kind !== 'h264-srt-mkv') return [];
+  const srt = path.join(clipsDir(), 'cues.srt');
+  fs.writeFileSync(srt, CLIP_SUBTITLES.map((c, i) => `${i + 1}\n${srtTime(c.start)} --> ${srtTime(c.end)}\n${c.text}\n`).join('\n'));
+  return ['-i', srt, '-map', '0:v', '-map', '1:a', '-map', '2:s'];
+}
+
 export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> {
   const seconds = opts.seconds ?? 12;
   const width = opts.width ?? 320;
   const height = opts.height ?? 240;
   const rate = opts.rate ?? 25;
-  const key = `${kind}-${seconds}s-${width}x${height}-${rate}`;
+  const keyframeSeconds = opts.keyframeSeconds ?? 2;
+  const key = `${kind}-${seconds}s-${width}x${height}-${rate}${keyframeSeconds === 2 ? '' : `-g${keyframeSeconds}`}`;
   const cached = made.get(key);
   if (cached) return cached;
   const name = `${key}.${EXT[kind]}`;
@@ -74,8 +109,10 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    ...codecArgs(kind, rate),
-    '-shortest', file,
+    ...extraInputs(kind),
+    ...codecArgs(kind, rate, keyframeSeconds),
+    // -shortest would end the file with its last subtitle; the sources already last `seconds`.
+    ...(kind === 'h264-srt-mkv' ? ['-t', String(seconds)] : ['-shortest']), file,
   ], { maxBuffer: 1024 * 1024 }).then(() => ({ kind, path: file, name, seconds, bytes: fs.readFileSync(file) }));
   made.set(key, job);
   job.catch(() => made.delete(key));
@@ -113,4 +150,16 @@ export async function inspectMedia(file: string, ffprobePath = process.env['FFPR
     if (p.stream_index === videoIndex && (firstVideoPts === undefined || pts < firstVideoPts)) firstVideoPts = pts;
   }
   return { codecs: streams.map((s) => s.codec_name ?? '?'), firstVideoPts, start, end };
+}
+
+/** inspectMedia over bytes in memory (an HTTP body), through a temporary file removed after. */
+export async function inspectBody(body: Buffer, ext: string): Promise<MediaInspection> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-media-out-'));
+  try {
+    const file = path.join(tmp, `out.${ext}`);
+    fs.writeFileSync(file, body);
+    return await inspectMedia(file);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -55,7 +55,7 @@ const showPanel = setupTabs((panelId) => {
 });
 
 const torrentList = new TorrentList(byId('torrent-list', HTMLUListElement), byId('torrents-empty', HTMLParagraphElement), {
-  play: (torrent, file) => player.play(torrent, file),
+  play: (torrent, file) => void player.play(torrent, file),
   cast: (torrent, file) => {
     showPanel('panel-tv');
     const device = devices.selected;

@@ -44,13 +44,26 @@ test('a torrent lists only its video and audio files, titled without the torrent
   assert.equal(all.totalMatches, 4);
   const items = didl(all.result).item;
   assert.deepEqual(items.map((i: Record<string, string>) => i['dc:title']), ['e01.mkv', 'e02.mkv', 'theme.mp3', 'e03.mp4']);
-  assert.equal(items[0].res['#text'], urlFor(HASH_A, 0));
-  assert.equal(items[0].res['@duration'], '0:01:01.000');
-  assert.equal(items[0].res['@size'], '5000');
+  // A video not probed yet: its original first, then a conversion a plain DLNA TV plays.
+  assert.equal(items[0].res.length, 2);
+  assert.equal(items[0].res[0]['#text'], urlFor(HASH_A, 0));
+  assert.equal(items[0].res[0]['@duration'], '0:01:01.000');
+  assert.equal(items[0].res[0]['@size'], '5000');
+  assert.equal(items[0].res[1]['#text'], `${urlFor(HASH_A, 0)}&transcode=mp4&device=dlna-tv`);
+  assert.match(items[0].res[1]['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=00;DLNA\.ORG_CI=1;/);
+  assert.equal(Array.isArray(items[2].res), false, 'audio is offered as it is: one res');
   // Players file items by class and MIME: a video must say so (Kodi filed a bare videoItem as audio).
   assert.deepEqual(items.map((i: Record<string, string>) => i['upnp:class']), ['object.item.videoItem.movie', 'object.item.videoItem.movie', 'object.item.audioItem.musicTrack', 'object.item.videoItem.movie']);
-  assert.match(items[0].res['@protocolInfo'], /^http-get:\*:video\/x-matroska:DLNA\.ORG_PN=MATROSKA;/);
-  assert.match(items[3].res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;/);
+  assert.match(items[0].res[0]['@protocolInfo'], /^http-get:\*:video\/x-matroska:DLNA\.ORG_PN=MATROSKA;/);
+  // Unprobed, an MP4 claims no profile: "some MP4" is all that is known.
+  assert.match(items[3].res[0]['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_OP=01;/);
+  const probed = browse(snapshot, req(`t:${HASH_A}`), {
+    urlFor,
+    probeOf: (_h, i) => (i === 4 ? { container: 'mp4', formatName: 'mov', durationSeconds: 30, video: { codec: 'h264', profile: 'High', width: 1280, height: 720 }, audio: { codec: 'aac', channels: 2 }, audioTracks: [], subtitleTracks: [] } : undefined),
+  });
+  const e03 = didl(probed.result).item[3];
+  assert.match(e03.res['@protocolInfo'], /^http-get:\*:video\/mp4:DLNA\.ORG_PN=AVC_MP4_HP_HD_AAC;/, 'probed: its real profile, and a TV plays it as is (one res)');
+  assert.equal(e03.res['@duration'], '0:00:30.000', 'the probe gives the duration');
   assert.equal(mediaClassOf('video/mp4'), 'object.item.videoItem.movie');
   assert.equal(mediaClassOf('audio/flac'), 'object.item.audioItem.musicTrack');
   assert.equal(mediaClassOf('image/png'), undefined, 'a media browser lists videos and audio only');
@@ -99,4 +112,17 @@ test('control: Browse, SystemUpdateID, capabilities; Search is 602, unknown 401;
   assert.match(connectionManagerControl({ serviceType: '', action: 'GetCurrentConnectionInfo', args: { ConnectionID: '0' } }).body, /<Direction>Output<\/Direction><Status>OK</);
   assert.match(connectionManagerControl({ serviceType: '', action: 'GetCurrentConnectionInfo', args: { ConnectionID: '5' } }).body, /<errorCode>706</);
   assert.match(connectionManagerControl({ serviceType: '', action: 'PrepareForConnection', args: {} }).body, /<errorCode>602</);
+});
+
+test('a video lists its subtitles as WebVTT caption info: its own text tracks, then the files beside it', () => {
+  const film = torrent(HASH_B, 'Film', [['Film/Film.mkv', 'video/x-matroska'], ['Film/Film.en.srt', 'application/x-subrip']]);
+  const probeOf = (_h: string, i: number) =>
+    i === 0
+      ? { container: 'matroska' as const, formatName: 'matroska,webm', durationSeconds: 60, audioTracks: [], subtitleTracks: [{ index: 0, codec: 'hdmv_pgs_subtitle', default: false, forced: false, text: false }, { index: 1, codec: 'subrip', language: 'fre', default: false, forced: false, text: true }] }
+      : undefined;
+  const item = didl(browse({ torrents: [film], updateId: 1 }, req(`t:${HASH_B}`), { urlFor, probeOf }).result).item[0];
+  const captions = [item['sec:CaptionInfoEx']].flat().map((c: Record<string, string>) => c['#text']);
+  assert.deepEqual(captions, [`${urlFor(HASH_B, 0)}&format=vtt&track=1`, `${urlFor(HASH_B, 1)}&format=vtt`], 'the picture track is left out');
+  const vttRes = item.res.filter((r: Record<string, string>) => r['@protocolInfo'] === 'http-get:*:text/vtt:*').map((r: Record<string, string>) => r['#text']);
+  assert.deepEqual(vttRes, captions);
 });

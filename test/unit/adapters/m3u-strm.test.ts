@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildM3u } from '../../../src/adapters/m3u.js';
+import { extinfSeconds, buildM3u } from '../../../src/adapters/m3u.js';
 import { exportStrm, insideDir, sanitizeSegment, strmRelativePath } from '../../../src/adapters/strm.js';
 import { HASH_A, HASH_B, torrent, urlFor } from './helpers.js';
 
@@ -65,4 +65,13 @@ test('exportStrm writes one .strm per video file with the tokenised URL, atomica
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('M3U: EXTINF carries the probed length in whole seconds, -1 until a file is probed', () => {
+  const show = torrent(HASH_A, 'Show', [['Show/e01.mkv', 'video/x-matroska'], ['Show/e02.mkv', 'video/x-matroska']]);
+  const m3u = buildM3u([show], urlFor, (_h, i) => (i === 0 ? 1325.6 : undefined));
+  const extinf = m3u.split('\n').filter((l) => l.startsWith('#EXTINF:'));
+  assert.deepEqual(extinf.map((l) => l.split(' ')[0]), ['#EXTINF:1326', '#EXTINF:-1']);
+  assert.equal(extinfSeconds(Number.NaN), '-1');
+  assert.equal(extinfSeconds(0), '-1');
 });

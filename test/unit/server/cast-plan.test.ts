@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { capabilitiesFor, planCast } from '../../../src/server/cast-plan.js';
 import type { ProbeResult } from '../../../src/transcode/probe.js';
 
-const h264Mp4: ProbeResult = { container: 'mp4', formatName: 'mov,mp4,m4a,3gp,3g2,mj2', durationSeconds: 20, video: { codec: 'h264', profile: 'High', width: 1280, height: 720, pixFmt: 'yuv420p' }, audio: { codec: 'aac', channels: 2 } };
-const hevcMkv: ProbeResult = { container: 'matroska', formatName: 'matroska,webm', durationSeconds: 20, video: { codec: 'hevc', width: 1920, height: 1080, pixFmt: 'yuv420p' }, audio: { codec: 'ac3', channels: 6 } };
+const h264Mp4: ProbeResult = { container: 'mp4', formatName: 'mov,mp4,m4a,3gp,3g2,mj2', durationSeconds: 20, video: { codec: 'h264', profile: 'High', width: 1280, height: 720, pixFmt: 'yuv420p' }, audio: { codec: 'aac', channels: 2 }, audioTracks: [{ index: 0, codec: 'aac', channels: 2, default: true }], subtitleTracks: [] };
+const hevcMkv: ProbeResult = { container: 'matroska', formatName: 'matroska,webm', durationSeconds: 20, video: { codec: 'hevc', width: 1920, height: 1080, pixFmt: 'yuv420p' }, audio: { codec: 'ac3', channels: 6 }, audioTracks: [{ index: 0, codec: 'ac3', channels: 6, default: true }], subtitleTracks: [] };
 
 test('capabilitiesFor: Chromecast by model, DLNA by its sink list, a generic MP4 player when unknown', () => {
   assert.equal(capabilitiesFor({ kind: 'chromecast', model: 'Chromecast Ultra', name: 'TV' }).id, 'chromecast-ultra');

@@ -18,7 +18,9 @@ function file(container: ProbeResult['container'], video?: Partial<NonNullable<P
 
 test('an H.264/AAC MP4 plays as is; asked as WebM it is transcoded to VP8/Opus', () => {
   const mp4 = file('mp4', { codec: 'h264', profile: 'High' }, 'aac');
-  assert.deepEqual({ ...decide(mp4, browser, { container: 'mp4' }), reason: '' }, { action: 'original', container: 'mp4', video: 'copy', audio: 'copy', reason: '' });
+  assert.equal(decide(mp4, browser).action, 'original');
+  // Asked as MP4 anyway, ffmpeg still rewrites the container: a remux, and said so.
+  assert.deepEqual({ ...decide(mp4, browser, { container: 'mp4' }), reason: '' }, { action: 'remux', container: 'mp4', video: 'copy', audio: 'copy', reason: '' });
   const webm = decide(mp4, browser, { container: 'webm' });
   assert.equal(webm.action, 'transcode');
   assert.equal(webm.video, 'vp8');

@@ -46,7 +46,7 @@ test('WebM: VP9 in realtime mode with cpu-used 8, Opus at 48 kHz, bitrate by hei
   assert.equal(after(argv, '-c:v'), 'libvpx-vp9');
   assert.equal(after(argv, '-deadline'), 'realtime');
   assert.equal(after(argv, '-cpu-used'), '8');
-  assert.equal(after(argv, '-b:v'), '2M');
+  assert.equal(after(argv, '-b:v'), '2000k');
   assert.equal(after(argv, '-vf'), 'scale=-2:720');
   assert.equal(after(argv, '-threads'), '4');
   assert.equal(after(argv, '-c:a'), 'libopus');
@@ -54,7 +54,7 @@ test('WebM: VP9 in realtime mode with cpu-used 8, Opus at 48 kHz, bitrate by hei
   assert.equal(after(argv, '-f'), 'webm');
   const vp8 = toArgv(buildFfmpegArgs({ input: 'u', decision: { ...webm, video: 'vp8' }, sourceHeight: 240 }));
   assert.equal(after(vp8, '-c:v'), 'libvpx');
-  assert.equal(after(vp8, '-b:v'), '1M');
+  assert.equal(after(vp8, '-b:v'), '1000k');
 });
 
 test('copy where decided, no audio map when there is none', () => {
@@ -75,4 +75,20 @@ test('seconds are printed plainly for ffmpeg', () => {
   assert.equal(formatSeconds(0.0004), '0');
   assert.equal(formatSeconds(1 / 3), '0.333');
   assert.equal(formatSeconds(864000), '864000');
+});
+
+test('a conversion never spends much more than the source: the video capped just under twice its bitrate', async () => {
+  const { videoBitrateCap } = await import('../../../src/transcode/ffmpeg-args.js');
+  assert.equal(videoBitrateCap(5_500_000, 'aac'), 9_740_000, 'a 5.5 Mbit/s film: 9.74 Mbit/s of picture and 0.16 of AAC, under the 11 of twice');
+  assert.equal(videoBitrateCap(100_000, 'copy'), 50_000, 'mostly sound: the picture keeps half the rate');
+  assert.equal(videoBitrateCap(undefined), undefined);
+  assert.equal(videoBitrateCap(0), undefined);
+  const h264 = toArgv(buildFfmpegArgs({ input: 'u', decision: mp4, sourceBitRate: 5_500_000 }));
+  assert.equal(after(h264, '-maxrate'), '9740k');
+  assert.equal(after(h264, '-bufsize'), '9740k');
+  assert.equal(after(h264, '-crf'), '23', 'CRF still decides below the cap');
+  assert.equal(toArgv(buildFfmpegArgs({ input: 'u', decision: mp4 })).includes('-maxrate'), false, 'no source bitrate known: no cap invented');
+  const vp9 = toArgv(buildFfmpegArgs({ input: 'u', decision: webm, sourceHeight: 1080, sourceBitRate: 1_000_000 }));
+  assert.equal(after(vp9, '-b:v'), '1672k', 'the 4 Mbit/s a 1080p VP9 would get, capped by a 1 Mbit/s source (less the Opus)');
+  assert.equal(after(vp9, '-maxrate'), '1672k');
 });

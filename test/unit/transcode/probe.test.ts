@@ -17,6 +17,8 @@ test('ffprobe JSON: container, duration, first video and audio stream', () => {
     durationSeconds: 15.005,
     video: { codec: 'hevc', profile: 'Main', width: 320, height: 240, pixFmt: 'yuv420p' },
     audio: { codec: 'ac3', channels: 6 },
+    audioTracks: [{ index: 0, codec: 'ac3', channels: 6, default: false }],
+    subtitleTracks: [],
   });
 });
 
@@ -54,4 +56,12 @@ test('bounded and strict: oversized, non-JSON and formatless output are refused'
 
 test('a missing ffprobe is a clear error', async () => {
   await assert.rejects(probe('http://127.0.0.1:1/x', { ffprobePath: '/nonexistent/ffprobe' }), /\/nonexistent\/ffprobe was not found/);
+});
+
+test('a stream ffprobe cannot identify (no codec_name) is an unknown codec, not an absent stream', async () => {
+  const { unknownStreams } = await import('../../../src/transcode/probe.js');
+  const r = parseProbeOutput(JSON.stringify({ streams: [{ codec_type: 'video', width: 320, height: 240 }, { codec_type: 'audio', codec_name: 'aac', channels: 2 }], format: { format_name: 'matroska,webm' } }));
+  assert.equal(r.video?.codec, 'unknown');
+  assert.deepEqual(unknownStreams(r), ['video']);
+  assert.deepEqual(unknownStreams({ audio: { codec: 'aac', channels: 2 } }), []);
 });
