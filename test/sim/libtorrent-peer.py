@@ -168,7 +168,7 @@ class Peers:
             ip, port = key.rsplit(':', 1)
             e = {'ip': ip, 'port': int(port), 'infoHash': info_hash, 'connected': False, 'handshake': False,
                  'outgoing': False, 'utp': False, 'rc4': False, 'plaintextEncrypted': False, 'flagsSeen': 0,
-                 'uploaded': 0, 'downloaded': 0, 'client': '', 'incoming': [], 'disconnects': [],
+                 'uploaded': 0, 'downloaded': 0, 'client': '', 'connectionType': None, 'incoming': [], 'disconnects': [],
                  'firstSeenS': since_start(), 'lastSeenS': since_start()}
             self.by_key[key] = e
         if info_hash and not e['infoHash']:
@@ -194,6 +194,8 @@ class Peers:
                 # Downloads: the counter restarts with each connection, keep the largest seen. Uploads
                 # are counted exactly from block_uploaded_alert instead (a poll misses short connections).
                 e['downloaded'] = max(e['downloaded'], p.total_download)
+                # 0: a BitTorrent peer (1 and 2 are web seeds); uTP or TCP is the utp_socket flag.
+                e['connectionType'] = int(p.connection_type)
                 e['client'] = p.client if isinstance(p.client, str) else p.client.decode('utf-8', 'replace')
                 e['lastSeenS'] = since_start()
         for key, e in self.by_key.items():

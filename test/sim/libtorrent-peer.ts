@@ -51,6 +51,8 @@ export interface LibtorrentPeerInfo {
   uploaded: number;
   downloaded: number;
   client: string;
+  /** libtorrent's connection_type: 0 a BitTorrent peer, 1 and 2 web seeds (null until a poll saw it connected). */
+  connectionType: number | null;
   /** Connections it accepted from this address (incoming_connection_alert), with the socket type. */
   incoming: Array<{ s: number; socket: 'tcp' | 'utp' }>;
   /** Why libtorrent closed connections with it (peer_disconnected_alert). */
