@@ -3,13 +3,13 @@
  * TCP delay proxy (RTT 0/50/100 ms, optional per-seeder rate cap), announced on a loopback DHT;
  * torrent-live (bench/wan-product.ts: the service as the CLI builds it, private lookup, freerider)
  * is read through its HTTP stream, byte-exact checked. The named alternative is libtorrent
- * (python3-libtorrent, `apt-get install python3-libtorrent`, run with /usr/bin/python3,
- * sequential download, the same proxies given as peers) in the same run, when installed.
+ * (python3-libtorrent, `apt-get install python3-libtorrent`: test/sim/libtorrent-peer.py run with
+ * /usr/bin/python3, sequential download, the same proxies given as peers) in the same run, when installed.
  *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name]
  * Rates are bytes / (last byte - first byte); TTFB is from the service being up (lookup,
  * metadata and first piece included).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -24,9 +24,9 @@ import { makeFixture, pseudoRandomBytes, removeFixture, type TorrentFixture } fr
 import { startDhtNetwork, type DhtNetwork } from '../test/sim/dht-network.js';
 import { startSeeder, type Seeder, type SeederBehaviour } from '../test/sim/seeder.js';
 import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
+import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PYTHON = '/usr/bin/python3';
 const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' } } });
 const SIZE_MB = Number(opt.size);
 const RSS_SIZE_MB = Number(opt['rss-size']);
@@ -254,39 +254,32 @@ interface LibtorrentRun {
 
 function libtorrentInstalled(): boolean {
   try {
-    execFileSync(PYTHON, ['-c', 'import libtorrent'], { stdio: 'ignore' });
+    requireLibtorrent();
     return true;
   } catch {
     return false;
   }
 }
 
-const LIBTORRENT_DEADLINE_MS = 120_000;
+const LIBTORRENT_DEADLINE_S = 120;
 
+/**
+ * libtorrent (test/sim/libtorrent-peer.py, the test world's peer, in leech mode) downloading from
+ * the same proxies, given directly (no DHT), plaintext as the loopback seeders speak, sequential.
+ */
 async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<LibtorrentRun | null> {
   if (!HAVE_LIBTORRENT) return null;
-  const save = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-lt-'));
+  const leecher = await startLibtorrentPeer({ kind: 'plaintext', host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
   try {
-    const child = spawn(PYTHON, [path.join(ROOT, 'bench/libtorrent-client.py'), fx.torrentPath, save, LIBTORRENT_HOST, ...world.peers.map((p) => `${p.host}:${p.port}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
     // libtorrent may never finish a world (it stalled once on the poisoned one): it gets a
     // deadline and then counts as "did not finish" rather than holding the whole run.
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    const deadline = setTimeout(() => child.kill('SIGKILL'), LIBTORRENT_DEADLINE_MS);
-    const line = await new Promise<string>((resolve) => {
-      readline.createInterface({ input: child.stdout! }).once('line', resolve);
-      void exited.then(() => resolve(''));
-    });
-    await exited;
-    clearTimeout(deadline);
-    if (!line) {
-      process.stderr.write(`  libtorrent did not finish within ${LIBTORRENT_DEADLINE_MS / 1000} s\n`);
-      return null;
-    }
-    const r = JSON.parse(line) as { firstPieceS: number; doneS: number; bytes: number; peakRssKb: number; error?: string };
-    if (r.error) return null;
-    return { rateMBs: r.bytes / MB / (r.doneS - r.firstPieceS), seconds: r.doneS, peakRssMb: r.peakRssKb / 1024 };
+    const r = await leecher.finished();
+    return { rateMBs: r.bytes / MB / (r.doneS - (r.firstPieceS ?? 0)), seconds: r.doneS, peakRssMb: r.peakRssKb / 1024 };
+  } catch (err) {
+    process.stderr.write(`  libtorrent did not finish: ${(err as Error).message.slice(0, 300)}\n`);
+    return null;
   } finally {
-    fs.rmSync(save, { recursive: true, force: true });
+    await leecher.close();
   }
 }
 

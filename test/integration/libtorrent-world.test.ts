@@ -25,7 +25,7 @@ import { LIBTORRENT_KINDS, startLibtorrentPeer, type LibtorrentKind, type Libtor
 import { CRYPTO_PLAINTEXT, CRYPTO_RC4, mseInitiate, type MseOutcome } from '../sim/mse.js';
 import { PlainLookupPeerSource } from '../sim/plain-lookup.js';
 import { requireLibtorrent, requireNft } from '../sim/require-tool.js';
-import { FLOOD_BITFIELD_BYTES, GARBAGE_BYTES, LONG_PAD_BYTES, STALL_BYTES, startHostilePeers, type HostilePeers } from '../sim/unreachable-peers.js';
+import { FLOOD_BITFIELD_BYTES, GARBAGE_BYTES, HOSTILE_RANGE, LONG_PAD_BYTES, STALL_BYTES, startHostilePeers, type HostilePeers } from '../sim/unreachable-peers.js';
 import { subnetOf } from '../../src/privacy/peer-choice.js';
 
 const DHT_BLOCK = 165;
@@ -49,7 +49,7 @@ before(async () => {
   for (const [i, kind] of LIBTORRENT_KINDS.entries()) {
     fixtures.set(kind, await makeFixture({ name: `lt-${kind}.bin`, files: [{ name: `lt-${kind}.bin`, length: 3_000_000 + i * 7_777 }], seed: 300 + i, pieceLength: 64 * 1024 }));
   }
-  await Promise.all(LIBTORRENT_KINDS.map(async (kind, i) => seeders.set(kind, await startLibtorrentPeer({ kind, host: seederHost(i), seed: [fixtures.get(kind)!], bootstrap: dht.bootstrap }))));
+  await Promise.all(LIBTORRENT_KINDS.map(async (kind, i) => seeders.set(kind, await startLibtorrentPeer({ kind, host: seederHost(i), seed: [fixtures.get(kind)!], bootstrap: dht.bootstrap, blockedRanges: [HOSTILE_RANGE] }))));
   hostileFixture = await makeFixture({ name: 'hostile.bin', files: [{ name: 'hostile.bin', length: 1_000_000 }], seed: 310, pieceLength: 64 * 1024 });
   hostile = await startHostilePeers({
     torrent: hostileFixture,

@@ -12,6 +12,7 @@ config: {
   "torrents": [{"torrent": ".torrent path", "save": "folder holding (seed) or receiving (leech) the files"}],
   "uploadRateLimit": bytes/s (0: none), "bootstrap": ["host:port", ...] (no DHT when empty),
   "dhtAnnounceIntervalS": seconds between DHT announces of a torrent (default: one torrent a second),
+  "blockedRanges": [["first IP", "last IP"], ...] (libtorrent's IP filter: never dialled nor accepted),
   "peers": ["host:port", ...] (connected to directly, for worlds without a DHT),
   "sequential": true|false (leech), "deadlineS": seconds (leech: give up and say so)
 }
@@ -29,6 +30,7 @@ Commands (stdin, one JSON object a line; the answer carries "reply" and the comm
   {"cmd":"status"}  per torrent: state, progress, payload totals, connections; DHT nodes
   {"cmd":"announce"} force a DHT announce of every torrent now
   {"cmd":"limit","upload":N}  change the upload rate limit (bytes/s, 0: none)
+  {"cmd":"set","settings":{...}}  apply libtorrent settings_pack values (names as libtorrent spells them)
   {"cmd":"quit"}    close the session and exit 0
 """
 import json
@@ -166,7 +168,7 @@ class Peers:
             ip, port = key.rsplit(':', 1)
             e = {'ip': ip, 'port': int(port), 'infoHash': info_hash, 'connected': False, 'handshake': False,
                  'outgoing': False, 'utp': False, 'rc4': False, 'plaintextEncrypted': False, 'flagsSeen': 0,
-                 'uploaded': 0, 'downloaded': 0, 'client': '', 'incoming': [], 'disconnects': [],
+                 'uploaded': 0, 'downloaded': 0, 'client': '', 'connectionType': None, 'incoming': [], 'disconnects': [],
                  'firstSeenS': since_start(), 'lastSeenS': since_start()}
             self.by_key[key] = e
         if info_hash and not e['infoHash']:
@@ -192,6 +194,8 @@ class Peers:
                 # Downloads: the counter restarts with each connection, keep the largest seen. Uploads
                 # are counted exactly from block_uploaded_alert instead (a poll misses short connections).
                 e['downloaded'] = max(e['downloaded'], p.total_download)
+                # 0: a BitTorrent peer (1 and 2 are web seeds); uTP or TCP is the utp_socket flag.
+                e['connectionType'] = int(p.connection_type)
                 e['client'] = p.client if isinstance(p.client, str) else p.client.decode('utf-8', 'replace')
                 e['lastSeenS'] = since_start()
         for key, e in self.by_key.items():
@@ -235,6 +239,13 @@ def main():
         sys.exit(2)
     ses = lt.session(settings_for(cfg))
     all_in_global_class(ses)
+    if cfg.get('blockedRanges'):
+        # Addresses this peer neither dials nor accepts: a world's unusable peers are announced for
+        # the torrents this peer seeds too, and its own dials to them would muddle their counters.
+        f = lt.ip_filter()
+        for first, last in cfg['blockedRanges']:
+            f.add_rule(first, last, 1)
+        ses.set_ip_filter(f)
     leech = cfg['mode'] == 'leech'
     debug = bool(os.environ.get('LT_PEER_DEBUG'))
     handles = {}
@@ -378,8 +389,13 @@ def main():
                     h.force_dht_announce()
             elif cmd == 'limit':
                 ses.apply_settings({'upload_rate_limit': int(c.get('upload') or 0)})
+            elif cmd == 'set':
+                try:
+                    ses.apply_settings(c.get('settings') or {})
+                except (KeyError, TypeError, ValueError) as err:
+                    reply['error'] = f'libtorrent refused settings {c.get("settings")!r}: {err}'
             else:
-                reply['error'] = f'unknown command {cmd!r}: peers, status, announce, limit, quit'
+                reply['error'] = f'unknown command {cmd!r}: peers, status, announce, limit, set, quit'
             emit(reply)
 
 

@@ -51,6 +51,8 @@ export interface LibtorrentPeerInfo {
   uploaded: number;
   downloaded: number;
   client: string;
+  /** libtorrent's connection_type: 0 a BitTorrent peer, 1 and 2 web seeds (null until a poll saw it connected). */
+  connectionType: number | null;
   /** Connections it accepted from this address (incoming_connection_alert), with the socket type. */
   incoming: Array<{ s: number; socket: 'tcp' | 'utp' }>;
   /** Why libtorrent closed connections with it (peer_disconnected_alert). */
@@ -111,6 +113,12 @@ export interface LibtorrentPeerOptions {
   bootstrap?: readonly string[];
   /** Peers (host:port) to connect to directly, for worlds without a DHT. */
   peers?: readonly string[];
+  /**
+   * Address ranges (first, last) it neither dials nor accepts (libtorrent's IP filter): a seeder
+   * learns the world's unusable peers from the DHT too, and its own dials to them would be
+   * counted as the client's.
+   */
+  blockedRanges?: ReadonlyArray<readonly [string, string]>;
   /** How long start-up (listen, file check) may take (default 20 s). */
   readyTimeoutMs?: number;
   /** Pass libtorrent's stderr through (default: kept and shown only when it fails). */
@@ -135,6 +143,8 @@ export interface LibtorrentPeer {
   /** Announces every torrent in the DHT now (libtorrent's own round is every 15 minutes). */
   announce(): Promise<void>;
   setUploadLimit(bytesPerSec: number): Promise<void>;
+  /** Applies libtorrent settings_pack values by libtorrent's own names (rejects naming a refused one). */
+  applySettings(settings: Readonly<Record<string, number | boolean | string>>): Promise<void>;
   /** A leecher's finish; rejects when it timed out or exited first. */
   finished(): Promise<LibtorrentFinish>;
   close(): Promise<void>;
@@ -158,6 +168,7 @@ export async function startLibtorrentPeer(opts: LibtorrentPeerOptions): Promise<
     uploadRateLimit: opts.uploadRateLimit ?? 0,
     bootstrap: opts.bootstrap ?? [],
     peers: opts.peers ?? [],
+    blockedRanges: opts.blockedRanges ?? [],
     sequential: opts.leech?.sequential ?? true,
     ...(opts.leech?.deadlineS ? { deadlineS: opts.leech.deadlineS } : {}),
   };
@@ -264,6 +275,7 @@ export async function startLibtorrentPeer(opts: LibtorrentPeerOptions): Promise<
     },
     announce: async () => void (await command('announce')),
     setUploadLimit: async (bytesPerSec) => void (await command('limit', { upload: bytesPerSec })),
+    applySettings: async (settings) => void (await command('set', { settings })),
     finished: async () => {
       if (mode !== 'leech') throw new Error(`${what}: only a leecher finishes`);
       // The python side reports 'timeout' at deadlineS; this bound only covers a hung process.

@@ -45,6 +45,8 @@ export const MSE_BREAKER_KINDS: readonly MseBreakerKind[] = ['mse-garbage', 'mse
 
 /** The second octet of every hostile host (the test world's own block). */
 export const HOSTILE_SECOND_OCTET = 161;
+/** Every address a hostile peer may have, first and last (for a seeder's blockedRanges). */
+export const HOSTILE_RANGE: readonly [string, string] = [`127.${HOSTILE_SECOND_OCTET}.0.0`, `127.${HOSTILE_SECOND_OCTET}.255.255`];
 export const FLOOD_BITFIELD_BYTES = 250_000;
 export const LONG_PAD_BYTES = 600;
 export const STALL_BYTES = 50;
@@ -75,8 +77,10 @@ export interface HostilePeer {
   readonly connections: readonly PeerConnection[];
   readonly accepted: number;
   readonly bytesReceived: number;
-  /** How long each connection the client under test ended had lasted, in ms. */
-  clientDropsMs(): number[];
+  /** How long each connection the client under test ended had lasted, in ms (only those from `from`, when given). */
+  clientDropsMs(from?: string): number[];
+  /** The connections that came from one address (a client's --bind). */
+  connectionsFrom(ip: string): PeerConnection[];
 }
 
 export interface PacketCounts {
@@ -109,6 +113,12 @@ export interface HostilePeerOptions {
   announceClosest?: number;
   /** accept-close peers accept and close uTP too (default true). */
   utp?: boolean;
+  /**
+   * Count only packets from this IPv4 CIDR (the clients under test) in packets(); they are dropped
+   * from everyone. Other programs of a world reach these peers too: libtorrent's DHT probes every
+   * peer a get_peers returns as a possible DHT node, on the peer's port (default: count all).
+   */
+  countFrom?: string;
 }
 
 interface Listener {
@@ -318,22 +328,29 @@ class Firewall {
     process.once('SIGTERM', this.#onSignal);
   }
 
-  static open(silent: readonly PeerAddress[], refused: readonly PeerAddress[]): Firewall {
+  static open(silent: readonly PeerAddress[], refused: readonly PeerAddress[], countFrom: string | undefined): Firewall {
     nftPath = requireNft();
     Firewall.sweep();
     const table = `tl_test_${process.pid}_${++tableCount}`;
+    if (countFrom !== undefined && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(countFrom)) throw new Error(`countFrom must be an IPv4 CIDR such as 127.162.0.0/16, got "${countFrom.slice(0, 60)}"`);
     const elements = (list: readonly PeerAddress[]) => (list.length ? `elements = { ${list.map((p) => `${p.host} . ${p.port}`).join(', ')} }` : '');
+    // Counted sets are looked up only for packets from countFrom (an element's counter moves when
+    // its lookup matches); the *_all sets drop silent peers' packets from everyone else.
+    const from = countFrom ? `ip saddr ${countFrom} ` : '';
     const script = `table inet ${table} {
   set silent_tcp { type ipv4_addr . inet_service; counter; ${elements(silent)} }
   set silent_udp { type ipv4_addr . inet_service; counter; ${elements(silent)} }
+  set silent_all { type ipv4_addr . inet_service; ${elements(silent)} }
   set refused_tcp { type ipv4_addr . inet_service; counter; ${elements(refused)} }
   set refused_udp { type ipv4_addr . inet_service; counter; ${elements(refused)} }
   chain input {
     type filter hook input priority -10; policy accept;
-    ip daddr . tcp dport @silent_tcp drop
-    ip daddr . udp dport @silent_udp drop
-    ip daddr . tcp dport @refused_tcp accept
-    ip daddr . udp dport @refused_udp accept
+    ${from}ip daddr . tcp dport @silent_tcp drop
+    ${from}ip daddr . udp dport @silent_udp drop
+    ip daddr . tcp dport @silent_all drop
+    ip daddr . udp dport @silent_all drop
+    ${from}ip daddr . tcp dport @refused_tcp accept
+    ${from}ip daddr . udp dport @refused_udp accept
   }
 }
 `;
@@ -455,14 +472,15 @@ export async function startHostilePeers(opts: HostilePeerOptions): Promise<Hosti
           get bytesReceived() {
             return conns.reduce((s, c) => s + c.bytesIn, 0);
           },
-          clientDropsMs: () => conns.filter((c) => c.closedBy === 'client' && c.closedAt !== null).map((c) => c.closedAt! - c.openedAt),
+          clientDropsMs: (from) => conns.filter((c) => c.closedBy === 'client' && c.closedAt !== null && (!from || c.remote.startsWith(`${from}:`))).map((c) => c.closedAt! - c.openedAt),
+          connectionsFrom: (ip) => conns.filter((c) => c.remote.startsWith(`${ip}:`)),
         });
       }
     }
     const silent = peers.filter((p) => p.kind === 'silent');
     const refused = peers.filter((p) => p.kind === 'refused');
     // Silent peers cannot exist without the firewall; refused ones only lose their packet counts.
-    if (silent.length || (refused.length && nftUsable())) firewall = Firewall.open(silent, refused);
+    if (silent.length || (refused.length && nftUsable())) firewall = Firewall.open(silent, refused, opts.countFrom);
     if (opts.dht) await announcePeers(opts.dht, opts.torrent.infoHash, peers, { closest: opts.announceClosest ?? 8 });
   } catch (err) {
     await close();
