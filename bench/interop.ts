@@ -6,7 +6,7 @@
  * same world; a world of all five kinds capped at 1 MB/s each (does every kind upload to us?);
  * and first byte beside unusable peers (60 dead: half refused, half silent through nftables;
  * 2 of 3 seeders silent), over several runs. Root, nftables and python3-libtorrent needed.
- *   npm run bench:interop -- [--size MB] [--runs N] [--only kinds,mixed,dead]
+ *   npm run bench:interop -- [--size MB] [--runs N] [--only kinds,mixed,dead] [--kinds utp-only,...]
  * Times are from the process start (lookup, metadata and MSE included).
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,8 @@ import { LIBTORRENT_KINDS, startLibtorrentPeer, type LibtorrentKind, type Libtor
 import { startHostilePeers } from '../test/sim/unreachable-peers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, runs: { type: 'string', default: '10' }, only: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, runs: { type: 'string', default: '10' }, only: { type: 'string' }, kinds: { type: 'string' } } });
+const KINDS = opt.kinds ? LIBTORRENT_KINDS.filter((k) => opt.kinds!.split(',').includes(k)) : LIBTORRENT_KINDS;
 const SIZE = Math.round(Number(opt.size) * 1e6);
 const RUNS = Number(opt.runs);
 const ONLY = opt.only ? new Set(opt.only.split(',')) : null;
@@ -124,7 +125,7 @@ async function kinds(dht: DhtNetwork): Promise<void> {
   console.log('| seeder kind | torrent-live first byte | full | how we came | libtorrent first piece | full | time vs libtorrent |');
   console.log('|---|---|---|---|---|---|---|');
   const times = new Map<LibtorrentKind, number>();
-  for (const [i, kind] of LIBTORRENT_KINDS.entries()) {
+  for (const [i, kind] of KINDS.entries()) {
     const fx = await fixture(`interop-${kind}`);
     const seeder = await startLibtorrentPeer({ kind, host: `127.164.0.${i + 1}`, seed: [fx], bootstrap: dht.bootstrap });
     try {

@@ -47,6 +47,9 @@ declare module 'bittorrent-protocol' {
     _onHaveNone(): void;
     _onPiece(index: number, offset: number, block: Uint8Array): void;
     _onChoke(): void;
+    _processBuffer(): void;
+    _cryptoSyncPattern: Uint8Array | null;
+    _bufferSize: number;
   }
 }
 

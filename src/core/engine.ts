@@ -130,7 +130,8 @@ export class TorrentSession {
       transports,
       encryption: opts.encryption ?? 'prefer',
       now: this.#now,
-      wantsMore: () => !this.#destroyed && this.#links.size < opts.maxPeers,
+      // A seed-to-seed link is useless to both ends (libtorrent hangs up on it): done means no dialling.
+      wantsMore: () => !this.#destroyed && !this.isDone() && this.#links.size < opts.maxPeers,
       makeLink: (req) =>
         new PeerLink({
           host: req.peer.host,

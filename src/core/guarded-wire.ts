@@ -24,6 +24,7 @@ export class GuardedWire extends Wire {
   /** Known once metadata is: lets out-of-range indexes and bitfields of the wrong size be refused. */
   geometry: () => PieceGeometry | null = () => null;
   #violated = false;
+  #ending = false;
   #messages = 0;
   #sawBitfield = false;
   #withdrawn = new Set<string>();
@@ -44,6 +45,18 @@ export class GuardedWire extends Wire {
     this.#withdrawn.delete(k);
     this.#withdrawn.add(k);
     if (this.#withdrawn.size > RECENTLY_WITHDRAWN_MAX) this.#withdrawn.delete(this.#withdrawn.values().next().value!);
+  }
+
+  /**
+   * bittorrent-protocol looks for the MSE sync pattern (and gives up past 512 bytes of padding)
+   * only when a chunk arrives, so when the pattern is set while parsing a chunk whose rest is
+   * already buffered, a peer that sent all its garbage at once would be judged only by our
+   * handshake deadline. One more pass judges what is already here.
+   */
+  override _processBuffer(): void {
+    const before = this._cryptoSyncPattern;
+    super._processBuffer();
+    if (!before && this._cryptoSyncPattern && this._bufferSize > 0) super._processBuffer();
   }
 
   override _onMessageLength(buffer: Uint8Array): void {
@@ -109,6 +122,20 @@ export class GuardedWire extends Wire {
   override cancel(index: number, offset: number, length: number): void {
     this.#withdraw(index, offset, length);
     super.cancel(index, offset, length);
+  }
+
+  /**
+   * bittorrent-protocol gives up on a peer (an MSE handshake that cannot resynchronise, a bad
+   * verification constant, a have-all without BEP 6, a handshake that is not BitTorrent) by ending
+   * its own writable side, which does not close the socket. Saying so lets the link close at once
+   * instead of waiting out its handshake deadline.
+   */
+  override end(data?: unknown): this {
+    if (!this.#violated && !this.#ending) {
+      this.#ending = true;
+      this.emit('gave-up');
+    }
+    return super.end(data);
   }
 
   /** Messages parsed after the handshake (tests and audits). */

@@ -163,38 +163,55 @@ export class PeerDialer {
     let history = this.#history.get(key) ?? freshHistory();
     let lastReason = 'no attempt';
     try {
-      for (const encryption of encryptionOrder(this.#opts.encryption, history)) {
+      const encryptions = encryptionOrder(this.#opts.encryption, history);
+      const all = this.#opts.transports.map((t) => t.name);
+      // A transport that connects is not always one the peer talks on (libtorrent with TCP off
+      // still accepts and hangs up), so each transport that connects gets every encryption the
+      // policy allows before the next transport is raced.
+      const hungUp = new Set<TransportName>();
+      for (;;) {
         let conn: { stream: Duplex; transport: TransportName };
         try {
-          conn = await this.#race(peer, history, ctl.signal);
+          conn = await this.#race(peer, history, ctl.signal, hungUp);
         } catch (err) {
-          lastReason = err instanceof Error ? err.message : String(err);
+          if (!hungUp.size) lastReason = err instanceof Error ? err.message : String(err);
           break;
         }
-        if (ctl.signal.aborted) {
-          conn.stream.destroy();
-          return;
+        let mseRefused = false;
+        for (const [i, encryption] of encryptions.entries()) {
+          if (i > 0) {
+            try {
+              conn = await this.#race(peer, history, ctl.signal, new Set(all.filter((t) => t !== conn.transport)));
+            } catch (err) {
+              lastReason = err instanceof Error ? err.message : String(err);
+              break;
+            }
+          }
+          if (ctl.signal.aborted) {
+            conn.stream.destroy();
+            return;
+          }
+          const outcome = await this.#handshake(peer, conn.stream, conn.transport, encryption, ctl.signal);
+          if ('link' in outcome) {
+            const worked = afterSuccess(history, conn.transport, encryption);
+            // The encrypted try was hung up on and plaintext worked: next time, plaintext first.
+            this.#history.set(key, mseRefused && encryption === 'plaintext' ? { ...worked, refusedEncryption: true } : worked);
+            this.#open.add(key);
+            this.#opts.opened(outcome.link);
+            return;
+          }
+          if (outcome.violation) {
+            this.#history.set(key, { ...history, banned: outcome.reason });
+            this.#opts.banned(peer, outcome.reason);
+            return;
+          }
+          lastReason = `${conn.transport}: ${outcome.reason}`;
+          if (ctl.signal.aborted) return;
+          // Only a peer that hung up on MSE gets the plaintext try (prefer mode).
+          if (encryption === 'rc4' && outcome.stage === 'crypto') mseRefused = true;
+          else break;
         }
-        const outcome = await this.#handshake(peer, conn.stream, conn.transport, encryption, ctl.signal);
-        if ('link' in outcome) {
-          this.#history.set(key, afterSuccess(history, conn.transport, encryption));
-          this.#open.add(key);
-          this.#opts.opened(outcome.link);
-          return;
-        }
-        if (outcome.violation) {
-          this.#history.set(key, { ...history, banned: outcome.reason });
-          this.#opts.banned(peer, outcome.reason);
-          return;
-        }
-        lastReason = `${conn.transport}: ${outcome.reason}`;
-        // The peer hung up on (or never finished) our MSE handshake: in prefer mode it gets one
-        // plaintext try, remembered so later dials skip the encrypted one.
-        if (encryption === 'rc4' && outcome.stage === 'crypto') {
-          history = { ...history, refusedEncryption: true, transport: conn.transport };
-          continue;
-        }
-        break;
+        hungUp.add(conn.transport);
       }
       if (ctl.signal.aborted) return;
       const next = afterFailure(history, this.#opts.now());
@@ -208,8 +225,8 @@ export class PeerDialer {
   }
 
   /** The first transport to connect wins; the next one starts after a head start or a failure. */
-  #race(peer: PeerAddress, history: PeerHistory, signal: AbortSignal): Promise<{ stream: Duplex; transport: TransportName }> {
-    const order = transportOrder(this.#opts.transports.map((t) => t.name), history);
+  #race(peer: PeerAddress, history: PeerHistory, signal: AbortSignal, exclude: ReadonlySet<TransportName>): Promise<{ stream: Duplex; transport: TransportName }> {
+    const order = transportOrder(this.#opts.transports.map((t) => t.name), history).filter((t) => !exclude.has(t));
     const transports = order.map((name) => this.#opts.transports.find((t) => t.name === name)!);
     const timeoutMs = this.#opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     const headStart = this.#opts.utpHeadStartMs ?? UTP_HEAD_START_MS;
@@ -252,7 +269,7 @@ export class PeerDialer {
           },
         );
       };
-      if (transports.length === 0) return reject(new Error('no transport enabled'));
+      if (transports.length === 0) return reject(new Error(exclude.size ? `hung up on every transport (${[...exclude].join(', ')})` : 'no transport enabled'));
       startNext();
     });
   }

@@ -69,13 +69,20 @@ export class PeerLink {
     this.#timer = setTimeout(() => this.close(`${this.#stage} timeout (${limit} ms)`), limit);
     this.#timer.unref();
     const stream = opts.stream;
-    stream.pipe(this.wire).pipe(stream);
+    // Not ended by the pipe: the wire ends itself only when its parser gives up on the peer.
+    stream.pipe(this.wire, { end: false }).pipe(stream);
     stream.on('error', (err: Error) => this.close(err.message));
     stream.on('close', () => this.close('closed'));
     stream.on('end', () => this.close('closed'));
     this.wire.on('violation', (reason: string) => {
       this.#violation = reason;
       this.close(`protocol violation: ${reason}`);
+    });
+    this.wire.on('gave-up', () => {
+      if (this.#closed) return;
+      // The parser refused what the peer sent: a breach, never a peer to try again.
+      this.#violation = `unparseable ${this.#stage === 'crypto' ? 'MSE handshake' : this.#stage === 'handshake' ? 'handshake' : 'message'}`;
+      this.close(`protocol violation: ${this.#violation}`);
     });
     this.wire.on('error', (err: Error) => this.close(err.message));
     this.wire.on('close', () => this.close('closed'));

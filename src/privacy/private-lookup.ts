@@ -231,8 +231,10 @@ class PrivateSession extends EventEmitter implements PeerSession {
     if (verdict === 'unreachable') {
       this.#pool.unreachable(peer);
       if (detail.givenUp) watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'unreachable', reason: detail.reason ?? 'no answer' });
-      // Its slot is free: hand the next peer now rather than at the next lookup.
+      // Its slot is free: hand the next peer now rather than at the end of the lookup (vouched
+      // peers only, as while answers stream in; spares are ranked once a round ends).
       for (const r of this.#pool.fromSpare()) this.#hand(r);
+      this.#handNext(true);
       return;
     }
     if (verdict === 'slow') {
