@@ -48,6 +48,9 @@ declare module 'bittorrent-protocol' {
     _onPiece(index: number, offset: number, block: Uint8Array): void;
     _onChoke(): void;
     _processBuffer(): void;
+    /** The MSE state machine; its `_dh` (generateKeys, computeSecret) is built lazily unless set. */
+    _encryptor: { _dh: { generateKeys(): Uint8Array; computeSecret(other: Uint8Array): Uint8Array } | null } | null;
+    _buffer: Uint8Array[];
     _cryptoSyncPattern: Uint8Array | null;
     _bufferSize: number;
   }

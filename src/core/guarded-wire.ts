@@ -7,7 +7,10 @@
  * link closes and the peer is not dialled again.
  */
 import Wire from 'bittorrent-protocol';
+import { mseKeyPair } from './mse-dh.js';
 
+/** BEP-less MSE spec: PadA/PadB/PadC/PadD are at most 512 bytes. */
+export const MSE_MAX_PAD = 512;
 /** Longer than anything the protocol needs (a 16 KiB block, a bitfield, a metadata piece). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Cancelled or choke-dropped requests whose block may still be in flight; older ones count as unrequested. */
@@ -25,6 +28,12 @@ export class GuardedWire extends Wire {
   geometry: () => PieceGeometry | null = () => null;
   #violated = false;
   #ending = false;
+
+  constructor(type: string, peEnabled: number) {
+    super(type, peEnabled);
+    // Before the encryptor's lazy getter builds a node:crypto DiffieHellman (23 ms each).
+    if (this._encryptor) this._encryptor._dh = mseKeyPair();
+  }
   #messages = 0;
   #sawBitfield = false;
   #withdrawn = new Set<string>();
@@ -54,9 +63,22 @@ export class GuardedWire extends Wire {
    * handshake deadline. One more pass judges what is already here.
    */
   override _processBuffer(): void {
+    if (this.#padTooLong()) return this.#breach(`MSE padding past ${MSE_MAX_PAD} bytes`);
     const before = this._cryptoSyncPattern;
     super._processBuffer();
-    if (!before && this._cryptoSyncPattern && this._bufferSize > 0) super._processBuffer();
+    if (!before && this._cryptoSyncPattern && this._bufferSize > 0) {
+      if (this.#padTooLong()) return this.#breach(`MSE padding past ${MSE_MAX_PAD} bytes`);
+      super._processBuffer();
+    }
+  }
+
+  /** The parser only counts padding while it waits; a pattern that is already here, too far in, passes it. */
+  #padTooLong(): boolean {
+    const pattern = this._cryptoSyncPattern;
+    if (!pattern || this._bufferSize === 0) return false;
+    const here = Buffer.concat(this._buffer);
+    const at = here.indexOf(pattern);
+    return at > MSE_MAX_PAD || (at === -1 && here.length > MSE_MAX_PAD + pattern.length);
   }
 
   override _onMessageLength(buffer: Uint8Array): void {
