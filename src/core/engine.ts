@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import type { PeerAddress, PeerSession } from '../privacy/peer-source.js';
 import { TorrentLiveError } from '../errors.js';
+import { writeFileAtomicSync } from './atomic-file.js';
 import { Downloader } from './downloader.js';
 import { FileRangeStream, type PieceSource } from './file-reader.js';
 import { PeerLink } from './peer-wire.js';
@@ -205,7 +206,8 @@ export class TorrentSession {
       if (this.#destroyed) return;
       if (!fromCache) {
         fs.mkdirSync(this.#opts.metadataDir, { recursive: true });
-        fs.writeFileSync(metadataPath(this.#opts.metadataDir, this.infoHash), torrent);
+        // Atomic: a kill -9 mid-write must not leave a torn .torrent that a restart cannot parse.
+        writeFileAtomicSync(metadataPath(this.#opts.metadataDir, this.infoHash), torrent);
       }
       this.#meta = meta;
       this.#metaBytes = Buffer.from(torrent);

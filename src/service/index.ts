@@ -4,7 +4,7 @@
  * service here, in one call, so what they test is what users run. A part that fails to start
  * closes everything started before it.
  *
- *   privacy (blocklists, the PeerSource) → store (migrated) → torrents → auth → transcode → media server →
+ *   privacy (blocklists, the PeerSource) → store (migrated) → library → torrents (restored) → auth → transcode → media server →
  *   TVs → web remote → HTTP; then, once the port is known, SSDP announcements.
  */
 import type { Router } from 'express';
@@ -15,6 +15,7 @@ import { TorrentManager } from '../core/torrent-manager.js';
 import { fileSourceReader } from '../core/torrent-file.js';
 import { storeLayout, type StoreLayout } from '../core/store-layout.js';
 import { prepareStore } from '../core/store-migration.js';
+import { Library } from '../core/library.js';
 import type { PeerSource } from '../privacy/peer-source.js';
 import { startPrivacy, type Privacy } from '../privacy/setup.js';
 import { spiesRouter } from '../server/spies-api.js';
@@ -74,6 +75,9 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     // Before anything reads the store's state: an older store's files move into the separate trees.
     const migration = await prepareStore(store);
     for (const message of migration.warnings) bus.emit('warning', { message, code: 'E_STORE' });
+    // The torrents added before (by any route) come back with the same infohashes, hence the same
+    // stream URLs, DLNA ids and add-on ids; an unusable list is set aside with a warning.
+    const library = await Library.open({ file: store.libraryFile, onWarning: (message) => bus.emit('warning', { message, code: 'E_STORE' }) });
     const manager = new TorrentManager({
       store,
       bindAddress: config.bindAddress,
@@ -84,9 +88,11 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       peerSource: options.peerSource ?? privacy!.peerSource,
       bus,
       reader: fileSourceReader,
+      library,
       ...(privacy ? { spiesBlocked: (infoHash: string) => privacy.stats.spiesBlocked(infoHash) } : {}),
     });
     parts.push({ name: 'torrents', close: () => manager.close() });
+    manager.restore();
 
     const { token } = await loadOrCreateToken(store.stateDir, { rotate: config.newToken });
     // URLs and the Host check read the port when they need it: it is known only once listening.
