@@ -11,6 +11,9 @@ export interface EventMap {
   done: { infoHash: string };
   cast: { device: string; state: string; reason?: string };
   transcode: { infoHash: string; fileIndex: number; device: string; startSeconds: number; action: string; container: string; video: string; audio: string; reason: string };
+  /** A torrent stopped requesting: 'disk full' (resumes when space returns), 'store not writable', 'write failed'. */
+  paused: { infoHash: string; reason: string; message: string };
+  resumed: { infoHash: string };
   error: { message: string; code?: string };
   warning: { message: string; code?: string };
 }

@@ -44,8 +44,19 @@ export function errnoCode(err: unknown): string | undefined {
 /** "<path> is on a read-only file system (EROFS): …", or the raw message for other failures. */
 export function describeFsError(err: unknown, target: string): string {
   const code = errnoCode(err);
-  const where = (err as { path?: unknown } | null)?.path;
-  const subject = typeof where === 'string' && where !== '' ? where : target;
+  const where = pathOf(err);
+  const subject = where ?? target;
   if (code && CAUSES[code]) return `${subject} ${CAUSES[code]}`;
   return `${subject}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** The path the failing call named, looked for through wrapped causes. */
+function pathOf(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
+    const p = (e as { path?: unknown }).path;
+    if (typeof p === 'string' && p !== '') return p;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

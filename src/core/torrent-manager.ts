@@ -16,6 +16,7 @@ import { writeFileAtomicSync } from './atomic-file.js';
 import { deleteTorrentData, type DeletedData } from './delete-data.js';
 import { describeFsError } from './fs-errors.js';
 import type { Library } from './library.js';
+import type { SharedSpace } from './disk-space.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
 
 export interface TorrentManagerOptions {
@@ -33,6 +34,8 @@ export interface TorrentManagerOptions {
   spiesBlocked?: (infoHash: string) => number;
   /** The store's list of torrents: what is started is recorded, what is removed forgotten. */
   library?: Library;
+  /** The store disk's free-space budget, shared by every torrent. */
+  space?: SharedSpace;
 }
 
 export interface StartOptions {
@@ -152,6 +155,7 @@ export class TorrentManager implements Catalog {
       peers,
       bus,
       noPiecesTimeoutMs: this.#opts.noPiecesTimeoutMs,
+      space: this.#opts.space,
     });
     this.#sessions.set(source.infoHash, session);
     this.#updateId++;

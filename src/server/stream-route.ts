@@ -3,12 +3,13 @@
  * (status, headers, range) is pure data from range.ts; this module only writes it, and tears the
  * torrent read down with the response so a closed player releases its pieces.
  */
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import { mimeFor } from '../core/torrent-manager.js';
 import { planByteServe } from './range.js';
-import { sendJsonError } from './json-error.js';
+import { sendError, sendJsonError } from './json-error.js';
 import type { TorrentSession } from '../core/engine.js';
 import { srtToVtt } from '@torrent-live/casting';
 
@@ -39,6 +40,23 @@ async function serveVtt(res: Response, session: TorrentSession, index: number, f
   const text = Buffer.concat(chunks).toString('utf8');
   res.status(200).set({ 'Content-Type': 'text/vtt; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
   res.end(ext === '.srt' ? srtToVtt(text) : text);
+}
+
+/** Resolves once the read has bytes (or the player left); rejects if it fails first. */
+function firstBytes(body: Readable, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      body.off('readable', ready);
+      body.off('error', done);
+      res.off('close', ready);
+      if (err) reject(err);
+      else resolve();
+    };
+    const ready = (): void => done();
+    body.once('readable', ready);
+    body.once('error', done);
+    res.once('close', ready);
+  });
 }
 
 export function streamRouter(opts: StreamRouteOptions): express.Router {
@@ -76,9 +94,20 @@ export function streamRouter(opts: StreamRouteOptions): express.Router {
     }
     const body = session.createReadStream(index, plan.range);
     try {
+      await firstBytes(body, res);
+    } catch (err) {
+      // The first bytes cannot come (a full disk: 507 E_DISK_FULL): the player gets the reason as
+      // JSON, not a hang and not a 206 cut short.
+      body.destroy();
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      for (const name of Object.keys(plan.headers)) res.removeHeader(name);
+      sendError(res, err);
+      return;
+    }
+    try {
       await pipeline(body, res);
     } catch {
-      // The player went away (seek, close): pipeline already destroyed the torrent read.
+      // The player went away (seek, close), or a later piece cannot come: pipeline destroyed both.
       body.destroy();
     }
   };

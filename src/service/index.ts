@@ -16,6 +16,7 @@ import { fileSourceReader } from '../core/torrent-file.js';
 import { storeLayout, type StoreLayout } from '../core/store-layout.js';
 import { prepareStore } from '../core/store-migration.js';
 import { Library } from '../core/library.js';
+import { DiskSpace, type StatFs } from '../core/disk-space.js';
 import type { PeerSource } from '../privacy/peer-source.js';
 import { startPrivacy, type Privacy } from '../privacy/setup.js';
 import { spiesRouter } from '../server/spies-api.js';
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   tvs?: TvDiscoveryOptions | false;
   mediaServer?: MediaServerOptions;
   transcode?: Omit<TranscodeOptions, 'probes' | 'ffmpegPath' | 'onDecision'>;
+  /** Tests: how the store disk's free space is read (default fs.statfs). */
+  statfs?: StatFs;
 }
 
 export interface Service {
@@ -78,6 +81,17 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     // The torrents added before (by any route) come back with the same infohashes, hence the same
     // stream URLs, DLNA ids and add-on ids; an unusable list is set aside with a warning.
     const library = await Library.open({ file: store.libraryFile, onWarning: (message) => bus.emit('warning', { message, code: 'E_STORE' }) });
+    // Free space is checked before a piece is requested and sampled while downloading: a full disk
+    // pauses the torrents (and they resume by themselves), it never turns into endless re-requests.
+    const space = await DiskSpace.open({
+      dir: store.downloadsDir,
+      reserveBytes: config.diskReserveBytes,
+      resumeBytes: config.diskResumeBytes,
+      pollMs: config.diskPollMs,
+      onWarning: (message) => bus.emit('warning', { message, code: 'E_STORE' }),
+      ...(options.statfs ? { statfs: options.statfs } : {}),
+    });
+    parts.push({ name: 'disk-space', close: async () => space.close() });
     const manager = new TorrentManager({
       store,
       bindAddress: config.bindAddress,
@@ -89,6 +103,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       bus,
       reader: fileSourceReader,
       library,
+      space,
       ...(privacy ? { spiesBlocked: (infoHash: string) => privacy.stats.spiesBlocked(infoHash) } : {}),
     });
     parts.push({ name: 'torrents', close: () => manager.close() });
