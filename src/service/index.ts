@@ -4,9 +4,11 @@
  * service here, in one call, so what they test is what users run. A part that fails to start
  * closes everything started before it.
  *
- *   privacy (blocklists, the PeerSource) → store (migrated) → library → torrents (restored) → auth → transcode → media server →
+ *   store lock → privacy (blocklists, the PeerSource) → store (migrated) → library → torrents (restored) → auth → transcode → media server →
  *   TVs → web remote → HTTP; then, once the port is known, SSDP announcements.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Router } from 'express';
 import type { Discovery } from '@torrent-live/casting';
 import type { Config } from '../config.js';
@@ -16,6 +18,9 @@ import { fileSourceReader } from '../core/torrent-file.js';
 import { storeLayout, type StoreLayout } from '../core/store-layout.js';
 import { prepareStore } from '../core/store-migration.js';
 import { Library } from '../core/library.js';
+import { acquireStoreLock } from '../core/store-lock.js';
+import { describeFsError } from '../core/fs-errors.js';
+import { TorrentLiveError } from '../errors.js';
 import { DiskSpace, type StatFs } from '../core/disk-space.js';
 import type { PeerSource } from '../privacy/peer-source.js';
 import { startPrivacy, type Privacy } from '../privacy/setup.js';
@@ -70,7 +75,15 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   const store = storeLayout(config.storeDir);
   const bus = options.bus ?? new EventBus();
   const parts: ServicePart[] = [];
+  // The first folder this start created, so a start that fails (a bad blocklist) leaves no trace.
+  let createdFrom: string | undefined;
   try {
+    // One process per store, before anything reads or writes it (the lock is released last).
+    createdFrom = await fs.mkdir(store.stateDir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+      throw new TorrentLiveError('E_STORE', `cannot prepare the store ${store.root}: ${describeFsError(err, store.stateDir)}`, { cause: err });
+    });
+    const lock = await acquireStoreLock(store.lockFile, { storeRoot: store.root });
+    parts.push({ name: 'store-lock', close: () => lock.release() });
     // The private lookup is the default and only production PeerSource; blocklists are loaded
     // first so a bad one stops the start before anything is written or listens.
     const privacy = options.peerSource ? undefined : await startPrivacy({ ...config, storeDir: store.privacyDir }, bus);
@@ -139,6 +152,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     // Last in, first out: on close the server stops taking requests before anything else goes.
     parts.push({ name: 'http', close: () => http.close() });
     port = http.port;
+    await lock.setPort(port);
     for (const part of parts) await part.listening?.();
 
     const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
@@ -157,7 +171,16 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     };
   } catch (err) {
     await closeInReverse(parts);
+    if (createdFrom !== undefined) await removeEmptyFolders(store.stateDir, createdFrom);
     throw err;
+  }
+}
+
+/** rmdir from `deepest` up to `top` (inclusive), stopping at the first folder not empty. */
+async function removeEmptyFolders(deepest: string, top: string): Promise<void> {
+  for (let dir = deepest; ; dir = path.dirname(dir)) {
+    if (!(await fs.rmdir(dir).then(() => true, () => false))) return;
+    if (dir === top || path.dirname(dir) === dir) return;
   }
 }
 
