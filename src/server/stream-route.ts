@@ -12,6 +12,7 @@ import { planByteServe } from './range.js';
 import { sendError, sendJsonError } from './json-error.js';
 import type { TorrentSession } from '../core/engine.js';
 import { srtToVtt } from '@torrent-live/casting';
+import { refusalText, type StreamSlots } from './stream-slots.js';
 
 export const METADATA_WAIT_MS = 60_000;
 const INFOHASH = /^[0-9a-fA-F]{40}$/;
@@ -22,6 +23,8 @@ export interface StreamRouteOptions {
   extraHeaders?: (contentType: string, req: Request) => Record<string, string>;
   /** Serves `?transcode=` requests; absent when transcoding is not wired. */
   transcode?: (req: Request, res: Response, target: { infoHash: string; fileIndex: number; contentType: string }) => Promise<void>;
+  /** Caps open GET responses per client address and in all (503 E_BUSY past them). */
+  slots?: StreamSlots;
 }
 
 /** Subtitles bigger than this are not subtitles. */
@@ -40,6 +43,11 @@ async function serveVtt(res: Response, session: TorrentSession, index: number, f
   const text = Buffer.concat(chunks).toString('utf8');
   res.status(200).set({ 'Content-Type': 'text/vtt; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
   res.end(ext === '.srt' ? srtToVtt(text) : text);
+}
+
+/** One client per address: `::ffff:1.2.3.4` and `1.2.3.4` are the same machine. */
+function clientKey(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
 }
 
 /** Resolves once the read has bytes (or the player left); rejects if it fails first. */
@@ -111,10 +119,22 @@ export function streamRouter(opts: StreamRouteOptions): express.Router {
       body.destroy();
     }
   };
-  router.get('/stream/:infoHash/:fileIndex', handler);
+  // A GET holds a slot until its connection's response ends; HEAD sends no body and costs nothing.
+  const slot: express.RequestHandler = (req, res, next) => {
+    if (!opts.slots) return next();
+    const grant = opts.slots.take(clientKey(req.socket.remoteAddress));
+    if (!grant.ok) {
+      const { message, hint } = refusalText(grant);
+      res.set('Retry-After', '5');
+      return sendJsonError(res, 'E_BUSY', message, hint);
+    }
+    res.once('close', grant.release);
+    next();
+  };
+  router.get('/stream/:infoHash/:fileIndex', slot, handler);
   router.head('/stream/:infoHash/:fileIndex', handler);
   // A trailing file name lets players guess the type from the URL (some DLNA renderers do).
-  router.get('/stream/:infoHash/:fileIndex/:name', handler);
+  router.get('/stream/:infoHash/:fileIndex/:name', slot, handler);
   router.head('/stream/:infoHash/:fileIndex/:name', handler);
   return router;
 }

@@ -20,12 +20,14 @@ import { prepareStore } from '../core/store-migration.js';
 import { Library } from '../core/library.js';
 import { acquireStoreLock } from '../core/store-lock.js';
 import { describeFsError } from '../core/fs-errors.js';
+import { ensureDirectory } from '../core/ensure-dir.js';
 import { TorrentLiveError } from '../errors.js';
 import { DiskSpace, type StatFs } from '../core/disk-space.js';
 import type { PeerSource } from '../privacy/peer-source.js';
 import { startPrivacy, type Privacy } from '../privacy/setup.js';
 import { spiesRouter } from '../server/spies-api.js';
 import { createApp, listen, type AppOptions, type RunningServer } from '../server/app.js';
+import { StreamSlots } from '../server/stream-slots.js';
 import { createAuth, type Auth } from '../server/auth.js';
 import { ownHosts } from '../server/auth-hosts.js';
 import { loadOrCreateToken } from '../server/auth-token.js';
@@ -79,7 +81,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   let createdFrom: string | undefined;
   try {
     // One process per store, before anything reads or writes it (the lock is released last).
-    createdFrom = await fs.mkdir(store.stateDir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    createdFrom = await ensureDirectory(store.stateDir, 0o700).catch((err: unknown) => {
       throw new TorrentLiveError('E_STORE', `cannot prepare the store ${store.root}: ${describeFsError(err, store.stateDir)}`, { cause: err });
     });
     const lock = await acquireStoreLock(store.lockFile, { storeRoot: store.root });
@@ -148,7 +150,11 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     if (devices) parts.push(devices);
     if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
 
-    const http = await listen(createApp({ manager, bus, auth, ...mounted(parts) }), config.httpPort, config.httpHost);
+    const streamSlots = new StreamSlots({ perClient: config.maxStreamsPerClient, total: config.maxStreams });
+    const http = await listen(createApp({ manager, bus, auth, streamSlots, ...mounted(parts) }), config.httpPort, config.httpHost, {
+      headersTimeoutMs: config.httpHeadersTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
+    });
     // Last in, first out: on close the server stops taking requests before anything else goes.
     parts.push({ name: 'http', close: () => http.close() });
     port = http.port;
@@ -185,11 +191,11 @@ async function removeEmptyFolders(deepest: string, top: string): Promise<void> {
 }
 
 /** What the parts registered, in their order, as the app's options. */
-function mounted(parts: readonly ServicePart[]): Omit<AppOptions, 'manager' | 'bus' | 'auth'> {
+function mounted(parts: readonly ServicePart[]): Omit<AppOptions, 'manager' | 'bus' | 'auth' | 'streamSlots'> {
   const publicRouters: Router[] = [];
   const apiRouters: Router[] = [];
   const pageRouters: Router[] = [];
-  const out: Omit<AppOptions, 'manager' | 'bus' | 'auth'> = { publicRouters, apiRouters, pageRouters };
+  const out: Omit<AppOptions, 'manager' | 'bus' | 'auth' | 'streamSlots'> = { publicRouters, apiRouters, pageRouters };
   const app: ServiceApp = {
     publicRoutes: (r) => publicRouters.push(r),
     apiRoutes: (r) => apiRouters.push(r),
