@@ -32,6 +32,16 @@ function mountTmpfs(own: Own, bytes: number): string {
   return mountPoint;
 }
 
+/** Waits until the seeder has sent nothing for a second: what was on its way has landed. */
+async function settled(seeder: { bytesServed: number }): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 20 && seeder.bytesServed !== last; i++) {
+    last = seeder.bytesServed;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return seeder.bytesServed;
+}
+
 interface Listed {
   infoHash: string;
   downloaded: number;
@@ -64,8 +74,7 @@ test('a 200 MB torrent on a 50 MB store: bounded download, paused "disk full", 5
   assert.equal(paused.reason, 'disk full');
   assert.equal(paused.infoHash, fx.infoHash);
   // What was on its way lands; then nothing more is asked.
-  await new Promise((r) => setTimeout(r, 1_500));
-  const servedAtPause = seeder.bytesServed;
+  const servedAtPause = await settled(seeder);
   const first = await listed();
   assert.equal(first.paused, 'disk full', 'the API says why');
   assert.ok(servedAtPause <= STORE_BYTES * 1.1, `downloaded ${servedAtPause} bytes for a ${STORE_BYTES}-byte store`);
@@ -90,7 +99,7 @@ test('a 200 MB torrent on a 50 MB store: bounded download, paused "disk full", 5
   fs.rmSync(filler);
   await until('the torrent resumes', () => svc.events.some((e) => e.event === 'resumed'), 30_000, 100);
   await until('it pauses again once the freed space is used', () => pausedEvents().length === 2, 120_000, 100);
-  await new Promise((r) => setTimeout(r, 1_500));
+  await settled(seeder);
   const second = await listed();
   assert.equal(second.paused, 'disk full');
   assert.ok(second.downloaded >= first.downloaded + FILLER_BYTES / 2, `the freed space was used: ${first.downloaded} -> ${second.downloaded}`);
@@ -125,8 +134,7 @@ test('a disk filled by someone else between two samples: writes fail with ENOSPC
   const paused = pausedEvents()[0]!;
   assert.ok(paused.event === 'paused' && paused.reason === 'disk full');
   assert.match(paused.message, /ENOSPC/);
-  await new Promise((r) => setTimeout(r, 2_000));
-  const servedAtPause = seeder.bytesServed;
+  const servedAtPause = await settled(seeder);
   assert.equal((await listed()).paused, 'disk full');
   assert.ok(servedAtPause <= storeBytes * 1.1, `downloaded ${servedAtPause} bytes for a ${storeBytes}-byte store`);
   await new Promise((r) => setTimeout(r, 2_000));
@@ -135,7 +143,7 @@ test('a disk filled by someone else between two samples: writes fail with ENOSPC
   fs.rmSync(filler);
   await until('the held pieces are written and the download resumes', () => svc.events.some((e) => e.event === 'resumed'), 30_000, 100);
   await until('it pauses again when the disk is full again', () => pausedEvents().length === 2, 120_000, 100);
-  await new Promise((r) => setTimeout(r, 2_000));
+  await settled(seeder);
   const end = await listed();
   const served = seeder.bytesServed;
   assert.ok(served <= storeBytes * 1.1, `downloaded ${served} bytes in all for a ${storeBytes}-byte store`);
