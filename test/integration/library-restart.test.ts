@@ -168,3 +168,19 @@ test('a corrupt library is reported with a warning, set aside, and the service s
   assert.ok(warning.message.includes(aside[0]!), 'the warning names where it went');
   assert.deepEqual(await listed(svc.baseUrl), []);
 });
+
+test('a torrent given on the command line is in the library too: `serve` on that store brings it back', async (t) => {
+  const own = closesAfter(t);
+  const cwd = tempDir(own);
+  const port = await freePort();
+  const infoHash = 'c9e15763f722f23e98a29decdfae341b98d53056';
+  const common = ['--json', '--store', 'store', '--host', HOST, '--port', String(port), '--dht-bootstrap', '127.170.200.9:9', '--bind', HOST, '--interface', '127.0.0.1'];
+  const streaming = own(runCli([infoHash, ...common], cwd));
+  await streaming.waitFor((e) => e['event'] === 'ready');
+  await until('the CLI source is recorded', () => fs.existsSync(storeLayout(path.join(cwd, 'store')).libraryFile) && fs.readFileSync(storeLayout(path.join(cwd, 'store')).libraryFile, 'utf8').includes(infoHash));
+  assert.equal(await streaming.close(), 0);
+  const serving = own(runCli(['serve', ...common], cwd));
+  await serving.waitFor((e) => e['event'] === 'ready');
+  assert.deepEqual((await listed(`http://${HOST}:${port}`)).map((x) => x.infoHash), [infoHash]);
+  assert.equal(await serving.close(), 0);
+});
