@@ -4,11 +4,9 @@
  * adaptive timeout, snubbing peers at once), asks a second, faster peer for time-critical blocks
  * that are late, verifies each piece, writes only good pieces, and blames a
  * failed piece only on the peer proven to have sent a bad block (smart-ban.ts). Optionally serves
- * requests (when not a freerider). Sockets are PeerLinks handed in by the session.
- *
- * The store's disk is a limit like any other: a new piece is requested only once the disk budget
- * (disk-space.ts) has room for it, and a verified piece whose write fails is kept in memory,
- * never requested again; either way requests pause and resume when the store can take data again.
+ * requests (when not a freerider). Sockets are PeerLinks handed in by the session. Writes go
+ * through piece-writer.ts: a new piece is requested only if the disk has room for it, and a
+ * piece whose write failed is held in memory (never requested again) while requests pause.
  */
 import crypto from 'node:crypto';
 import BitField from 'bitfield';
@@ -20,7 +18,7 @@ import type { PeerLink } from './peer-wire.js';
 import type { PieceStore } from './piece-store.js';
 import type { TorrentMeta } from './torrent-meta.js';
 import type { SpaceGate } from './disk-space.js';
-import { describeFsError, isNoSpace, isNotWritable } from './fs-errors.js';
+import { PieceWriter, type PauseReason } from './piece-writer.js';
 
 /** How often timeouts, snubs and late critical blocks are checked. */
 export const TICK_MS = 100;
@@ -30,15 +28,6 @@ export const MIN_LATE_MS = 400;
 export const UPLOAD_SLOTS = 4;
 /** Largest block a peer may ask of us. */
 const MAX_SERVED_REQUEST_BYTES = 128 * 1024;
-/** While paused, how often writing the pieces held in memory is tried again. */
-export const HELD_RETRY_MS = 1_000;
-
-/** Why requests stopped: each resumes by itself once the store takes data again. */
-export type PauseReason = 'disk full' | 'store not writable' | 'write failed';
-
-export function pauseReasonOf(err: unknown): PauseReason {
-  return isNoSpace(err) ? 'disk full' : isNotWritable(err) ? 'store not writable' : 'write failed';
-}
 
 interface Inflight {
   ref: BlockRef;
@@ -86,13 +75,7 @@ export class Downloader {
   #blocksPerPiece: number;
   #uploading = new Set<string>();
   #stopped = false;
-  #paused: PauseReason | null = null;
-  /** Pieces the disk budget has room for, until they are written. */
-  #promised = new Set<number>();
-  /** Verified pieces whose write failed: held in memory (still 'verifying' in the picker, so never requested again). */
-  #held = new Set<number>();
-  #retrying = false;
-  #lastRetryAt = 0;
+  readonly writer: PieceWriter;
   bytesFromNetwork = 0;
   piecesFromNetwork = 0;
   hashFailures = 0;
@@ -101,29 +84,26 @@ export class Downloader {
     this.#opts = opts;
     this.picker = opts.picker;
     this.#blocksPerPiece = Math.ceil(opts.meta.pieceLength / BLOCK_BYTES);
+    this.writer = new PieceWriter({
+      store: opts.store,
+      pieceLengthOf: (p) => this.picker.pieceLengthOf(p),
+      heldData: (p) => this.picker.active.get(p)?.data,
+      space: opts.space,
+      now: opts.now,
+      onWritten: (p, data) => this.#written(p, data),
+      ...(opts.onPause ? { onPause: opts.onPause } : {}),
+      onResume: () => {
+        opts.onResume?.();
+        this.#fillAll();
+      },
+      onError: opts.onError,
+    });
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#timer.unref();
   }
 
   get peerCount(): number {
     return this.#peers.size;
-  }
-
-  /** Why requests are paused, or null while downloading. */
-  get paused(): PauseReason | null {
-    return this.#paused;
-  }
-
-  /** Bytes promised to the disk and not yet written (asked for, arriving, or held). */
-  promisedBytes(): number {
-    let bytes = 0;
-    for (const p of this.#promised) bytes += this.picker.pieceLengthOf(p);
-    return bytes;
-  }
-
-  /** Will this piece arrive without anything new being requested (it is on its way)? */
-  isUnderway(piece: number): boolean {
-    return this.#promised.has(piece) && !this.#held.has(piece);
   }
 
   isHolding = (key: string): boolean => {
@@ -199,6 +179,7 @@ export class Downloader {
 
   stop(): void {
     this.#stopped = true;
+    this.writer.stop();
     clearInterval(this.#timer);
   }
 
@@ -221,81 +202,16 @@ export class Downloader {
     if (deficit <= 0 || (ps.inflight.size > 0 && deficit < Math.max(1, depth >> 4))) return;
     const wire = ps.link.wire;
     const choked = wire.peerChoking;
-    const base: PickerPeer = choked ? { key: ps.picker.key, has: (i) => ps.picker.has(i) && wire.peerAllowedFastSet.includes(i) } : ps.picker;
-    // Paused: only pieces already on their way (a peer that left mid-piece is replaced), nothing new.
-    const peer: PickerPeer = this.#paused ? { key: base.key, has: (i) => base.has(i) && this.isUnderway(i) } : base;
+    const peer: PickerPeer = this.writer.restrict(choked ? { key: ps.picker.key, has: (i) => ps.picker.has(i) && wire.peerAllowedFastSet.includes(i) } : ps.picker);
     let refused = false;
     for (const ref of this.picker.pick(peer, deficit, now)) {
-      if (this.#promise(ref.piece)) this.#send(ps, ref, now);
+      if (this.writer.promise(ref.piece)) this.#send(ps, ref, now);
       else {
         this.picker.release(ref, ps.link.key);
         refused = true;
       }
     }
-    if (refused) this.#pause('disk full', 'no room is left on the store disk beyond its reserve');
-  }
-
-  /** Room on the disk for a whole piece, asked once, before its first block is requested. */
-  #promise(piece: number): boolean {
-    if (this.#promised.has(piece)) return true;
-    if (this.#opts.space && !this.#opts.space.take(this.picker.pieceLengthOf(piece))) return false;
-    this.#promised.add(piece);
-    return true;
-  }
-
-  #pause(reason: PauseReason, detail: string): void {
-    if (this.#paused === reason) return;
-    this.#paused = reason;
-    this.#lastRetryAt = this.#opts.now();
-    this.#opts.onPause?.(reason, detail);
-  }
-
-  #resume(): void {
-    if (!this.#paused || this.#stopped) return;
-    this.#paused = null;
-    this.#opts.onResume?.();
-    this.#fillAll();
-  }
-
-  /**
-   * While paused: once the disk budget has room again (or, for other failures, every
-   * HELD_RETRY_MS), write the held pieces; when they are all on disk, requests resume.
-   */
-  #maybeResume(now: number): void {
-    if (this.#retrying || this.#opts.space?.full || now - this.#lastRetryAt < HELD_RETRY_MS) return;
-    this.#lastRetryAt = now;
-    this.#retrying = true;
-    void this.#writeHeld().finally(() => (this.#retrying = false));
-  }
-
-  async #writeHeld(): Promise<void> {
-    for (const index of [...this.#held]) {
-      const a = this.picker.active.get(index);
-      if (!a) {
-        this.#held.delete(index);
-        continue;
-      }
-      try {
-        await this.#opts.store.put(index, a.data);
-      } catch (err) {
-        if (isNoSpace(err)) this.#opts.space?.noSpace();
-        return;
-      }
-      if (this.#stopped) return;
-      this.#held.delete(index);
-      this.#written(index, a.data);
-    }
-    this.#resume();
-  }
-
-  /** A verified piece is on disk. */
-  #written(index: number, data: Buffer): void {
-    this.#promised.delete(index);
-    this.picker.passed(index);
-    this.picker.recycle(data);
-    this.piecesFromNetwork++;
-    this.#opts.onStored(index, true);
-    if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
+    if (refused) this.writer.outOfRoom();
   }
 
   #fillAll(): void {
@@ -354,25 +270,12 @@ export class Downloader {
     const blocks = () => Array.from({ length: a.blockCount }, (_, b) => a.data.subarray(b * BLOCK_BYTES, b * BLOCK_BYTES + blockLength(a.length, b)));
     if (digest === this.#opts.meta.pieceHashes[index]) {
       const guilty = this.#blame.onPass(index, blocks());
-      try {
-        await this.#opts.store.put(index, a.data);
-      } catch (err) {
-        if (this.#stopped) return;
-        // Never fetched again because its write failed: the good bytes wait in memory (the piece
-        // stays 'verifying', so nobody requests it) and are written when the store can take them.
-        this.#held.add(index);
-        if (isNoSpace(err)) this.#opts.space?.noSpace();
-        const reason = pauseReasonOf(err);
-        const detail = `writing piece ${index}: ${describeFsError(err, 'the store')}`;
-        // A full disk is a state (the pause says it); anything else is a failure worth an error, once.
-        if (reason !== 'disk full' && this.#paused !== reason) this.#opts.onError(detail);
-        this.#pause(reason, detail);
-        for (const key of guilty) this.#convict(key);
-        return;
-      }
+      // false: the write failed and the piece waits in memory (never fetched again for that).
+      const written = await this.writer.write(index, a.data);
       if (this.#stopped) return;
-      this.#written(index, a.data);
+      if (written) this.#written(index, a.data);
       for (const key of guilty) this.#convict(key);
+      if (!written) return;
     } else {
       this.hashFailures++;
       const guilty = this.#blame.onFail(index, { senders: a.senders, blocks: blocks() });
@@ -380,6 +283,15 @@ export class Downloader {
       for (const key of guilty) this.#convict(key);
     }
     this.#fillAll();
+  }
+
+  /** A verified piece is on disk. */
+  #written(index: number, data: Buffer): void {
+    this.picker.passed(index);
+    this.picker.recycle(data);
+    this.piecesFromNetwork++;
+    this.#opts.onStored(index, true);
+    if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
   }
 
   #convict(key: string): void {
@@ -399,7 +311,7 @@ export class Downloader {
   #tick(): void {
     if (this.#stopped || this.picker.missing === 0) return;
     const now = this.#opts.now();
-    if (this.#paused) this.#maybeResume(now);
+    this.writer.tick(now);
     for (const ps of this.#peers.values()) {
       if (ps.inflight.size === 0) continue;
       if (!ps.snubbed && now - ps.waitingSince > ps.rate.snubAfterMs()) {

@@ -14,7 +14,8 @@ import type { EventBus } from '../events.js';
 import type { PeerAddress, PeerSession } from '../privacy/peer-source.js';
 import { TorrentLiveError } from '../errors.js';
 import { writeFileAtomicSync } from './atomic-file.js';
-import { Downloader, type PauseReason } from './downloader.js';
+import { Downloader } from './downloader.js';
+import type { PauseReason } from './piece-writer.js';
 import type { SharedSpace } from './disk-space.js';
 import { FileRangeStream, type PieceSource } from './file-reader.js';
 import { PeerLink } from './peer-wire.js';
@@ -176,7 +177,7 @@ export class TorrentSession {
       timeLeft: remaining === 0 && meta ? 0 : speed > 0 ? Math.round(remaining / speed) : null,
       readHeadPiece: this.#lastHead,
       done: this.isDone(),
-      paused: this.#downloader?.paused ?? null,
+      paused: this.#downloader?.writer.paused ?? null,
     };
   }
 
@@ -246,7 +247,7 @@ export class TorrentSession {
         onResume: () => this.#opts.bus.emit('resumed', { infoHash: this.infoHash }),
       });
       this.#downloader = downloader;
-      this.#unregisterSpace = this.#opts.space?.register(() => downloader.promisedBytes());
+      this.#unregisterSpace = this.#opts.space?.register(() => downloader.writer.promisedBytes());
       this.#resolveReady();
       this.#maybeDone();
       // Reads that waited for the metadata register their heads in the microtasks that follow;
@@ -266,7 +267,7 @@ export class TorrentSession {
   #onPause(reason: PauseReason, detail: string): void {
     this.#opts.bus.emit('paused', { infoHash: this.infoHash, reason, message: `torrent ${this.infoHash} paused: ${detail}` });
     for (const [piece, list] of this.#waiters) {
-      if (this.#downloader?.isUnderway(piece)) continue;
+      if (this.#downloader?.writer.isUnderway(piece)) continue;
       this.#waiters.delete(piece);
       for (const w of list) w.reject(pausedError(this.infoHash, reason));
     }
@@ -308,8 +309,8 @@ export class TorrentSession {
         new Promise<void>((resolve, reject) => {
           if (this.#stored?.[p]) return resolve();
           if (this.#destroyed) return reject(new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} was removed`));
-          const paused = this.#downloader?.paused;
-          if (paused && !this.#downloader!.isUnderway(p)) return reject(pausedError(this.infoHash, paused));
+          const writer = this.#downloader?.writer;
+          if (writer?.paused && !writer.isUnderway(p)) return reject(pausedError(this.infoHash, writer.paused));
           const list = this.#waiters.get(p) ?? [];
           list.push({ resolve, reject });
           this.#waiters.set(p, list);
@@ -414,7 +415,7 @@ export class TorrentSession {
   /** Drops peers that hold a slot without ever sending a block, and asks for replacements. */
   #checkPeers(): void {
     // Paused, we ask nothing: a peer that sent nothing is not to blame.
-    if (this.#destroyed || this.isDone() || this.#downloader?.paused) return;
+    if (this.#destroyed || this.isDone() || this.#downloader?.writer.paused) return;
     const now = this.#now();
     for (const [key, since] of this.#openedAt) {
       const link = this.#links.get(key);
