@@ -38,6 +38,17 @@ export interface Config {
   /** Peers that hold a connection this long without sending a block are dropped and replaced. */
   noPiecesTimeoutMs: number;
   progressIntervalMs: number;
+  /** Left free on the store's disk: downloads pause below it and resume above it plus diskResumeBytes. */
+  diskReserveBytes: number;
+  diskResumeBytes: number;
+  /** How often the store disk's free space is read (statfs). */
+  diskPollMs: number;
+  /** An HTTP client must send its whole header block within this, its whole request within the other. */
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
+  /** Open /stream responses allowed per client address and in all. */
+  maxStreamsPerClient: number;
+  maxStreams: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -61,6 +72,13 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   newToken: false,
   noPiecesTimeoutMs: 30_000,
   progressIntervalMs: 1_000,
+  diskReserveBytes: 8 * 1024 * 1024,
+  diskResumeBytes: 4 * 1024 * 1024,
+  diskPollMs: 1_000,
+  httpHeadersTimeoutMs: 20_000,
+  httpRequestTimeoutMs: 120_000,
+  maxStreamsPerClient: 16,
+  maxStreams: 128,
 });
 
 /** Overrides may carry `undefined` (an unset flag): those keep the default. */

@@ -14,6 +14,8 @@ export const ERRORS = {
   E_NO_PEERS: { exitCode: 1, httpStatus: 503, hint: 'no peer was found through the DHT; check --dht-bootstrap and the network' },
   E_PORT_IN_USE: { exitCode: 1, httpStatus: 500, hint: 'choose another port with --port' },
   E_STORE: { exitCode: 1, httpStatus: 500, hint: 'check that the --store folder is writable and has free space' },
+  E_STORE_LOCKED: { exitCode: 1, httpStatus: 409, hint: 'another torrent-live uses this store (the message names its pid and port): stop it first, or give this one another --store' },
+  E_DISK_FULL: { exitCode: 1, httpStatus: 507, hint: "free space on the --store disk: the download resumes by itself, and what is already downloaded still plays" },
   E_UNAUTHORIZED: { exitCode: 1, httpStatus: 401, hint: 'open the URL with the pairing token the terminal prints (or scan its QR code)' },
   E_BAD_HOST: { exitCode: 1, httpStatus: 403, hint: 'use the address the terminal prints; other host names are refused (DNS rebinding)' },
   E_CROSS_ORIGIN: { exitCode: 1, httpStatus: 403, hint: 'state-changing requests must come from the web remote itself' },

@@ -64,7 +64,7 @@ export const CAST_DEVICE_WAIT_MS = 15_000;
 async function runService(
   config: Readonly<Config>,
   sources: TorrentSource[],
-  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service) => Promise<void> } = {},
+  extra: { onClose?: () => Promise<void>; banner?: string; afterStart?: (service: Service) => Promise<void>; remember?: boolean } = {},
 ): Promise<void> {
   const service = await startService(config);
   const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl, transcode: config.transcode });
@@ -72,7 +72,7 @@ async function runService(
   if (extra.banner) output.info(extra.banner);
   output.info(`torrent-live serving on ${service.localUrl}  (web remote: ${service.localUrl}/)`);
   await printPairing({ urls: phoneUrls(config, service.http.port), token: service.token, localUrl: `${service.localUrl}/`, rotated: config.newToken, qr: !config.json });
-  for (const s of sources) service.manager.start(s);
+  for (const s of sources) service.manager.start(s, { remember: extra.remember ?? true });
   const stopped = untilSignal();
   try {
     await Promise.race([extra.afterStart?.(service), stopped]);
@@ -166,6 +166,8 @@ export async function run(command: Exclude<Command, { mode: 'help' } | { mode: '
       // The demo swarm is on loopback, and so are its TV discovery and DLNA server unless --interface says otherwise.
       const config = buildConfig({ ...command.config, dhtBootstrap: world.bootstrap, bindAddress: '127.0.0.1', interface: command.config.interface ?? '127.0.0.1' });
       return runService(config, [world.source], {
+        // The demo's swarm is gone when it stops: its torrent is not kept in the store's library.
+        remember: false,
         banner: `demo: a loopback swarm of ${world.dhtSize} DHT nodes and ${world.seeders} seeders is sharing "${world.name}" (${world.infoHash})`,
         onClose: () => world.close(),
       });

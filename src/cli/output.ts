@@ -40,6 +40,8 @@ export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; jso
     } else if (e.event === 'done') info(`done: ${e.infoHash}`);
     else if (e.event === 'error') info(`error: ${e.message}`);
     else if (e.event === 'warning') info(`warning: ${e.message}`);
+    else if (e.event === 'paused') info(e.message);
+    else if (e.event === 'resumed') info(`resumed: ${e.infoHash}`);
     else if (e.event === 'spy') info(`spy blocked: ${e.ip}${e.port ? `:${e.port}` : ''} (${e.reason})`);
   });
   let ticks = 0;

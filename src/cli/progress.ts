@@ -30,7 +30,7 @@ export function progressLine(s: SessionStatus, extra: { spiesBlocked?: number | 
     `${formatBytes(s.downloaded)} / ${formatBytes(s.length)} (${pct}%)`,
     `${formatBytes(s.speed)}/s`,
     `${s.peers} peers${dht}`,
-    s.done ? 'done' : `${formatDuration(s.timeLeft)} left`,
+    s.done ? 'done' : s.paused ? `paused: ${s.paused}` : `${formatDuration(s.timeLeft)} left`,
     `piece ${s.readHeadPiece ?? '-'}/${s.totalPieces}`,
   ];
   if (extra.spiesBlocked !== undefined) parts.push(`${extra.spiesBlocked} spies blocked`);

@@ -4,7 +4,9 @@
  * adaptive timeout, snubbing peers at once), asks a second, faster peer for time-critical blocks
  * that are late, verifies each piece, writes only good pieces, and blames a
  * failed piece only on the peer proven to have sent a bad block (smart-ban.ts). Optionally serves
- * requests (when not a freerider). Sockets are PeerLinks handed in by the session.
+ * requests (when not a freerider). Sockets are PeerLinks handed in by the session. Writes go
+ * through piece-writer.ts: a new piece is requested only if the disk has room for it, and a
+ * piece whose write failed is held in memory (never requested again) while requests pause.
  */
 import crypto from 'node:crypto';
 import BitField from 'bitfield';
@@ -15,6 +17,8 @@ import { BlameLedger } from './smart-ban.js';
 import type { PeerLink } from './peer-wire.js';
 import type { PieceStore } from './piece-store.js';
 import type { TorrentMeta } from './torrent-meta.js';
+import type { SpaceGate } from './disk-space.js';
+import { PieceWriter, type PauseReason } from './piece-writer.js';
 
 /** How often timeouts, snubs and late critical blocks are checked. */
 export const TICK_MS = 100;
@@ -54,6 +58,12 @@ export interface DownloaderOptions {
   /** A peer that stopped answering with requests outstanding. */
   onSnub(link: PeerLink): void;
   onError(message: string): void;
+  /** The store disk's budget: a new piece is requested only if it fits. */
+  space?: SpaceGate | undefined;
+  /** Requests stopped (the disk is full, the store cannot be written); once per pause. */
+  onPause?(reason: PauseReason, detail: string): void;
+  /** Requests go on again. */
+  onResume?(): void;
 }
 
 export class Downloader {
@@ -65,6 +75,7 @@ export class Downloader {
   #blocksPerPiece: number;
   #uploading = new Set<string>();
   #stopped = false;
+  readonly writer: PieceWriter;
   bytesFromNetwork = 0;
   piecesFromNetwork = 0;
   hashFailures = 0;
@@ -73,6 +84,20 @@ export class Downloader {
     this.#opts = opts;
     this.picker = opts.picker;
     this.#blocksPerPiece = Math.ceil(opts.meta.pieceLength / BLOCK_BYTES);
+    this.writer = new PieceWriter({
+      store: opts.store,
+      pieceLengthOf: (p) => this.picker.pieceLengthOf(p),
+      heldData: (p) => this.picker.active.get(p)?.data,
+      space: opts.space,
+      now: opts.now,
+      onWritten: (p, data) => this.#written(p, data),
+      ...(opts.onPause ? { onPause: opts.onPause } : {}),
+      onResume: () => {
+        opts.onResume?.();
+        this.#fillAll();
+      },
+      onError: opts.onError,
+    });
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#timer.unref();
   }
@@ -154,6 +179,7 @@ export class Downloader {
 
   stop(): void {
     this.#stopped = true;
+    this.writer.stop();
     clearInterval(this.#timer);
   }
 
@@ -176,8 +202,16 @@ export class Downloader {
     if (deficit <= 0 || (ps.inflight.size > 0 && deficit < Math.max(1, depth >> 4))) return;
     const wire = ps.link.wire;
     const choked = wire.peerChoking;
-    const peer: PickerPeer = choked ? { key: ps.picker.key, has: (i) => ps.picker.has(i) && wire.peerAllowedFastSet.includes(i) } : ps.picker;
-    for (const ref of this.picker.pick(peer, deficit, now)) this.#send(ps, ref, now);
+    const peer: PickerPeer = this.writer.restrict(choked ? { key: ps.picker.key, has: (i) => ps.picker.has(i) && wire.peerAllowedFastSet.includes(i) } : ps.picker);
+    let refused = false;
+    for (const ref of this.picker.pick(peer, deficit, now)) {
+      if (this.writer.promise(ref.piece)) this.#send(ps, ref, now);
+      else {
+        this.picker.release(ref, ps.link.key);
+        refused = true;
+      }
+    }
+    if (refused) this.writer.outOfRoom();
   }
 
   #fillAll(): void {
@@ -236,20 +270,12 @@ export class Downloader {
     const blocks = () => Array.from({ length: a.blockCount }, (_, b) => a.data.subarray(b * BLOCK_BYTES, b * BLOCK_BYTES + blockLength(a.length, b)));
     if (digest === this.#opts.meta.pieceHashes[index]) {
       const guilty = this.#blame.onPass(index, blocks());
-      try {
-        await this.#opts.store.put(index, a.data);
-      } catch (err) {
-        this.picker.failed(index, false);
-        this.#opts.onError(err instanceof Error ? err.message : String(err));
-        return;
-      }
+      // false: the write failed and the piece waits in memory (never fetched again for that).
+      const written = await this.writer.write(index, a.data);
       if (this.#stopped) return;
-      this.picker.passed(index);
-      this.picker.recycle(a.data);
-      this.piecesFromNetwork++;
-      this.#opts.onStored(index, true);
+      if (written) this.#written(index, a.data);
       for (const key of guilty) this.#convict(key);
-      if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
+      if (!written) return;
     } else {
       this.hashFailures++;
       const guilty = this.#blame.onFail(index, { senders: a.senders, blocks: blocks() });
@@ -257,6 +283,15 @@ export class Downloader {
       for (const key of guilty) this.#convict(key);
     }
     this.#fillAll();
+  }
+
+  /** A verified piece is on disk. */
+  #written(index: number, data: Buffer): void {
+    this.picker.passed(index);
+    this.picker.recycle(data);
+    this.piecesFromNetwork++;
+    this.#opts.onStored(index, true);
+    if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
   }
 
   #convict(key: string): void {
@@ -276,6 +311,7 @@ export class Downloader {
   #tick(): void {
     if (this.#stopped || this.picker.missing === 0) return;
     const now = this.#opts.now();
+    this.writer.tick(now);
     for (const ps of this.#peers.values()) {
       if (ps.inflight.size === 0) continue;
       if (!ps.snubbed && now - ps.waitingSince > ps.rate.snubAfterMs()) {

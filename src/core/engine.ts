@@ -13,7 +13,10 @@ import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import type { PeerAddress, PeerSession } from '../privacy/peer-source.js';
 import { TorrentLiveError } from '../errors.js';
+import { writeFileAtomicSync } from './atomic-file.js';
 import { Downloader } from './downloader.js';
+import type { PauseReason } from './piece-writer.js';
+import type { SharedSpace } from './disk-space.js';
 import { FileRangeStream, type PieceSource } from './file-reader.js';
 import type { PieceGeometry } from './guarded-wire.js';
 import { PeerDialer, SURPLUS_REASON } from './peer-dialer.js';
@@ -49,6 +52,8 @@ export interface TorrentSessionOptions {
   /** MSE/PE on outgoing connections (default prefer). */
   encryption?: EncryptionPolicy | undefined;
   now?: () => number;
+  /** The store disk's free-space budget, shared by the torrents on it. */
+  space?: SharedSpace | undefined;
 }
 
 export interface SessionFile {
@@ -72,6 +77,8 @@ export interface SessionStatus {
   timeLeft: number | null;
   readHeadPiece: number | null;
   done: boolean;
+  /** Why requests stopped ('disk full', 'store not writable', 'write failed'), or null. */
+  paused: PauseReason | null;
 }
 
 /** A piece became readable; fromNetwork is false for pieces found on disk at start (resume). */
@@ -111,6 +118,7 @@ export class TorrentSession {
   #doneEmitted = false;
   #saidAlone = false;
   #everConnected = false;
+  #unregisterSpace: (() => void) | undefined;
 
   constructor(opts: TorrentSessionOptions) {
     this.#opts = opts;
@@ -211,6 +219,7 @@ export class TorrentSession {
       timeLeft: remaining === 0 && meta ? 0 : speed > 0 ? Math.round(remaining / speed) : null,
       readHeadPiece: this.#lastHead,
       done: this.isDone(),
+      paused: this.#downloader?.writer.paused ?? null,
     };
   }
 
@@ -227,6 +236,7 @@ export class TorrentSession {
     if (this.#destroyed) return;
     this.#destroyed = true;
     clearInterval(this.#watchdog);
+    this.#unregisterSpace?.();
     this.#opts.peers.stop();
     this.#downloader?.stop();
     this.#dialer.stop();
@@ -249,7 +259,8 @@ export class TorrentSession {
       if (this.#destroyed) return;
       if (!fromCache) {
         fs.mkdirSync(this.#opts.metadataDir, { recursive: true });
-        fs.writeFileSync(metadataPath(this.#opts.metadataDir, this.infoHash), torrent);
+        // Atomic: a kill -9 mid-write must not leave a torn .torrent that a restart cannot parse.
+        writeFileAtomicSync(metadataPath(this.#opts.metadataDir, this.infoHash), torrent);
       }
       this.#meta = meta;
       this.#metaBytes = Buffer.from(torrent);
@@ -277,8 +288,12 @@ export class TorrentSession {
         onGuilty: (key) => this.#convict(key),
         onSnub: (link) => this.#opts.peers.report({ host: link.host, port: link.port }, 'slow'),
         onError: (message) => this.#opts.bus.emit('error', { message, code: 'E_STORE' }),
+        space: this.#opts.space,
+        onPause: (reason, detail) => this.#onPause(reason, detail),
+        onResume: () => this.#opts.bus.emit('resumed', { infoHash: this.infoHash }),
       });
       this.#downloader = downloader;
+      this.#unregisterSpace = this.#opts.space?.register(() => downloader.writer.promisedBytes());
       this.#resolveReady();
       this.#maybeDone();
       // Reads that waited for the metadata register their heads in the microtasks that follow;
@@ -291,6 +306,16 @@ export class TorrentSession {
       const message = err instanceof Error ? err.message : String(err);
       if (!fromCache && this.#opts.torrentFile) this.#rejectReady(err instanceof TorrentLiveError ? err : new TorrentLiveError('E_STORE', `torrent ${this.infoHash}: ${message}`, { cause: err }));
       else this.#opts.bus.emit('warning', { message: `torrent ${this.infoHash}: metadata from a peer refused (${message})` });
+    }
+  }
+
+  /** Reads waiting on pieces that are not on their way fail now (a 507 for a full disk), not never. */
+  #onPause(reason: PauseReason, detail: string): void {
+    this.#opts.bus.emit('paused', { infoHash: this.infoHash, reason, message: `torrent ${this.infoHash} paused: ${detail}` });
+    for (const [piece, list] of this.#waiters) {
+      if (this.#downloader?.writer.isUnderway(piece)) continue;
+      this.#waiters.delete(piece);
+      for (const w of list) w.reject(pausedError(this.infoHash, reason));
     }
   }
 
@@ -330,6 +355,8 @@ export class TorrentSession {
         new Promise<void>((resolve, reject) => {
           if (this.#stored?.[p]) return resolve();
           if (this.#destroyed) return reject(new TorrentLiveError('E_NOT_FOUND', `torrent ${this.infoHash} was removed`));
+          const writer = this.#downloader?.writer;
+          if (writer?.paused && !writer.isUnderway(p)) return reject(pausedError(this.infoHash, writer.paused));
           const list = this.#waiters.get(p) ?? [];
           list.push({ resolve, reject });
           this.#waiters.set(p, list);
@@ -431,7 +458,8 @@ export class TorrentSession {
 
   /** Drops peers that hold a slot without ever sending a block, and asks for replacements. */
   #checkPeers(): void {
-    if (this.#destroyed || this.isDone()) return;
+    // Paused, we ask nothing: a peer that sent nothing is not to blame.
+    if (this.#destroyed || this.isDone() || this.#downloader?.writer.paused) return;
     const now = this.#now();
     for (const [key, since] of this.#openedAt) {
       const link = this.#links.get(key);
@@ -442,6 +470,12 @@ export class TorrentSession {
     }
     this.#wantMore();
   }
+}
+
+function pausedError(infoHash: string, reason: PauseReason): TorrentLiveError {
+  return reason === 'disk full'
+    ? new TorrentLiveError('E_DISK_FULL', `torrent ${infoHash}: this part is not downloaded and the store's disk is full; the download resumes when space is freed`)
+    : new TorrentLiveError('E_STORE', `torrent ${infoHash}: this part is not downloaded and the store cannot be written (${reason})`);
 }
 
 function readIfExists(file: string): Buffer | undefined {

@@ -16,6 +16,13 @@ export interface PieceSource {
 
 let nextHeadId = 1;
 
+/**
+ * Largest read handed on at once, and what a stream buffers ahead of its reader: a player that
+ * stops reading (paused, stalled, or a client that never reads) holds about this much, not a
+ * whole piece (up to 16 MiB in large torrents) in the stream plus another in the socket.
+ */
+export const READ_CHUNK_BYTES = 64 * 1024;
+
 export class FileRangeStream extends Readable {
   readonly headId = nextHeadId++;
   #source: PieceSource;
@@ -25,7 +32,7 @@ export class FileRangeStream extends Readable {
   #reading = false;
 
   constructor(source: PieceSource, start: number, endExclusive: number) {
-    super({ highWaterMark: source.pieceLength });
+    super({ highWaterMark: Math.min(source.pieceLength, READ_CHUNK_BYTES) });
     this.#source = source;
     this.#pos = start;
     this.#end = endExclusive;
@@ -63,7 +70,7 @@ export class FileRangeStream extends Readable {
     const piece = this.currentPiece;
     if (!this.#source.isStored(piece)) await this.#source.whenStored(piece);
     const offset = this.#pos - piece * this.#source.pieceLength;
-    const length = Math.min(this.#source.pieceLength - offset, this.#end - this.#pos);
+    const length = Math.min(this.#source.pieceLength - offset, this.#end - this.#pos, READ_CHUNK_BYTES);
     return this.#source.read(piece, offset, length);
   }
 

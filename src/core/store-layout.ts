@@ -8,6 +8,8 @@
  *   <store>/downloads/            torrent data (a folder per multi-file torrent)
  *   <store>/.torrent-live/        pairing-token (0600), dlna-udn
  *   <store>/.torrent-live/torrents/<infohash>.torrent   metadata kept for resume
+ *   <store>/.torrent-live/library.json   the torrents the service holds (restored at start)
+ *   <store>/.torrent-live/lock           the running process's pid and HTTP port (one per store)
  *   <store>/spies.txt, spies.p2p, audit.ndjson           the private lookup's outputs
  */
 import path from 'node:path';
@@ -15,6 +17,8 @@ import path from 'node:path';
 export const DOWNLOADS_DIR = 'downloads';
 export const STATE_DIR = '.torrent-live';
 export const METADATA_DIR = 'torrents';
+export const LIBRARY_FILE = 'library.json';
+export const LOCK_FILE = 'lock';
 
 export interface StoreLayout {
   /** The `--store` folder, absolute. */
@@ -27,6 +31,10 @@ export interface StoreLayout {
   metadataDir: string;
   /** spies.txt, spies.p2p and audit.ndjson. */
   privacyDir: string;
+  /** The torrents the service holds, in the order added (library-state.ts). */
+  libraryFile: string;
+  /** Held by the one process using this store (store-lock.ts). */
+  lockFile: string;
 }
 
 export function storeLayout(storeDir: string): StoreLayout {
@@ -38,5 +46,7 @@ export function storeLayout(storeDir: string): StoreLayout {
     stateDir,
     metadataDir: path.join(stateDir, METADATA_DIR),
     privacyDir: root,
+    libraryFile: path.join(stateDir, LIBRARY_FILE),
+    lockFile: path.join(stateDir, LOCK_FILE),
   });
 }

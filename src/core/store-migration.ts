@@ -11,6 +11,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TorrentLiveError } from '../errors.js';
+import { describeFsError } from './fs-errors.js';
 import { torrentFilePaths, type RawInfoNames } from './store-paths.js';
 import { rawInfo } from './torrent-meta.js';
 import { DOWNLOADS_DIR, STATE_DIR, type StoreLayout } from './store-layout.js';
@@ -37,7 +38,7 @@ export async function prepareStore(layout: StoreLayout): Promise<StoreMigration>
     await migrateLegacy(layout, result);
   } catch (err) {
     if (err instanceof TorrentLiveError) throw err;
-    throw new TorrentLiveError('E_STORE', `cannot prepare the store ${layout.root}: ${(err as Error).message}`, { cause: err });
+    throw new TorrentLiveError('E_STORE', `cannot prepare the store ${layout.root}: ${describeFsError(err, layout.root)}`, { cause: err });
   }
   return result;
 }

@@ -1,17 +1,24 @@
 /**
  * The torrents the service holds. It resolves sources, starts one TorrentSession per infohash
  * (adding the same one twice returns the first), publishes progress on the event bus, and is the
- * Catalog that the API and media-center adapters read.
+ * Catalog that the API and media-center adapters read. With a Library, every torrent started is
+ * recorded in the store's state and comes back at the next start; removing one forgets it there.
  */
+import fs from 'node:fs/promises';
 import mime from 'mime';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
 import type { Catalog, CatalogFile, CatalogTorrent } from './catalog.js';
-import { TorrentSession, type SessionStatus } from './engine.js';
+import { metadataPath, TorrentSession, type SessionStatus } from './engine.js';
 import type { StoreLayout } from './store-layout.js';
 import type { EncryptionPolicy } from '../transport/dial-plan.js';
 import type { Transport } from '../transport/transport.js';
+import { writeFileAtomicSync } from './atomic-file.js';
+import { deleteTorrentData, type DeletedData } from './delete-data.js';
+import { describeFsError } from './fs-errors.js';
+import type { Library } from './library.js';
+import type { SharedSpace } from './disk-space.js';
 import { resolveSource, resolveTorrentBytes, type SourceReader, type TorrentSource } from './sources.js';
 
 export interface TorrentManagerOptions {
@@ -31,6 +38,20 @@ export interface TorrentManagerOptions {
   reader: SourceReader;
   /** Addresses the privacy layer kept away from or dropped for this torrent. */
   spiesBlocked?: (infoHash: string) => number;
+  /** The store's list of torrents: what is started is recorded, what is removed forgotten. */
+  library?: Library;
+  /** The store disk's free-space budget, shared by every torrent. */
+  space?: SharedSpace;
+}
+
+export interface StartOptions {
+  /** Record it in the library (default true); the demo's loopback torrent is not worth keeping. */
+  remember?: boolean;
+}
+
+export interface RemoveOptions {
+  /** Also delete the torrent's files inside downloads/ (default: they stay). */
+  deleteFiles?: boolean;
 }
 
 export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'> {
@@ -62,6 +83,8 @@ export class TorrentManager implements Catalog {
   #opts: TorrentManagerOptions;
   #timer: NodeJS.Timeout;
   #updateId = 1;
+  /** Library writes under way, per infohash: an API add answers once its torrent is on disk. */
+  #saving = new Map<string, Promise<void>>();
 
   constructor(opts: TorrentManagerOptions) {
     this.#opts = opts;
@@ -91,17 +114,40 @@ export class TorrentManager implements Catalog {
 
   async add(sourceText: string): Promise<CatalogTorrent> {
     const source = await resolveSource(sourceText, this.#opts.reader);
-    return this.view(this.start(source), '');
+    const session = this.start(source);
+    await this.saved(session.infoHash);
+    return this.view(session, '');
   }
 
   async addTorrentBytes(bytes: Buffer, label = 'uploaded .torrent'): Promise<TorrentSession> {
-    return this.start(await resolveTorrentBytes(bytes, label, this.#opts.reader));
+    const session = this.start(await resolveTorrentBytes(bytes, label, this.#opts.reader));
+    await this.saved(session.infoHash);
+    return session;
   }
 
-  start(source: TorrentSource): TorrentSession {
+  /** Resolves once the library write that records this torrent is done (or has failed and been reported). */
+  saved(infoHash: string): Promise<void> {
+    return this.#saving.get(infoHash.toLowerCase()) ?? Promise.resolve();
+  }
+
+  /** Starts every torrent the library lists, in the order they were added. */
+  restore(): TorrentSession[] {
+    return (this.#opts.library?.entries() ?? []).map((entry) => this.start({ kind: 'infohash', infoHash: entry.infoHash, ...(entry.name ? { name: entry.name } : {}), original: entry.infoHash }, { remember: false }));
+  }
+
+  start(source: TorrentSource, opts: StartOptions = {}): TorrentSession {
     const existing = this.#sessions.get(source.infoHash);
-    if (existing) return existing;
+    if (existing) {
+      if (opts.remember !== false) this.#remember(source);
+      return existing;
+    }
     const { bus } = this.#opts;
+    if (opts.remember !== false) {
+      // The .torrent goes to disk before the library names it, so a restart never finds an
+      // uploaded torrent listed without its metadata.
+      if (source.torrentFile) this.#keepTorrentFile(source);
+      this.#remember(source);
+    }
     const peers = this.#opts.peerSource.start(source.infoHash);
     this.#peerSessions.set(source.infoHash, peers);
     const session = new TorrentSession({
@@ -117,6 +163,7 @@ export class TorrentManager implements Catalog {
       peers,
       bus,
       noPiecesTimeoutMs: this.#opts.noPiecesTimeoutMs,
+      space: this.#opts.space,
     });
     this.#sessions.set(source.infoHash, session);
     this.#updateId++;
@@ -134,13 +181,54 @@ export class TorrentManager implements Catalog {
     return session;
   }
 
-  async remove(infoHash: string): Promise<void> {
+  /**
+   * Stops a torrent and forgets it: out of the library, its kept .torrent deleted, and with
+   * `deleteFiles` its data inside downloads/ (files another loaded torrent names stay).
+   */
+  async remove(infoHash: string, opts: RemoveOptions = {}): Promise<DeletedData | undefined> {
     const session = this.#sessions.get(infoHash.toLowerCase());
     if (!session) throw new TorrentLiveError('E_NOT_FOUND', `no torrent ${infoHash} is loaded`);
+    const files = session.files.map((f) => f.name);
     this.#sessions.delete(session.infoHash);
     this.#peerSessions.delete(session.infoHash);
     this.#updateId++;
     await session.destroy();
+    try {
+      await this.#opts.library?.remove(session.infoHash);
+      await fs.rm(metadataPath(this.#opts.store.metadataDir, session.infoHash), { force: true });
+    } catch (err) {
+      throw new TorrentLiveError('E_STORE', `torrent ${session.infoHash} was stopped but not forgotten: ${describeFsError(err, this.#opts.store.stateDir)}`, { cause: err });
+    }
+    if (!opts.deleteFiles) return undefined;
+    const others = [...this.#sessions.values()].flatMap((other) => other.files.map((f) => f.name));
+    try {
+      return await deleteTorrentData(this.#opts.store.downloadsDir, files, others);
+    } catch (err) {
+      throw new TorrentLiveError('E_STORE', `torrent ${session.infoHash} was forgotten but its files were not all deleted: ${describeFsError(err, this.#opts.store.downloadsDir)}`, { cause: err });
+    }
+  }
+
+  #remember(source: TorrentSource): void {
+    const library = this.#opts.library;
+    if (!library || library.has(source.infoHash)) return;
+    const entry = { infoHash: source.infoHash, addedAt: new Date().toISOString(), ...(source.name ? { name: source.name } : {}) };
+    const write = library.add(entry).catch((err: unknown) => {
+      // The torrent runs; only its return after a restart is at risk, and the next change retries.
+      this.#opts.bus.emit('warning', { message: `torrent ${source.infoHash} runs but will not come back after a restart: ${(err as Error).message}`, code: 'E_STORE' });
+    });
+    this.#saving.set(source.infoHash, write);
+    void write.finally(() => {
+      if (this.#saving.get(source.infoHash) === write) this.#saving.delete(source.infoHash);
+    });
+  }
+
+  #keepTorrentFile(source: TorrentSource): void {
+    const target = metadataPath(this.#opts.store.metadataDir, source.infoHash);
+    try {
+      writeFileAtomicSync(target, source.torrentFile!);
+    } catch (err) {
+      this.#opts.bus.emit('warning', { message: `torrent ${source.infoHash}: its .torrent could not be kept: ${describeFsError(err, target)}`, code: 'E_STORE' });
+    }
   }
 
   view(session: TorrentSession, baseUrl: string): TorrentView {
@@ -189,6 +277,8 @@ export class TorrentManager implements Catalog {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    // Adds the API already answered are on disk before the process goes.
+    await Promise.all(this.#saving.values());
     await Promise.all(this.sessions().map((s) => s.destroy()));
     this.#sessions.clear();
     this.#peerSessions.clear();

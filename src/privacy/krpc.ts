@@ -42,8 +42,11 @@ export interface KrpcOptions {
   randomBytes?: RandomBytes;
   /** Answers a query (ignored in freerider mode); null sends nothing. */
   onQuery?: (query: KrpcQuery) => BDict | null;
-  onWarning?: (message: string) => void;
+  /** `kind` groups warnings of one sort for rate limiting (a flood of junk is one kind). */
+  onWarning?: (message: string, kind: KrpcWarningKind) => void;
 }
+
+export type KrpcWarningKind = 'krpc-malformed' | 'dht-socket';
 
 export class KrpcTimeoutError extends Error {
   constructor(readonly to: PeerAddress, readonly method: string) {
@@ -93,7 +96,7 @@ export class KrpcClient {
         resolve();
       });
     });
-    socket.on('error', (err) => opts.onWarning?.(`DHT socket: ${err.message}`));
+    socket.on('error', (err) => opts.onWarning?.(`DHT socket: ${err.message}`, 'dht-socket'));
     return new KrpcClient({ ...opts, socket });
   }
 
@@ -187,7 +190,7 @@ export class KrpcClient {
 
   #malformed(from: PeerAddress, why: string): void {
     this.stats.malformed++;
-    this.#opts.onWarning?.(`malformed KRPC message from ${from.host}:${from.port}: ${why}`);
+    this.#opts.onWarning?.(`malformed KRPC message from ${from.host}:${from.port}: ${why}`, 'krpc-malformed');
   }
 
   close(): Promise<void> {

@@ -328,7 +328,7 @@ export class PrivateLookupPeerSource implements PeerSource {
       ...(this.#opts.krpcTimeoutMs ? { timeoutMs: this.#opts.krpcTimeoutMs } : {}),
       adaptiveTimeouts: this.#opts.adaptiveTimeouts ?? true,
       ...(this.#opts.randomBytes ? { randomBytes: this.#opts.randomBytes } : {}),
-      onWarning: (message) => this.#opts.bus?.emit('warning', { message }),
+      onWarning: (message, kind) => this.#opts.bus?.emit('warning', { message, kind }),
     })))();
     return this.#krpc;
   }

@@ -1,4 +1,4 @@
-/** /api/torrents: list, add (source text or base64 .torrent), remove. */
+/** /api/torrents: list, add (source text or base64 .torrent), remove (`?deleteFiles=true`: and its data). */
 import express, { type Request } from 'express';
 import type { TorrentManager, TorrentView } from '../core/torrent-manager.js';
 import { slicedWriter, writeJsonWithLongArray, type SlicedWriter } from './sliced-response.js';
@@ -72,8 +72,12 @@ export function torrentsRouter(
     }
   });
   router.delete('/api/torrents/:infoHash', async (req, res) => {
+    const deleteFiles = req.query['deleteFiles'];
+    if (deleteFiles !== undefined && deleteFiles !== 'true' && deleteFiles !== 'false') {
+      return sendJsonError(res, 'E_BAD_ARGUMENT', `deleteFiles must be true or false, not ${echoInput(String(deleteFiles))}`);
+    }
     try {
-      await manager.remove(req.params.infoHash);
+      await manager.remove(req.params.infoHash, { deleteFiles: deleteFiles === 'true' });
       res.status(204).end();
     } catch (err) {
       sendError(res, err);

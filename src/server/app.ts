@@ -29,6 +29,7 @@ export interface AppOptions {
   transcode?: StreamRouteOptions['transcode'];
   /** Probed lengths for /api/torrents' `durationSeconds`. */
   durationOf?: (infoHash: string, fileIndex: number) => number | undefined;
+  streamSlots?: StreamRouteOptions['slots'];
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -39,7 +40,14 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(opts.auth.originCheck);
   for (const r of opts.publicRouters ?? []) app.use(r);
   app.use('/stream', opts.auth.requireStreamAccess);
-  app.use(streamRouter({ manager: opts.manager, ...(opts.streamHeaders ? { extraHeaders: opts.streamHeaders } : {}), ...(opts.transcode ? { transcode: opts.transcode } : {}) }));
+  app.use(
+    streamRouter({
+      manager: opts.manager,
+      ...(opts.streamHeaders ? { extraHeaders: opts.streamHeaders } : {}),
+      ...(opts.transcode ? { transcode: opts.transcode } : {}),
+      ...(opts.streamSlots ? { slots: opts.streamSlots } : {}),
+    }),
+  );
   app.use('/api', opts.auth.requirePairing);
   app.use(torrentsRouter(opts.manager, { streamUrl: (base, h, i) => opts.auth.streamUrl(base, h, i), ...(opts.durationOf ? { durationOf: opts.durationOf } : {}) }));
   app.use(eventsRouter(opts.bus));
@@ -68,11 +76,28 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: express.Express, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer(app);
+/** From the config (httpHeadersTimeoutMs, httpRequestTimeoutMs). */
+export interface ListenOptions {
+  /** The whole header block must arrive within this (a client trickling header lines is cut). */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body, not the response) must arrive within this. */
+  requestTimeoutMs: number;
+}
+
+export async function listen(app: express.Express, port: number, host: string, opts: ListenOptions): Promise<RunningServer> {
+  const headersTimeout = opts.headersTimeoutMs;
+  const server = http.createServer(
+    {
+      headersTimeout,
+      requestTimeout: opts.requestTimeoutMs,
+      // Node checks those timeouts only every connectionsCheckingInterval (30 s by default): a
+      // client sending one header line a second outlived a 20 s headersTimeout. Check often.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    app,
+  );
   // Bounded headers: a LAN client must not make the server buffer megabytes of header.
   server.maxHeadersCount = 100;
-  server.headersTimeout = 20_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new TorrentLiveError('E_PORT_IN_USE', `port ${port} on ${host} is already in use`, { cause: err }) : err),

@@ -3,14 +3,16 @@
  * (status, headers, range) is pure data from range.ts; this module only writes it, and tears the
  * torrent read down with the response so a closed player releases its pieces.
  */
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import { mimeFor } from '../core/torrent-manager.js';
 import { planByteServe } from './range.js';
-import { sendJsonError } from './json-error.js';
+import { sendError, sendJsonError } from './json-error.js';
 import type { TorrentSession } from '../core/engine.js';
 import { srtToVtt } from '@torrent-live/casting';
+import { refusalText, type StreamSlots } from './stream-slots.js';
 
 export const METADATA_WAIT_MS = 60_000;
 const INFOHASH = /^[0-9a-fA-F]{40}$/;
@@ -21,6 +23,8 @@ export interface StreamRouteOptions {
   extraHeaders?: (contentType: string, req: Request) => Record<string, string>;
   /** Serves `?transcode=` and `?format=vtt&track=N` (ffmpeg's jobs); absent when ffmpeg is not wired. */
   transcode?: (req: Request, res: Response, target: { infoHash: string; fileIndex: number; contentType: string }) => Promise<void>;
+  /** Caps open GET responses per client address and in all (503 E_BUSY past them). */
+  slots?: StreamSlots;
 }
 
 /** Subtitles bigger than this are not subtitles. */
@@ -39,6 +43,28 @@ async function serveVtt(res: Response, session: TorrentSession, index: number, f
   const text = Buffer.concat(chunks).toString('utf8');
   res.status(200).set({ 'Content-Type': 'text/vtt; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
   res.end(ext === '.srt' ? srtToVtt(text) : text);
+}
+
+/** One client per address: `::ffff:1.2.3.4` and `1.2.3.4` are the same machine. */
+function clientKey(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
+}
+
+/** Resolves once the read has bytes (or the player left); rejects if it fails first. */
+function firstBytes(body: Readable, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      body.off('readable', ready);
+      body.off('error', done);
+      res.off('close', ready);
+      if (err) reject(err);
+      else resolve();
+    };
+    const ready = (): void => done();
+    body.once('readable', ready);
+    body.once('error', done);
+    res.once('close', ready);
+  });
 }
 
 export function streamRouter(opts: StreamRouteOptions): express.Router {
@@ -83,16 +109,39 @@ export function streamRouter(opts: StreamRouteOptions): express.Router {
     }
     const body = session.createReadStream(index, plan.range);
     try {
+      await firstBytes(body, res);
+    } catch (err) {
+      // The first bytes cannot come (a full disk: 507 E_DISK_FULL): the player gets the reason as
+      // JSON, not a hang and not a 206 cut short.
+      body.destroy();
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      for (const name of Object.keys(plan.headers)) res.removeHeader(name);
+      sendError(res, err);
+      return;
+    }
+    try {
       await pipeline(body, res);
     } catch {
-      // The player went away (seek, close): pipeline already destroyed the torrent read.
+      // The player went away (seek, close), or a later piece cannot come: pipeline destroyed both.
       body.destroy();
     }
   };
-  router.get('/stream/:infoHash/:fileIndex', handler);
+  // A GET holds a slot until its connection's response ends; HEAD sends no body and costs nothing.
+  const slot: express.RequestHandler = (req, res, next) => {
+    if (!opts.slots) return next();
+    const grant = opts.slots.take(clientKey(req.socket.remoteAddress));
+    if (!grant.ok) {
+      const { message, hint } = refusalText(grant);
+      res.set('Retry-After', '5');
+      return sendJsonError(res, 'E_BUSY', message, hint);
+    }
+    res.once('close', grant.release);
+    next();
+  };
+  router.get('/stream/:infoHash/:fileIndex', slot, handler);
   router.head('/stream/:infoHash/:fileIndex', handler);
   // A trailing file name lets players guess the type from the URL (some DLNA renderers do).
-  router.get('/stream/:infoHash/:fileIndex/:name', handler);
+  router.get('/stream/:infoHash/:fileIndex/:name', slot, handler);
   router.head('/stream/:infoHash/:fileIndex/:name', handler);
   return router;
 }

@@ -4,9 +4,11 @@
  * service here, in one call, so what they test is what users run. A part that fails to start
  * closes everything started before it.
  *
- *   privacy (blocklists, the PeerSource) → store (migrated) → torrents → auth → transcode → media server →
+ *   store lock → privacy (blocklists, the PeerSource) → store (migrated) → library → torrents (restored) → auth → transcode → media server →
  *   TVs → web remote → HTTP; then, once the port is known, SSDP announcements.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Router } from 'express';
 import type { Discovery } from '@torrent-live/casting';
 import type { Config } from '../config.js';
@@ -15,10 +17,17 @@ import { TorrentManager } from '../core/torrent-manager.js';
 import { fileSourceReader } from '../core/torrent-file.js';
 import { storeLayout, type StoreLayout } from '../core/store-layout.js';
 import { prepareStore } from '../core/store-migration.js';
+import { Library } from '../core/library.js';
+import { acquireStoreLock } from '../core/store-lock.js';
+import { describeFsError } from '../core/fs-errors.js';
+import { ensureDirectory } from '../core/ensure-dir.js';
+import { TorrentLiveError } from '../errors.js';
+import { DiskSpace, type StatFs } from '../core/disk-space.js';
 import type { PeerSource } from '../privacy/peer-source.js';
 import { startPrivacy, type Privacy } from '../privacy/setup.js';
 import { spiesRouter } from '../server/spies-api.js';
 import { createApp, listen, type AppOptions, type RunningServer } from '../server/app.js';
+import { StreamSlots } from '../server/stream-slots.js';
 import { createAuth, type Auth } from '../server/auth.js';
 import { ownHosts } from '../server/auth-hosts.js';
 import { loadOrCreateToken } from '../server/auth-token.js';
@@ -44,6 +53,8 @@ export interface ServiceOptions {
   tvs?: TvDiscoveryOptions | false;
   mediaServer?: MediaServerOptions;
   transcode?: Omit<TranscodeOptions, 'probes' | 'ffmpegPath' | 'onDecision'>;
+  /** Tests: how the store disk's free space is read (default fs.statfs). */
+  statfs?: StatFs;
 }
 
 export interface Service {
@@ -68,7 +79,15 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   const store = storeLayout(config.storeDir);
   const bus = options.bus ?? new EventBus();
   const parts: ServicePart[] = [];
+  // The first folder this start created, so a start that fails (a bad blocklist) leaves no trace.
+  let createdFrom: string | undefined;
   try {
+    // One process per store, before anything reads or writes it (the lock is released last).
+    createdFrom = await ensureDirectory(store.stateDir, 0o700).catch((err: unknown) => {
+      throw new TorrentLiveError('E_STORE', `cannot prepare the store ${store.root}: ${describeFsError(err, store.stateDir)}`, { cause: err });
+    });
+    const lock = await acquireStoreLock(store.lockFile, { storeRoot: store.root });
+    parts.push({ name: 'store-lock', close: () => lock.release() });
     // The private lookup is the default and only production PeerSource; blocklists are loaded
     // first so a bad one stops the start before anything is written or listens.
     const privacy = options.peerSource ? undefined : await startPrivacy({ ...config, storeDir: store.privacyDir }, bus);
@@ -78,6 +97,20 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     for (const message of migration.warnings) bus.emit('warning', { message, code: 'E_STORE' });
     const transports = await openTransports({ bindAddress: config.bindAddress, utp: config.utp, freerider: config.freerider, onWarning: (message) => bus.emit('warning', { message }) });
     parts.push({ name: 'transports', close: () => transports.close() });
+    // The torrents added before (by any route) come back with the same infohashes, hence the same
+    // stream URLs, DLNA ids and add-on ids; an unusable list is set aside with a warning.
+    const library = await Library.open({ file: store.libraryFile, onWarning: (message) => bus.emit('warning', { message, code: 'E_STORE' }) });
+    // Free space is checked before a piece is requested and sampled while downloading: a full disk
+    // pauses the torrents (and they resume by themselves), it never turns into endless re-requests.
+    const space = await DiskSpace.open({
+      dir: store.downloadsDir,
+      reserveBytes: config.diskReserveBytes,
+      resumeBytes: config.diskResumeBytes,
+      pollMs: config.diskPollMs,
+      onWarning: (message) => bus.emit('warning', { message, code: 'E_STORE' }),
+      ...(options.statfs ? { statfs: options.statfs } : {}),
+    });
+    parts.push({ name: 'disk-space', close: async () => space.close() });
     const manager = new TorrentManager({
       store,
       bindAddress: config.bindAddress,
@@ -90,9 +123,12 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       peerSource: options.peerSource ?? privacy!.peerSource,
       bus,
       reader: fileSourceReader,
+      library,
+      space,
       ...(privacy ? { spiesBlocked: (infoHash: string) => privacy.stats.spiesBlocked(infoHash) } : {}),
     });
     parts.push({ name: 'torrents', close: () => manager.close() });
+    manager.restore();
 
     const { token } = await loadOrCreateToken(store.stateDir, { rotate: config.newToken });
     // URLs and the Host check read the port when they need it: it is known only once listening.
@@ -123,10 +159,15 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
 
     const durationOf = (infoHash: string, fileIndex: number): number | undefined => probes.cached(infoHash, fileIndex)?.durationSeconds;
-    const http = await listen(createApp({ manager, bus, auth, durationOf, ...mounted(parts) }), config.httpPort, config.httpHost);
+    const streamSlots = new StreamSlots({ perClient: config.maxStreamsPerClient, total: config.maxStreams });
+    const http = await listen(createApp({ manager, bus, auth, durationOf, streamSlots, ...mounted(parts) }), config.httpPort, config.httpHost, {
+      headersTimeoutMs: config.httpHeadersTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
+    });
     // Last in, first out: on close the server stops taking requests before anything else goes.
     parts.push({ name: 'http', close: () => http.close() });
     port = http.port;
+    await lock.setPort(port);
     for (const part of parts) await part.listening?.();
 
     const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
@@ -145,16 +186,25 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     };
   } catch (err) {
     await closeInReverse(parts);
+    if (createdFrom !== undefined) await removeEmptyFolders(store.stateDir, createdFrom);
     throw err;
   }
 }
 
+/** rmdir from `deepest` up to `top` (inclusive), stopping at the first folder not empty. */
+async function removeEmptyFolders(deepest: string, top: string): Promise<void> {
+  for (let dir = deepest; ; dir = path.dirname(dir)) {
+    if (!(await fs.rmdir(dir).then(() => true, () => false))) return;
+    if (dir === top || path.dirname(dir) === dir) return;
+  }
+}
+
 /** What the parts registered, in their order, as the app's options. */
-function mounted(parts: readonly ServicePart[]): Omit<AppOptions, 'manager' | 'bus' | 'auth'> {
+function mounted(parts: readonly ServicePart[]): Omit<AppOptions, 'manager' | 'bus' | 'auth' | 'streamSlots'> {
   const publicRouters: Router[] = [];
   const apiRouters: Router[] = [];
   const pageRouters: Router[] = [];
-  const out: Omit<AppOptions, 'manager' | 'bus' | 'auth'> = { publicRouters, apiRouters, pageRouters };
+  const out: Omit<AppOptions, 'manager' | 'bus' | 'auth' | 'streamSlots'> = { publicRouters, apiRouters, pageRouters };
   const app: ServiceApp = {
     publicRoutes: (r) => publicRouters.push(r),
     apiRoutes: (r) => apiRouters.push(r),

@@ -102,6 +102,13 @@ test('add a magnet, then watch metadata, progress and spies arrive over SSE', as
   server.bus.emit('progress', { infoHash: HASH, downloaded: 37_500_000, length, speed: 3_000_000, peers: 9, timeLeft: 200 });
   await assertText(card.locator('.stats'), /75%.*peers 9.*spies blocked 2.*3 min left/);
   await phone.screenshot('web-remote-torrents.png');
+
+  // A full store disk: the card says why the torrent stopped, and goes back when it resumes.
+  server.bus.emit('paused', { infoHash: HASH, reason: 'disk full', message: `torrent ${HASH} paused: no room is left on the store disk beyond its reserve` });
+  await assertText(card.locator('.stats'), /75%.*paused: disk full/);
+  await phone.screenshot('web-remote-paused.png');
+  server.bus.emit('resumed', { infoHash: HASH });
+  await assertText(card.locator('.stats'), /75%.*3 min left/);
 });
 
 test('play in the page: the <video> loads the /stream URL and can play', async () => {

@@ -32,9 +32,11 @@ export async function startService(opts: {
   /** Run the production default (the private lookup built by the service itself). */
   privateLookup?: boolean;
   config?: ConfigOverrides;
+  /** The warning rate limit's window (default: the production one). */
+  warningWindowMs?: number;
 }): Promise<TestService> {
   const storeDir = opts.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
-  const bus = new EventBus();
+  const bus = new EventBus(opts.warningWindowMs !== undefined ? { warningWindowMs: opts.warningWindowMs } : {});
   const events: AppEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const config = buildConfig({

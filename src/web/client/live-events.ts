@@ -4,9 +4,9 @@
  */
 import type { AppEvent, EventName } from '../../events.js';
 
-const EVENT_NAMES: readonly EventName[] = ['ready', 'metadata', 'progress', 'spy', 'peer', 'done', 'cast', 'error', 'warning'];
+const EVENT_NAMES: readonly EventName[] = ['ready', 'metadata', 'progress', 'spy', 'peer', 'done', 'paused', 'resumed', 'cast', 'error', 'warning'];
 
-const needsInfoHash: ReadonlySet<string> = new Set(['metadata', 'progress', 'peer', 'done']);
+const needsInfoHash: ReadonlySet<string> = new Set(['metadata', 'progress', 'peer', 'done', 'paused', 'resumed']);
 
 /** The event in one `data:` payload, or undefined when it is not one (ignored, never fatal). */
 export function parseEventData(data: string): AppEvent | undefined {
@@ -23,6 +23,7 @@ export function parseEventData(data: string): AppEvent | undefined {
   if (needsInfoHash.has(name) && typeof record['infoHash'] !== 'string') return undefined;
   if (name === 'metadata' && !Array.isArray(record['files'])) return undefined;
   if (name === 'progress' && (typeof record['downloaded'] !== 'number' || typeof record['length'] !== 'number')) return undefined;
+  if (name === 'paused' && typeof record['reason'] !== 'string') return undefined;
   return value as AppEvent;
 }
 

@@ -22,6 +22,8 @@ export interface TorrentView {
   timeLeft: number | null;
   spiesBlocked: number;
   done: boolean;
+  /** Why downloading stopped ('disk full', 'store not writable'...); absent while it runs. */
+  paused?: string;
 }
 
 export interface RemoteState {
@@ -67,6 +69,11 @@ function merge(known: TorrentView | undefined, fresh: TorrentView): TorrentView 
   };
 }
 
+function withoutPause(t: TorrentView): TorrentView {
+  const { paused: _dropped, ...running } = t;
+  return running;
+}
+
 export function reduce(state: RemoteState, action: Action): RemoteState {
   switch (action.type) {
     case 'loaded': {
@@ -97,6 +104,10 @@ function applyEvent(state: RemoteState, event: AppEvent): RemoteState {
         // A finished torrent downloads nothing more, whatever the last speed sample said.
         return { ...t, downloaded: event.downloaded, length: event.length, speed: done ? 0 : event.speed, peers: event.peers, timeLeft: event.timeLeft, done };
       });
+    case 'paused':
+      return upsert(state, event.infoHash, (t) => ({ ...t, paused: event.reason, speed: 0 }));
+    case 'resumed':
+      return upsert(state, event.infoHash, withoutPause);
     case 'done':
       return upsert(state, event.infoHash, (t) => ({ ...t, done: true, downloaded: Math.max(t.downloaded, t.length), speed: 0, timeLeft: 0 }));
     case 'spy': {
@@ -143,6 +154,7 @@ export function torrentFromApi(value: unknown): TorrentView | undefined {
     timeLeft: typeof value['timeLeft'] === 'number' ? value['timeLeft'] : null,
     spiesBlocked: num(value['spiesBlocked']),
     done: value['done'] === true || (length > 0 && downloaded >= length),
+    ...(typeof value['paused'] === 'string' && value['paused'] ? { paused: value['paused'] } : {}),
   };
 }
 

@@ -109,8 +109,11 @@ export class TorrentList {
     card.speed.parentElement!.hidden = torrent.done;
     card.peers.textContent = String(torrent.peers);
     card.spies.textContent = String(torrent.spiesBlocked);
-    card.eta.textContent = formatTimeLeft(torrent.timeLeft, torrent.done);
+    // A paused torrent says why (a full disk resumes by itself once space is freed).
+    card.eta.textContent = torrent.paused && !torrent.done ? `paused: ${torrent.paused}` : formatTimeLeft(torrent.timeLeft, torrent.done);
+    card.eta.classList.toggle('warning', !!torrent.paused && !torrent.done);
     card.root.dataset['done'] = String(torrent.done);
+    card.root.dataset['paused'] = torrent.paused ?? '';
     const filesKey = torrent.files.map((f) => `${f.index}:${f.name}`).join('|');
     if (filesKey !== card.filesKey) {
       card.filesKey = filesKey;

@@ -10,3 +10,10 @@ test('parseEventData accepts the NDJSON events and ignores anything else', () =>
     assert.equal(parseEventData(bad), undefined, bad);
   }
 });
+
+test('parseEventData hears a torrent pause and resume (the remote shows "paused: disk full")', () => {
+  const paused = { event: 'paused', time: 't', infoHash: 'a', reason: 'disk full', message: 'torrent a paused' };
+  assert.deepEqual(parseEventData(JSON.stringify(paused)), paused);
+  assert.equal(parseEventData(JSON.stringify({ event: 'resumed', time: 't', infoHash: 'a' }))?.event, 'resumed');
+  for (const bad of ['{"event":"paused","infoHash":"a"}', '{"event":"resumed"}']) assert.equal(parseEventData(bad), undefined, bad);
+});

@@ -71,3 +71,18 @@ test('isPlayable: by MIME type when known, by extension otherwise', () => {
   assert.equal(isPlayable({ index: 0, name: 'Show/E01.MKV', length: 1 }), true);
   assert.equal(isPlayable({ index: 0, name: 'readme.txt', length: 1 }), false);
 });
+
+test('a paused torrent says why, from the listing and from events, until it resumes', () => {
+  const listedPaused = torrentFromApi({ infoHash: A, name: 'Film', length: 100, downloaded: 30, paused: 'disk full' })!;
+  assert.equal(listedPaused.paused, 'disk full');
+  assert.equal(torrentFromApi({ infoHash: A, paused: null })!.paused, undefined, 'null: running');
+  let s: RemoteState = reduce(initialState, { type: 'added', torrent: torrentFromApi({ infoHash: A, name: 'Film', length: 100 })! });
+  s = reduce(s, ev({ event: 'progress', time, infoHash: A, downloaded: 30, length: 100, speed: 10, peers: 3, timeLeft: 7 }));
+  s = reduce(s, ev({ event: 'paused', time, infoHash: A, reason: 'disk full', message: 'torrent paused: no room' }));
+  assert.equal(s.torrents[0]!.paused, 'disk full');
+  assert.equal(s.torrents[0]!.speed, 0);
+  s = reduce(s, ev({ event: 'resumed', time, infoHash: A }));
+  assert.equal('paused' in s.torrents[0]!, false);
+  s = reduce(s, { type: 'loaded', torrents: [listedPaused] });
+  assert.equal(s.torrents[0]!.paused, 'disk full', 'a fresh listing carries the state too');
+});
