@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Library } from '../../../src/core/library.js';
 import { CLI_NODE_ARGS } from '../../sim/cli-process.js';
 
-const tsx = CLI_NODE_ARGS.slice(0, 2);
+// Every node flag of the CLI (the tsx loader among them), without its entry file.
+const tsx = CLI_NODE_ARGS.slice(0, -1);
 const writer = path.join(import.meta.dirname, '../../fixtures/crash/library-writer.ts');
 const A = 'a'.repeat(40);
 
