@@ -63,6 +63,8 @@ export class PeerDialer {
   /** Candidates in the order the privacy layer ranked them (Map keeps insertion order). */
   readonly #waiting = new Map<string, PeerAddress>();
   readonly #dialing = new Map<string, AbortController>();
+  /** Attempts past their first try (other encryption, other transport): they hold no dial slot. */
+  readonly #following = new Map<string, AbortController>();
   readonly #open = new Set<string>();
   readonly #blockedHosts = new Set<string>();
   #retryTimer: NodeJS.Timeout | null = null;
@@ -73,12 +75,12 @@ export class PeerDialer {
   }
 
   get dialing(): number {
-    return this.#dialing.size;
+    return this.#dialing.size + this.#following.size;
   }
 
   /** Candidates not yet given up (waiting, in backoff, or being dialled). */
   get pending(): number {
-    return this.#waiting.size + this.#dialing.size;
+    return this.#waiting.size + this.#dialing.size + this.#following.size;
   }
 
   /** Whether some waiting candidate could be dialled now (peers in backoff do not count). */
@@ -94,7 +96,7 @@ export class PeerDialer {
 
   add(peer: PeerAddress): void {
     const key = keyOf(peer);
-    if (this.#stopped || this.#blockedHosts.has(peer.host) || this.#open.has(key) || this.#dialing.has(key) || this.#waiting.has(key)) return;
+    if (this.#stopped || this.#blockedHosts.has(peer.host) || this.#open.has(key) || this.#dialing.has(key) || this.#following.has(key) || this.#waiting.has(key)) return;
     const h = this.#history.get(key);
     if (h && isGivenUp(h)) return;
     if (this.#waiting.size >= MAX_WAITING) this.#waiting.delete(this.#waiting.keys().next().value!);
@@ -107,7 +109,7 @@ export class PeerDialer {
     if (peer.port === undefined) this.#blockedHosts.add(peer.host);
     const matches = (k: string, p: PeerAddress) => p.host === peer.host && (peer.port === undefined || p.port === peer.port) && k !== '';
     for (const [k, p] of this.#waiting) if (matches(k, p)) this.#waiting.delete(k);
-    for (const [k, ctl] of this.#dialing) {
+    for (const [k, ctl] of [...this.#dialing, ...this.#following]) {
       const [host, port] = splitKey(k);
       if (host === peer.host && (peer.port === undefined || port === peer.port)) ctl.abort();
     }
@@ -143,7 +145,7 @@ export class PeerDialer {
   stop(): void {
     this.#stopped = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    for (const ctl of this.#dialing.values()) ctl.abort();
+    for (const ctl of [...this.#dialing.values(), ...this.#following.values()]) ctl.abort();
     this.#waiting.clear();
   }
 
@@ -169,6 +171,7 @@ export class PeerDialer {
       // still accepts and hangs up), so each transport that connects gets every encryption the
       // policy allows before the next transport is raced.
       const hungUp = new Set<TransportName>();
+      let toldFailed = false;
       for (;;) {
         let conn: { stream: Duplex; transport: TransportName };
         try {
@@ -207,6 +210,17 @@ export class PeerDialer {
           }
           lastReason = `${conn.transport}: ${outcome.reason}`;
           if (ctl.signal.aborted) return;
+          // The likeliest way in failed: let the privacy layer hand the next candidate now, so
+          // untried peers are dialled while this one's other ways are tried (breadth first).
+          if (!toldFailed) {
+            toldFailed = true;
+            // Its slot goes to an untried peer too (a uTP try of a peer with no UDP port waits out
+            // the connect timeout, and 64 of those held every slot for seconds).
+            this.#dialing.delete(key);
+            this.#following.set(key, ctl);
+            this.#opts.failed(peer, lastReason, false);
+            this.pump();
+          }
           // Only a peer that hung up on MSE gets the plaintext try (prefer mode).
           if (encryption === 'rc4' && outcome.stage === 'crypto') mseRefused = true;
           else break;
@@ -220,6 +234,7 @@ export class PeerDialer {
       if (!isGivenUp(next)) this.#waiting.set(key, peer);
     } finally {
       if (this.#dialing.get(key) === ctl) this.#dialing.delete(key);
+      if (this.#following.get(key) === ctl) this.#following.delete(key);
       this.pump();
     }
   }

@@ -196,6 +196,11 @@ test('200 accept-and-close peers beside two seeders: byte-exact within 3 s of pr
   const run = startCli(t, world.crowd);
   const r = await deadline('the stream beside 200 accept-and-close peers', STREAM_DEADLINE_MS, streamAll(run, world.crowd));
   t.diagnostic(`start to last byte: ${r.ms.toFixed(0)} ms; accept-close connections: ${world.crowdPeers.peers.reduce((s, p) => s + p.connectionsFrom(run.host).length, 0)}`);
+  const seederHosts = new Set(world.crowdSeeders.map((s) => s.host));
+  const firstEvents = run.cli.events().filter((e) => e['event'] === 'metadata' || (e['event'] === 'peer' && seederHosts.has(e['ip'] as string)));
+  const opened = world.crowdPeers.peers.flatMap((p) => p.connectionsFrom(run.host).map((c) => c.openedAt)).sort((a, b) => a - b);
+  t.diagnostic(`accept-close opened (ms after the first): ${[0, 50, 100, 150, 200, 250, 300, 350].filter((i) => i < opened.length).map((i) => `#${i}@${opened[i]! - opened[0]!}`).join(' ')}; first at ${new Date(opened[0] ?? 0).toISOString()}`);
+  t.diagnostic(`seeders and metadata: ${firstEvents.map((e) => `${e['event']} ${e['ip'] ?? ''} ${e['state'] ?? ''} ${e['time']}`).join('; ')}`);
   assert.ok(r.exact, 'byte-exact');
   const fromSeeders = (await Promise.all(world.crowdSeeders.map((s) => s.peersFrom(run.host)))).map(uploadedTo);
   assert.ok(fromSeeders.reduce((a, b) => a + b, 0) >= world.crowd.content.length, `the seeders sent every byte (${fromSeeders})`);
