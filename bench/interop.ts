@@ -64,7 +64,12 @@ async function runProduct(fx: TorrentFixture, dht: DhtNetwork, opts: { stopAfter
     });
     const read = await new Promise<{ first: number; end: number; exact: boolean }>((resolve, reject) => {
       const req = http.get(url, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
+        if (res.statusCode !== 200) {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => reject(new Error(`stream answered ${res.statusCode}: ${body.slice(0, 300)}`)));
+          return;
+        }
         let first = 0;
         let bytes = 0;
         let exact = true;
@@ -125,7 +130,8 @@ async function kinds(dht: DhtNetwork): Promise<void> {
   console.log('| seeder kind | torrent-live first byte | full | how we came | libtorrent first piece | full | time vs libtorrent |');
   console.log('|---|---|---|---|---|---|---|');
   const times = new Map<LibtorrentKind, number>();
-  for (const [i, kind] of KINDS.entries()) {
+  for (const kind of KINDS) {
+    const i = LIBTORRENT_KINDS.indexOf(kind);
     const fx = await fixture(`interop-${kind}`);
     const seeder = await startLibtorrentPeer({ kind, host: `127.164.0.${i + 1}`, seed: [fx], bootstrap: dht.bootstrap });
     try {
@@ -198,9 +204,7 @@ async function dead(dht: DhtNetwork): Promise<void> {
     const seeders = await Promise.all([0, 1, 2].map((i) => startLibtorrentPeer({ kind: 'enabled', host: `127.164.3.${i + 1}`, seed: [fx], bootstrap: dht.bootstrap })));
     try {
       await Promise.all(seeders.map((s) => announced(s, fx, dht)));
-      // Two of them vanish after announcing, as a closed laptop or a NAT mapping that expired does.
-      const gone = await startHostilePeers({ torrent: fx, kinds: {}, subnet: 130 });
-      await gone.close();
+      // Two of them vanish after announcing, as a closed laptop does (their port now refuses).
       await seeders[0]!.close();
       await seeders[1]!.close();
       const firsts: number[] = [];
