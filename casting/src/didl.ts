@@ -32,6 +32,8 @@ export interface DidlContainer {
 export interface DidlResource {
   url: string;
   contentType: string;
+  /** The whole `protocol:network:mime:features` string when the caller knows better (a DLNA profile). */
+  protocolInfo?: string | undefined;
   sizeBytes?: number | undefined;
   /** Omitted from the document when unknown. */
   durationSeconds?: number | undefined;
@@ -43,13 +45,18 @@ export interface DidlItem {
   parentId: string;
   title: string;
   upnpClass: UpnpItemClass;
-  res: DidlResource;
+  /** One resource, or several best first (a media server offers the original and a conversion). */
+  res: DidlResource | readonly DidlResource[];
   albumArtUrl?: string | undefined;
   /** WebVTT tracks, announced the Samsung way (sec:CaptionInfoEx) and as extra resources. */
-  subtitles?: readonly SubtitleTrack[] | undefined;
+  subtitles?: ReadonlyArray<Pick<SubtitleTrack, 'url'>> | undefined;
 }
 
 export type DidlObject = DidlContainer | DidlItem;
+
+/** Per item, so a document stays small whatever a file holds. */
+export const MAX_DIDL_RESOURCES = 4;
+export const MAX_DIDL_SUBTITLES = 16;
 
 const DIDL_OPEN =
   '<DIDL-Lite xmlns="urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
@@ -84,8 +91,9 @@ function didlObject(o: DidlObject): string {
   }
   const parts = [`<item ${ids}>`, title, `<upnp:class>${o.upnpClass}</upnp:class>`];
   if (o.albumArtUrl) parts.push(`<upnp:albumArtURI>${escapeXml(o.albumArtUrl)}</upnp:albumArtURI>`);
-  parts.push(resource(o.res));
-  for (const sub of o.subtitles ?? []) {
+  const resources: readonly DidlResource[] = Array.isArray(o.res) ? o.res : [o.res as DidlResource];
+  for (const res of resources.slice(0, MAX_DIDL_RESOURCES)) parts.push(resource(res));
+  for (const sub of (o.subtitles ?? []).slice(0, MAX_DIDL_SUBTITLES)) {
     parts.push(`<sec:CaptionInfoEx sec:type="vtt">${escapeXml(sub.url)}</sec:CaptionInfoEx>`);
     parts.push(`<res protocolInfo="http-get:*:text/vtt:*">${escapeXml(sub.url)}</res>`);
   }
@@ -94,7 +102,7 @@ function didlObject(o: DidlObject): string {
 }
 
 function resource(res: DidlResource): string {
-  const attrs = [`protocolInfo="${escapeXml(protocolInfoFor(res.contentType))}"`];
+  const attrs = [`protocolInfo="${escapeXml(res.protocolInfo ?? protocolInfoFor(res.contentType))}"`];
   if (res.sizeBytes !== undefined && Number.isFinite(res.sizeBytes) && res.sizeBytes >= 0) attrs.push(`size="${Math.floor(res.sizeBytes)}"`);
   if (res.durationSeconds !== undefined && Number.isFinite(res.durationSeconds) && res.durationSeconds > 0) attrs.push(`duration="${formatHms(res.durationSeconds, true)}"`);
   return `<res ${attrs.join(' ')}>${escapeXml(res.url)}</res>`;

@@ -24,7 +24,7 @@ export {
   MAX_SOAP_BYTES, MAX_SOAP_DEPTH, SERVICE_AV_TRANSPORT, SERVICE_RENDERING_CONTROL, SERVICE_CONNECTION_MANAGER, SERVICE_CONTENT_DIRECTORY,
   type SoapRequest, type SoapResult, type SoapAction, type SoapArgs,
 } from './soap.js';
-export { didlLite, buildDidlLite, upnpClassOf, type DidlObject, type DidlContainer, type DidlItem, type DidlResource, type UpnpItemClass } from './didl.js';
+export { didlLite, buildDidlLite, upnpClassOf, MAX_DIDL_RESOURCES, MAX_DIDL_SUBTITLES, type DidlObject, type DidlContainer, type DidlItem, type DidlResource, type UpnpItemClass } from './didl.js';
 export { protocolInfoFor, dlnaFeatures, dlnaProfileFor, DLNA_FLAGS_STREAMING, DLNA_FLAGS_INTERACTIVE } from './dlna-profile.js';
 export { parseProtocolInfoList, sinkAccepts, type ProtocolInfo } from './protocol-info.js';
 export { formatHms, parseHms } from './status-map.js';

@@ -3,8 +3,7 @@
  *   `0` the root · `t:<infoHash>` one folder per torrent · `f:<infoHash>:<index>` one media file.
  */
 import type { CatalogTorrent } from '../core/catalog.js';
-import { UPNP_ERRORS, UpnpError, type DidlContainer } from '@torrent-live/casting';
-import { listingDidl, type ListingItem, type ListingObject } from './didl-listing.js';
+import { didlLite, UPNP_ERRORS, UpnpError, type DidlContainer, type DidlItem, type DidlObject } from '@torrent-live/casting';
 import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
 import { itemResources, withQuery } from './dlna-resources.js';
 import { subtitleOffers } from '../server/subtitle-offers.js';
@@ -82,7 +81,7 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
   if (!ref) return missing();
   const torrentOf = (infoHash: string): CatalogTorrent => snapshot.torrents.find((t) => t.infoHash.toLowerCase() === infoHash) ?? missing();
 
-  let all: ListingObject[];
+  let all: DidlObject[];
   if (req.browseFlag === 'BrowseMetadata') {
     if (ref.kind === 'root') {
       all = [{ kind: 'container', id: ROOT_ID, parentId: '-1', title: 'torrent-live', childCount: snapshot.torrents.length }];
@@ -95,11 +94,11 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
       all = [fileItem(torrent, file, ctx)];
     }
     // BrowseMetadata always answers with exactly the one object; paging does not apply.
-    return { result: listingDidl(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
+    return { result: didlLite(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
   }
   // Children are paged before they are turned into DIDL objects: only the page costs more than
   // a filter over the files.
-  let page: ListingObject[];
+  let page: DidlObject[];
   let totalMatches: number;
   if (ref.kind === 'root') {
     totalMatches = snapshot.torrents.length;
@@ -117,7 +116,7 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
     totalMatches = 0;
     page = [];
   }
-  return { result: listingDidl(page), numberReturned: page.length, totalMatches, updateId: snapshot.updateId };
+  return { result: didlLite(page), numberReturned: page.length, totalMatches, updateId: snapshot.updateId };
 }
 
 /**
@@ -137,7 +136,7 @@ function torrentContainer(t: CatalogTorrent): DidlContainer {
   return { kind: 'container', id: torrentObjectId(t.infoHash), parentId: ROOT_ID, title: t.name, childCount: countMediaFiles(t) };
 }
 
-function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): ListingItem {
+function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): DidlItem {
   const probe = ctx.probeOf?.(t.infoHash, f.index);
   // Subtitles: the video's own text tracks (once probed) and the .srt/.vtt beside it, as WebVTT.
   const captions = f.mediaClass === VIDEO_CLASS ? subtitleOffers(t.files, f.index, probe).map((o) => ({ url: withQuery(ctx.urlFor(t.infoHash, o.fileIndex), o.query) })) : [];
@@ -147,13 +146,13 @@ function fileItem(t: CatalogTorrent, f: MediaFile, ctx: BrowseContext): ListingI
     parentId: torrentObjectId(t.infoHash),
     title: f.title,
     upnpClass: f.mediaClass,
-    resources: itemResources({
+    res: itemResources({
       url: ctx.urlFor(t.infoHash, f.index),
       mime: f.mime,
       sizeBytes: f.length,
       durationSeconds: ctx.durationOf?.(t.infoHash, f.index) ?? probe?.durationSeconds,
       probe,
     }),
-    ...(captions.length ? { captions } : {}),
+    ...(captions.length ? { subtitles: captions } : {}),
   };
 }

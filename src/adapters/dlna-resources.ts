@@ -9,7 +9,7 @@
  * a file it cannot play. The decision is the one every screen asks (src/transcode/playback.ts).
  */
 import { dlnaStreamHeaders } from '@torrent-live/casting';
-import type { ListingResource } from './didl-listing.js';
+import type { DidlResource } from '@torrent-live/casting';
 import { DEVICE_PROFILES } from '../transcode/capabilities.js';
 import { convertedShape, dlnaFeaturesFor, dlnaProfileOf, protocolInfoOf } from '../transcode/dlna-profiles.js';
 import { conversionQuery, planPlayback } from '../transcode/playback.js';
@@ -37,9 +37,10 @@ export function originalProfile(mime: string, probe: ProbeResult | undefined): s
   return dlnaProfileOf(probe, mime);
 }
 
-export function itemResources(m: ItemMedia): ListingResource[] {
-  const original: ListingResource = {
+export function itemResources(m: ItemMedia): DidlResource[] {
+  const original: DidlResource = {
     url: m.url,
+    contentType: m.mime,
     protocolInfo: protocolInfoOf(m.mime, originalProfile(m.mime, m.probe), 'original'),
     sizeBytes: m.sizeBytes,
     durationSeconds: m.durationSeconds,
@@ -51,8 +52,9 @@ export function itemResources(m: ItemMedia): ListingResource[] {
   const plan = planPlayback(m.probe, tv, { requested: 'mp4' });
   const pn = plan.decision && m.probe ? dlnaProfileOf(convertedShape(plan.decision, m.probe), 'video/mp4') : undefined;
   // No size: a conversion's length is known only at its end.
-  const converted: ListingResource = {
+  const converted: DidlResource = {
     url: withQuery(m.url, conversionQuery(plan, DLNA_CONVERSION_DEVICE)),
+    contentType: 'video/mp4',
     protocolInfo: protocolInfoOf('video/mp4', pn, 'converted'),
     durationSeconds: m.durationSeconds,
   };

@@ -4,7 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseXmlSafe } from '@torrent-live/casting';
 import { convertedShape, dlnaFeaturesFor, dlnaProfileOf, protocolInfoOf } from '../../../src/transcode/dlna-profiles.js';
 import { itemResources, originalStreamHeaders } from '../../../src/adapters/dlna-resources.js';
-import { listingDidl, MAX_CAPTIONS, MAX_RESOURCES } from '../../../src/adapters/didl-listing.js';
+import { didlLite, MAX_DIDL_RESOURCES as MAX_RESOURCES, MAX_DIDL_SUBTITLES as MAX_CAPTIONS } from '@torrent-live/casting';
 import type { ProbeResult } from '../../../src/transcode/probe.js';
 
 function probe(container: ProbeResult['container'], video: { codec: string; profile?: string; width: number; height: number } | undefined, audio: string | undefined): ProbeResult {
@@ -43,11 +43,11 @@ test('a DTS MKV is listed twice: the original and an AAC conversion with its rea
   const url = 'http://127.60.0.1:8888/stream/aa/0?st=tok';
   const dts = itemResources({ url, mime: 'video/x-matroska', sizeBytes: 5000, durationSeconds: 61, probe: probe('matroska', { codec: 'h264', profile: 'High', width: 1280, height: 720 }, 'dts') });
   assert.equal(dts.length, 2);
-  assert.deepEqual(dts[0], { url, protocolInfo: 'http-get:*:video/x-matroska:DLNA.ORG_PN=MATROSKA;DLNA.ORG_OP=01;DLNA.ORG_CI=0;DLNA.ORG_FLAGS=01700000000000000000000000000000', sizeBytes: 5000, durationSeconds: 61 });
-  assert.deepEqual(dts[1], { url: `${url}&transcode=mp4&device=dlna-tv`, protocolInfo: 'http-get:*:video/mp4:DLNA.ORG_PN=AVC_MP4_HP_HD_AAC;DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=01700000000000000000000000000000', durationSeconds: 61 });
+  assert.deepEqual(dts[0], { url, contentType: 'video/x-matroska', protocolInfo: 'http-get:*:video/x-matroska:DLNA.ORG_PN=MATROSKA;DLNA.ORG_OP=01;DLNA.ORG_CI=0;DLNA.ORG_FLAGS=01700000000000000000000000000000', sizeBytes: 5000, durationSeconds: 61 });
+  assert.deepEqual(dts[1], { url: `${url}&transcode=mp4&device=dlna-tv`, contentType: 'video/mp4', protocolInfo: 'http-get:*:video/mp4:DLNA.ORG_PN=AVC_MP4_HP_HD_AAC;DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=01700000000000000000000000000000', durationSeconds: 61 });
   const plain = itemResources({ url, mime: 'video/mp4', sizeBytes: 5000, probe: probe('mp4', { codec: 'h264', profile: 'Main', width: 640, height: 360 }, 'aac') });
   assert.equal(plain.length, 1, 'a plain DLNA TV plays it: no pointless conversion');
-  assert.match(plain[0]!.protocolInfo, /DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;/);
+  assert.match(plain[0]!.protocolInfo!, /DLNA\.ORG_PN=AVC_MP4_MP_SD_AAC_MULT5;/);
   const unknown = itemResources({ url: 'http://h/stream/aa/1', mime: 'video/x-msvideo', sizeBytes: 1, probe: undefined });
   assert.equal(unknown.length, 2, 'not probed yet: the conversion is offered, with no profile claimed');
   assert.equal(unknown[1]!.url, 'http://h/stream/aa/1?transcode=mp4&device=dlna-tv');
@@ -58,7 +58,7 @@ test('a DTS MKV is listed twice: the original and an AAC conversion with its rea
 test('the original stream answers with the fourth field its <res> claims', () => {
   const p = probe('mp4', { codec: 'h264', profile: 'High', width: 1280, height: 720 }, 'aac');
   const [res] = itemResources({ url: 'u', mime: 'video/mp4', sizeBytes: 1, probe: p });
-  assert.equal(originalStreamHeaders('video/mp4', p)['contentFeatures.dlna.org'], res!.protocolInfo.split(':')[3]);
+  assert.equal(originalStreamHeaders('video/mp4', p)['contentFeatures.dlna.org'], res!.protocolInfo!.split(':')[3]);
   assert.equal(originalStreamHeaders('video/mp4', p)['transferMode.dlna.org'], 'Streaming');
   assert.equal(originalStreamHeaders('text/vtt', undefined)['transferMode.dlna.org'], 'Interactive');
   assert.equal(originalStreamHeaders('video/mp4', undefined, { subtitleUrl: 'http://h/s.vtt' })['CaptionInfo.sec'], 'http://h/s.vtt');
@@ -67,12 +67,12 @@ test('the original stream answers with the fourth field its <res> claims', () =>
 
 test('listing DIDL: several resources and captions per item, escaped, capped, parseable', () => {
   const hostile = 'a]]><b>&amp; "q" \u0001 end';
-  const xml = listingDidl([
+  const xml = didlLite([
     { kind: 'container', id: 't:1', parentId: '0', title: hostile, childCount: 1 },
     {
       kind: 'item', id: 'f:1:0', parentId: 't:1', title: hostile, upnpClass: 'object.item.videoItem.movie',
-      resources: Array.from({ length: 9 }, (_, i) => ({ url: `http://h/s?st=a&n=${i}&x=<y>`, protocolInfo: `http-get:*:video/mp4:"${i}"`, ...(i === 0 ? { sizeBytes: 10, durationSeconds: 3725.5 } : {}) })),
-      captions: Array.from({ length: 40 }, (_, i) => ({ url: `http://h/s?st=a&format=vtt&track=${i}` })),
+      res: Array.from({ length: 9 }, (_, i) => ({ url: `http://h/s?st=a&n=${i}&x=<y>`, contentType: 'video/mp4', protocolInfo: `http-get:*:video/mp4:"${i}"`, ...(i === 0 ? { sizeBytes: 10, durationSeconds: 3725.5 } : {}) })),
+      subtitles: Array.from({ length: 40 }, (_, i) => ({ url: `http://h/s?st=a&format=vtt&track=${i}` })),
     },
   ]);
   assert.equal(XMLValidator.validate(xml), true);
