@@ -11,7 +11,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -22,6 +21,7 @@ import { startDhtNetwork, type DhtNetwork } from '../test/sim/dht-network.js';
 import { holdersOf } from '../test/sim/dht-announce.js';
 import { LIBTORRENT_KINDS, startLibtorrentPeer, type LibtorrentKind, type LibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 import { startHostilePeers } from '../test/sim/unreachable-peers.js';
+import { readStream } from './read-stream.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, runs: { type: 'string', default: '10' }, only: { type: 'string' }, kinds: { type: 'string' } } });
@@ -62,31 +62,7 @@ async function runProduct(fx: TorrentFixture, dht: DhtNetwork, opts: { stopAfter
         } catch {}
       });
     });
-    const read = await new Promise<{ first: number; end: number; exact: boolean }>((resolve, reject) => {
-      const req = http.get(url, (res) => {
-        if (res.statusCode !== 200) {
-          let body = '';
-          res.on('data', (d: Buffer) => (body += d.toString()));
-          res.on('end', () => reject(new Error(`stream answered ${res.statusCode}: ${body.slice(0, 300)}`)));
-          return;
-        }
-        let first = 0;
-        let bytes = 0;
-        let exact = true;
-        res.on('data', (chunk: Buffer) => {
-          if (!first) first = performance.now();
-          if (exact && !chunk.equals(fx.content.subarray(bytes, bytes + chunk.length))) exact = false;
-          bytes += chunk.length;
-          if (opts.stopAfterFirstByte) {
-            req.destroy();
-            resolve({ first, end: first, exact });
-          }
-        });
-        res.on('end', () => resolve({ first, end: performance.now(), exact: exact && bytes === fx.content.length }));
-        res.on('error', reject);
-      });
-      req.on('error', (err) => (opts.stopAfterFirstByte ? undefined : reject(err)));
-    });
+    const read = await readStream(url, fx.content, opts.stopAfterFirstByte ? { stopAfterFirstByte: true } : {});
     return { firstByteS: (read.first - t0) / 1000, doneS: (read.end - t0) / 1000, exact: read.exact, connected };
   } finally {
     clearTimeout(timeout);

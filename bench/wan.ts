@@ -11,7 +11,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -24,6 +23,7 @@ import { makeFixture, pseudoRandomBytes, removeFixture, type TorrentFixture } fr
 import { startDhtNetwork, type DhtNetwork } from '../test/sim/dht-network.js';
 import { startSeeder, type Seeder, type SeederBehaviour } from '../test/sim/seeder.js';
 import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
+import { readStream } from './read-stream.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -161,29 +161,9 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
   }
 }
 
-/** Reads the whole stream with node:http (lighter than fetch: this process also runs the seeders). */
-function readAll(url: string, t0: number, fx: TorrentFixture): Promise<{ ttfbMs: number; rateMBs: number; seconds: number; exact: boolean }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-        let first = 0;
-        let bytes = 0;
-        let exact = true;
-        res.on('data', (chunk: Buffer) => {
-          if (!first) first = performance.now();
-          // Byte-exact, checked as it comes: a memcmp against the fixture is cheaper than a hash.
-          if (exact && !chunk.equals(fx.content.subarray(bytes, bytes + chunk.length))) exact = false;
-          bytes += chunk.length;
-        });
-        res.on('end', () => {
-          const end = performance.now();
-          resolve({ ttfbMs: first - t0, rateMBs: bytes / MB / ((end - first) / 1000), seconds: (end - t0) / 1000, exact: exact && bytes === fx.content.length });
-        });
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
+async function readAll(url: string, t0: number, fx: TorrentFixture): Promise<{ ttfbMs: number; rateMBs: number; seconds: number; exact: boolean }> {
+  const r = await readStream(url, fx.content);
+  return { ttfbMs: r.first - t0, rateMBs: r.bytes / MB / ((r.end - r.first) / 1000), seconds: (r.end - t0) / 1000, exact: r.exact };
 }
 
 /**
