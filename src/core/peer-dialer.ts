@@ -107,8 +107,7 @@ export class PeerDialer {
   /** Never dial this host (or host:port) again, and stop what is under way. */
   block(peer: { host: string; port?: number }): void {
     if (peer.port === undefined) this.#blockedHosts.add(peer.host);
-    const matches = (k: string, p: PeerAddress) => p.host === peer.host && (peer.port === undefined || p.port === peer.port) && k !== '';
-    for (const [k, p] of this.#waiting) if (matches(k, p)) this.#waiting.delete(k);
+    for (const [k, p] of this.#waiting) if (p.host === peer.host && (peer.port === undefined || p.port === peer.port)) this.#waiting.delete(k);
     for (const [k, ctl] of [...this.#dialing, ...this.#following]) {
       const [host, port] = splitKey(k);
       if (host === peer.host && (peer.port === undefined || port === peer.port)) ctl.abort();

@@ -181,6 +181,8 @@ class PrivateSession extends EventEmitter implements PeerSession {
     }
   }
 
+  #handPending = false;
+
   #hand(r: RankedPeer): void {
     this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'chosen', tier: r.tier, reason: r.why });
     this.emit('peer', r.peer);
@@ -234,7 +236,14 @@ class PrivateSession extends EventEmitter implements PeerSession {
       // Its slot is free: hand the next peer now rather than at the end of the lookup (vouched
       // peers only, as while answers stream in; spares are ranked once a round ends).
       for (const r of this.#pool.fromSpare()) this.#hand(r);
-      this.#handNext(true);
+      // Once per turn however many dials failed in it: ranking is linear in the peers known.
+      if (!this.#handPending) {
+        this.#handPending = true;
+        setImmediate(() => {
+          this.#handPending = false;
+          this.#handNext(true);
+        });
+      }
       return;
     }
     if (verdict === 'slow') {
