@@ -12,7 +12,7 @@ import { requireTool } from './require-tool.js';
 
 const run = promisify(execFile);
 
-export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi' | 'h264-ac3-mkv' | 'h264-dts-mkv' | 'h264-aac-mkv' | 'h264-srt-mkv';
+export type ClipKind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi' | 'h264-ac3-mkv' | 'h264-dts-mkv' | 'h264-aac-mkv' | 'h264-srt-mkv' | 'hevc10-dts-srt-mkv';
 
 export interface ClipOptions {
   seconds?: number;
@@ -45,7 +45,7 @@ function clipsDir(): string {
   return dir;
 }
 
-const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi', 'h264-ac3-mkv': 'mkv', 'h264-dts-mkv': 'mkv', 'h264-aac-mkv': 'mkv', 'h264-srt-mkv': 'mkv' };
+const EXT: Record<ClipKind, string> = { 'h264-aac-mp4': 'mp4', 'hevc-ac3-mkv': 'mkv', 'mpeg4-mp3-avi': 'avi', 'h264-ac3-mkv': 'mkv', 'h264-dts-mkv': 'mkv', 'h264-aac-mkv': 'mkv', 'h264-srt-mkv': 'mkv', 'hevc10-dts-srt-mkv': 'mkv' };
 
 /** Codec arguments per kind; by default a keyframe every 2 s so input seeking lands near the asked time. */
 function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): string[] {
@@ -67,6 +67,9 @@ function codecArgs(kind: ClipKind, rate: number, keyframeSeconds: number): strin
       return ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', gop, '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
     case 'hevc-ac3-mkv':
       return ['-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-x265-params', `keyint=${gop}:log-level=error`, '-c:a', 'ac3', '-b:a', '128k'];
+    case 'hevc10-dts-srt-mkv':
+      // What a 1080p web release looks like: 10-bit HEVC, 5.1 DTS, an embedded English SubRip track.
+      return ['-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', '-x265-params', `keyint=${gop}:log-level=error`, '-c:a', 'dca', '-strict', '-2', '-ac', '6', '-c:s', 'srt', '-metadata:s:s:0', 'language=eng', '-disposition:s:0', 'default'];
     case 'mpeg4-mp3-avi':
       return ['-c:v', 'mpeg4', '-q:v', '5', '-g', gop, '-c:a', 'libmp3lame', '-b:a', '96k'];
   }
@@ -86,7 +89,7 @@ function srtTime(seconds: number): string {
 
 /** Inputs beyond picture and sound, with the maps that pick every stream. */
 function extraInputs(kind: ClipKind): string[] {
-  if (kind !== 'h264-srt-mkv') return [];
+  if (kind !== 'h264-srt-mkv' && kind !== 'hevc10-dts-srt-mkv') return [];
   const srt = path.join(clipsDir(), 'cues.srt');
   fs.writeFileSync(srt, CLIP_SUBTITLES.map((c, i) => `${i + 1}\n${srtTime(c.start)} --> ${srtTime(c.end)}\n${c.text}\n`).join('\n'));
   return ['-i', srt, '-map', '0:v', '-map', '1:a', '-map', '2:s'];
@@ -112,7 +115,7 @@ export function makeClip(kind: ClipKind, opts: ClipOptions = {}): Promise<Clip> 
     ...extraInputs(kind),
     ...codecArgs(kind, rate, keyframeSeconds),
     // -shortest would end the file with its last subtitle; the sources already last `seconds`.
-    ...(kind === 'h264-srt-mkv' ? ['-t', String(seconds)] : ['-shortest']), file,
+    ...(kind === 'h264-srt-mkv' || kind === 'hevc10-dts-srt-mkv' ? ['-t', String(seconds)] : ['-shortest']), file,
   ], { maxBuffer: 1024 * 1024 }).then(() => ({ kind, path: file, name, seconds, bytes: fs.readFileSync(file) }));
   made.set(key, job);
   job.catch(() => made.delete(key));
