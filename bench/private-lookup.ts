@@ -11,22 +11,18 @@
  * RTT_MS=50 delays every KRPC datagram the two clients send by that much, as a WAN would: on
  * loopback a round trip costs a few ms and the lookups' extra round trips weigh far more).
  */
-import dgram from 'node:dgram';
-import { KrpcClient } from '../src/privacy/krpc.js';
 import { makeFixture } from '../test/sim/fixtures.js';
 import { startWorld, type World } from '../test/sim/world.js';
 import { startSpies, type SpyWorld } from '../test/sim/spies.js';
 import { startService } from '../test/sim/service.js';
-import { PlainLookupPeerSource } from '../test/sim/plain-lookup.js';
-import { PrivateLookupPeerSource } from '../src/privacy/private-lookup.js';
-import type { PeerSource } from '../src/privacy/peer-source.js';
+import { lookupSource, median, timeFirstByte, type LookupKind } from './lookup-measure.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 3);
 const RTT_MS = Number(process.env['RTT_MS'] ?? 0);
 const DHT_SIZE = Number(process.env['DHT_SIZE'] ?? 1000);
 const SPIES = { decoySpies: 8, sybils: 6, multiPortPorts: 5, realOnly: 8 };
 const HOSTS = { private: '127.69.1.1', plain: '127.69.1.2' } as const;
-type Kind = keyof typeof HOSTS;
+type Kind = LookupKind;
 type RpcSocket = { on(event: 'query', fn: (q: unknown, peer: { address: string }) => void): void };
 
 interface Figures {
@@ -44,45 +40,13 @@ function countQueries(world: World, spies: SpyWorld, host: string): () => number
   return () => honest + spies.allNodes.reduce((sum, n) => sum + n.received.filter((q) => q.from.startsWith(`${host}:`)).length, 0);
 }
 
-/** A UDP socket whose sends leave RTT_MS late: both lookups pay the same per round trip. */
-function wanSocket(): dgram.Socket {
-  const socket = dgram.createSocket('udp4');
-  if (!RTT_MS) return socket;
-  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
-  const late = (args: unknown[]) => {
-    try {
-      send(...args);
-    } catch {
-      // The lookup closed its socket while the datagram was "on the wire".
-    }
-  };
-  (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => void setTimeout(() => late(args), RTT_MS);
-  return socket;
-}
-
 async function measure(kind: Kind, world: World, spies: SpyWorld, infoHash: string): Promise<Figures> {
   const host = HOSTS[kind];
   const queries = countQueries(world, spies, host);
-  const source: PeerSource = kind === 'private'
-    ? new PrivateLookupPeerSource({
-        bootstrap: world.dht.bootstrap,
-        bindAddress: host,
-        openKrpc: async () => {
-          const socket = wanSocket();
-          await new Promise<void>((r) => socket.bind(0, host, () => r()));
-          return new KrpcClient({ socket, adaptiveTimeouts: true });
-        },
-      })
-    : new PlainLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: host, relookupIntervalMs: 2_000, socket: wanSocket() });
+  const source = lookupSource(kind, { bootstrap: world.dht.bootstrap, host, rttMs: RTT_MS });
   const svc = await startService({ bootstrap: world.dht.bootstrap, peerSource: source });
   try {
-    const t0 = performance.now();
-    let firstPeerMs = NaN;
-    svc.bus.subscribe((e) => { if (e.event === 'peer' && e.state === 'connected' && Number.isNaN(firstPeerMs)) firstPeerMs = performance.now() - t0; });
-    await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: `magnet:?xt=urn:btih:${infoHash}` }) });
-    const res = await fetch(`${svc.baseUrl}/stream/${infoHash}/0`, { headers: { range: 'bytes=0-0' } });
-    await res.arrayBuffer();
-    const firstByteMs = performance.now() - t0;
+    const { firstPeerMs, firstByteMs } = await timeFirstByte(svc, infoHash);
     // Let the lookup settle (more answers, needMore) so connections reflect a running session.
     await new Promise((r) => setTimeout(r, 2_000));
     const connected = new Set(svc.events.flatMap((e) => (e.event === 'peer' && e.state === 'connected' ? [e.ip] : [])));
@@ -118,7 +82,6 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 for (const k of ['private', 'plain'] as const) console.log(`${k}, each run (first peer/first byte ms):`, results[k].map((f) => `${Math.round(f.firstPeerMs)}/${Math.round(f.firstByteMs)}`).join(' '));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const byKind = (r: Figures[], pick: (f: Figures) => Record<string, number>) => Object.entries(pick(r[0]!)).map(([k]) => `${k} ${median(r.map((f) => pick(f)[k]!))}`).join(', ');
 const row = (kind: Kind) => {
   const r = results[kind];
