@@ -6,22 +6,26 @@
  * - seeders announced to few (2), the usual (8) or many (20) of the nodes closest to the infohash;
  * - 0, 10 or 20 % of the 40 nodes closest to the infohash silent;
  * - spies (decoy spies, sybils, one IP on many ports, quiet watchers) or none.
- * Per run a fresh world; both lookups measured in it, alternating which goes first, each for three
- * torrents: the first of a session (cold), a second one in the same session, and a third after a
- * restart on the same store. Prints the median first byte of each and the private/plain ratio.
+ * Per run a fresh world; both lookups measured in it, alternating which goes first, each in its own
+ * process (bench/lookup-client.ts, bundled and run as plain node like the compiled command) for
+ * three torrents: the first after process start (cold, timed from process start), a second one in
+ * the same process (timed from its POST), and a third in a new process on the same store (a
+ * restart, from process start). Prints the median of each and the private/plain ratio.
  *
  *   npm run bench:lookup-shapes            # every shape, 5 runs each, RTT 0
  *   RTT_MS=50 RUNS=3 SHAPES=spread,silent20 npm run bench:lookup-shapes
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { makeFixture, type TorrentFixture } from '../test/sim/fixtures.js';
 import { startWorld } from '../test/sim/world.js';
 import { startSpies } from '../test/sim/spies.js';
-import { startService } from '../test/sim/service.js';
 import { silenceClosest } from '../test/sim/silent-nodes.js';
-import { lookupSource, median, timeFirstByte, type LookupKind } from './lookup-measure.js';
+import { median, type LookupKind } from './lookup-measure.js';
 
 interface Shape {
   label: string;
@@ -50,32 +54,55 @@ const STAGES = ['cold', 'second', 'restart'] as const;
 type Stage = (typeof STAGES)[number];
 type Times = Record<Stage, number>;
 
-/** One kind's three first bytes in one world: cold, a second torrent, a third after a restart. */
-async function measure(kind: LookupKind, bootstrap: string[], fixtures: TorrentFixture[]): Promise<Times & { watcherPeers: number }> {
-  const host = HOSTS[kind];
+/** The client bundled once, run as plain node like the compiled command (bench/lookup-client.ts). */
+async function bundleClient(): Promise<string> {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const external = Object.keys(pkg.dependencies).flatMap((name) => [name, `${name}/*`]);
+  const outfile = path.join(root, 'build', 'bench-lookup-client.mjs');
+  await build({ absWorkingDir: root, entryPoints: ['bench/lookup-client.ts'], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', external, logLevel: 'warning' });
+  return outfile;
+}
+
+interface ClientResult {
+  fromStartMs: number;
+  fromPostMs: number;
+  connectedIps: string[];
+}
+
+function runClient(client: string, args: object): Promise<ClientResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--openssl-legacy-provider', client, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ClientResult[]) : reject(new Error(`lookup client exited ${code}: ${out}`))));
+  });
+}
+
+/**
+ * One kind's three first bytes in one world, from process start: a first torrent and a second one
+ * in one process, then a third in a new process on the same store (a restart).
+ */
+async function measure(client: string, kind: LookupKind, bootstrap: string[], fixtures: TorrentFixture[]): Promise<Times & { watcherPeers: number }> {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-shapes-'));
-  const times = {} as Times;
-  let watcherIps = 0;
+  const base = { kind, bootstrap, host: HOSTS[kind], rttMs: RTT_MS, storeDir };
   try {
-    for (const [i, stage] of STAGES.entries()) {
-      if (stage === 'second') continue;
-      const source = lookupSource(kind, { bootstrap, host, rttMs: RTT_MS, storeDir });
-      const svc = await startService({ bootstrap, peerSource: source, storeDir });
-      try {
-        times[stage] = (await timeFirstByte(svc, fixtures[i]!.infoHash)).firstByteMs;
-        if (stage === 'cold') times.second = (await timeFirstByte(svc, fixtures[1]!.infoHash)).firstByteMs;
-        watcherIps += svc.events.filter((e) => e.event === 'peer' && e.state === 'connected' && e.ip.startsWith('127.238.')).length;
-      } finally {
-        await svc.close({ keepStore: true });
-        await source.close();
-      }
-    }
+    const [cold, second] = await runClient(client, { ...base, infoHashes: [fixtures[0]!.infoHash, fixtures[1]!.infoHash] });
+    const [restart] = await runClient(client, { ...base, infoHashes: [fixtures[2]!.infoHash] });
+    const all = [cold!, second!, restart!];
+    return {
+      cold: cold!.fromStartMs,
+      // The second torrent's wait starts at its own POST, not at process start.
+      second: second!.fromPostMs,
+      restart: restart!.fromStartMs,
+      watcherPeers: all.reduce((n, r) => n + r.connectedIps.filter((ip) => ip.startsWith('127.238.')).length, 0),
+    };
   } finally {
     fs.rmSync(storeDir, { recursive: true, force: true });
   }
-  return { ...times, watcherPeers: watcherIps };
 }
 
+const client = await bundleClient();
 const table: Array<Record<string, string | number>> = [];
 for (const name of picked) {
   const shape = ALL_SHAPES[name]!;
@@ -89,7 +116,7 @@ for (const name of picked) {
     await new Promise((r) => setTimeout(r, 1_500));
     try {
       const order: LookupKind[] = run % 2 ? ['plain', 'private'] : ['private', 'plain'];
-      for (const kind of order) results[kind].push(await measure(kind, world.dht.bootstrap, fixtures));
+      for (const kind of order) results[kind].push(await measure(client, kind, world.dht.bootstrap, fixtures));
     } finally {
       await spies?.close();
       await world.close();
