@@ -35,9 +35,9 @@ export function findSpiesOnly(
   const round = async () => {
     const options = await source.sweepOptions(real, false);
     const result = await sweep(options);
-    source.rememberClosest(result.walk.closest);
-    source.watch.record(result.findings, infoHash);
+    const fresh = source.watch.record(result.findings, infoHash);
     for (const s of result.suspicions) source.watch.suspect(s.ip, s.port, s.reason, infoHash, s.evidence);
+    source.learn(result, fresh);
     await source.watch.retest(options.krpc, options.randomBytes);
     source.watch.persist();
     await source.watch.flush();

@@ -3,7 +3,7 @@
  * which were handed to the engine, which are connected, which were condemned, and which wait as
  * spares. It decides what to hand next (peer-choice.ts ranks); the session does the I/O.
  */
-import { choosePeers, isVouched, MIN_VOUCHED_PEERS, type PeerEvidence, type RankedPeer } from './peer-choice.js';
+import { choosePeers, isVouched, MIN_VOUCHED_PEERS, rankPeer, type PeerEvidence, type RankedPeer } from './peer-choice.js';
 import type { PeerAddress } from './peer-source.js';
 
 /**
@@ -73,15 +73,45 @@ export class PeerPool {
     return [...(this.#evidence.get(peerKey(peer))?.vouchers ?? [])];
   }
 
-  #evidenceList(): PeerEvidence[] {
-    return [...this.#evidence.values()].map((e) => ({
+  #asEvidence(e: Evidence): PeerEvidence {
+    return {
       peer: e.peer,
       vouchers: e.vouchers,
       // Only vetted nodes that answered every probe decoy cleanly are ever asked the real question.
       probedVouchers: e.vouchers.size,
       firstResponderOnly: e.firstOnly,
       otherLookups: (this.#opts.peerLookups.get(peerKey(e.peer))?.size ?? 1) - 1,
-    }));
+    };
+  }
+
+  #evidenceList(): PeerEvidence[] {
+    return [...this.#evidence.values()].map((e) => this.#asEvidence(e));
+  }
+
+  /**
+   * Nodes whose word no longer counts (the final vetting dropped a node asked early, or a node
+   * turned out a spy or suspect): their vouching is withdrawn. Returns the peers in use that this
+   * leaves with no voucher at all, or single-node while enough vouched peers exist; they are
+   * condemned here, for the session to drop.
+   */
+  revoke(isRevoked: (voucher: string) => boolean): RankedPeer[] {
+    const lost: RankedPeer[] = [];
+    for (const [k, e] of this.#evidence) {
+      const before = e.vouchers.size;
+      for (const v of e.vouchers) if (isRevoked(v)) e.vouchers.delete(v);
+      if (e.vouchers.size === before) continue;
+      if (e.vouchers.size === 0) this.#spare = this.#spare.filter((r) => peerKey(r.peer) !== k);
+      const handed = this.#handed.get(k);
+      if (!handed || this.#condemned.has(k)) continue;
+      const now = rankPeer(this.#asEvidence(e));
+      this.#handed.set(k, now);
+      if (e.vouchers.size === 0 || (!isVouched(now) && isVouched(handed))) lost.push(now);
+    }
+    if (!lost.length) return [];
+    const enough = this.#vouchedInUse() >= MIN_VOUCHED_PEERS;
+    const drop = lost.filter((r) => r.nodes === 0 || enough);
+    for (const r of drop) this.condemn(r.peer);
+    return drop;
   }
 
   #vouchedInUse(): number {

@@ -15,8 +15,10 @@ import { PeerPool, peerKey } from './peer-pool.js';
 import { defaultResolveHost, resolveBootstrap, retryDelayMs, unreachableMessage, type ResolveHost } from './dht-reach.js';
 import type { PeerAddress, PeerReportDetail, PeerSession, PeerSource, PeerVerdict } from './peer-source.js';
 import { SpyWatch } from './spy-watch.js';
-import { sweep, type SweepOptions } from './sweep.js';
+import { sweep, type SweepOptions, type SweepResult } from './sweep.js';
 import type { CompactNode } from './compact.js';
+import { NODE_BOOK_SEEDS, NodeBook } from './node-book.js';
+import { readNodeBook, writeNodeBook } from './node-book-file.js';
 
 export const MAX_PEERS = 20;
 export const REWALK_INTERVAL_MS = 5 * 60_000;
@@ -24,6 +26,8 @@ export const REWALK_INTERVAL_MS = 5 * 60_000;
 export const RELOOKUP_MIN_GAP_MS = 10_000;
 /** A peer reported slow this many times is treated as a suspect. */
 export const SLOW_STRIKES = 3;
+/** dht-nodes.json is written this long after a round ends (and at close), not after every round. */
+export const NODE_BOOK_SAVE_DELAY_MS = 5_000;
 
 export interface PrivateLookupOptions {
   /** host:port of DHT routers or nodes. */
@@ -66,17 +70,22 @@ export interface LookupContext {
   opts: PrivateLookupOptions;
   watch: SpyWatch;
   krpc(): Promise<KrpcClient>;
-  seeds: CompactNode[];
-  /** The latest converged walk's network size estimate (0 before the first). */
-  networkSize: number;
+  /** Nodes that answered our walks (this run and earlier ones) and the latest size estimate. */
+  nodes: NodeBook;
+  /** A sweep ended: remember who answered, forget spies, save the book. */
+  learn(result: SweepResult, fresh: readonly string[]): void;
   /** Which of our torrents each peer (host:port) was returned for: a peer in many is ranked down. */
   peerLookups: Map<string, Set<string>>;
   sweepOptions(real: Buffer, askReal: boolean): Promise<SweepOptions & { unresolved: string[] }>;
 }
 
-/** The next walk starts from the closest nodes the last one found. */
-function rememberClosest(ctx: LookupContext, closest: readonly CompactNode[]): void {
-  ctx.seeds.splice(0, ctx.seeds.length, ...closest.map((n) => ({ id: n.id, host: n.host, port: n.port })));
+/**
+ * The nodes of a sweep worth starting the next walk from: they answered the decoy with a valid ID
+ * and no values, and nothing in this sweep made them a spy or a suspect.
+ */
+export function answeredCleanly(result: SweepResult): CompactNode[] {
+  const bad = new Set([...result.findings.map((f) => f.ip), ...result.suspicions.map((s) => s.ip), ...result.dropped.map((d) => d.node.host)]);
+  return result.walk.responded.filter((n) => !n.values.length && !bad.has(n.host));
 }
 
 class PrivateSession extends EventEmitter implements PeerSession {
@@ -143,15 +152,22 @@ class PrivateSession extends EventEmitter implements PeerSession {
         this.#handNext(true);
       },
     });
+    // What the walk taught (spies, nodes to start from) holds even if the torrent was removed meanwhile.
+    const fresh = this.#ctx.watch.record(result.findings, this.infoHash);
+    for (const s of result.suspicions) this.#ctx.watch.suspect(s.ip, s.port, s.reason, this.infoHash, s.evidence);
+    if (result.walk.responded.length) this.#ctx.learn(result, fresh);
     if (this.#stopped) return;
     this.#dhtNodes = result.walk.responded.length;
     if (!result.walk.responded.length) return this.#noNodeAnswered(options.unresolved, result.walk.silent);
     this.#unreachable = 0;
-    rememberClosest(this.#ctx, result.walk.closest);
-    if (result.walk.converged) this.#ctx.networkSize = result.networkSize;
-    const fresh = this.#ctx.watch.record(result.findings, this.infoHash);
-    for (const s of result.suspicions) this.#ctx.watch.suspect(s.ip, s.port, s.reason, this.infoHash, s.evidence);
     this.#dropSpies(fresh);
+    // Peers handed on the word of nodes asked before the walk converged keep it only if the final
+    // vetting kept those nodes too.
+    const revoked = new Set([...result.dropped.map((d) => d.node.host), ...result.findings.map((f) => f.ip), ...result.suspicions.map((x) => x.ip)]);
+    for (const r of this.#pool.revoke((voucher) => revoked.has(parseHostPort(voucher).host))) {
+      this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `lost its vouching: now ${r.why}` });
+      this.emit('drop', r.peer, 'lost-vouching');
+    }
     if (!askReal) return;
     if (firstFrom && result.answers.some((a) => a.values.length && peerKey(a.node) !== firstFrom)) this.#pool.markFirstResponder(firstFrom);
     this.#handNext(false);
@@ -283,13 +299,23 @@ export class PrivateLookupPeerSource implements PeerSource {
   constructor(opts: PrivateLookupOptions) {
     this.#opts = opts;
     this.watch = new SpyWatch({ storeDir: opts.storeDir, bus: opts.bus, ...(opts.now ? { now: opts.now } : {}) });
-    this.loaded = this.watch.load();
+    const nodes = new NodeBook();
+    const storeDir = opts.storeDir;
+    this.loaded = Promise.all([this.watch.load(), storeDir ? readNodeBook(storeDir).then((state) => nodes.restore(state)) : undefined]).then(([spies]) => spies);
     const bootstrap = opts.bootstrap.map(parseHostPort);
+    const now = opts.now ?? Date.now;
+    const isBad = (ip: string) => this.watch.registry.isActive(ip) || this.watch.registry.isSuspect(ip);
     const ctx: LookupContext = {
       opts,
       watch: this.watch,
-      seeds: [],
-      networkSize: 0,
+      nodes,
+      learn: (result, fresh) => {
+        nodes.learn(answeredCleanly(result), now());
+        if (result.walk.converged) nodes.networkSize = result.networkSize;
+        for (const ip of fresh) nodes.forget(ip);
+        for (const s of result.suspicions) nodes.forget(s.ip);
+        if (storeDir) this.#saveSoon(storeDir);
+      },
       peerLookups: new Map(),
       krpc: () => this.krpc(),
       sweepOptions: async (real, askReal) => {
@@ -302,8 +328,10 @@ export class PrivateLookupPeerSource implements PeerSource {
           real,
           bootstrap: resolved.nodes,
           unresolved: resolved.unresolved,
-          seeds: [...ctx.seeds],
-          ...(ctx.networkSize ? { knownNetworkSize: ctx.networkSize } : {}),
+          // Remembered nodes nearest the target: the walk starts a few hops closer than the routers.
+          // Chosen here, locally; they are asked the walk's decoy like any node the walk meets.
+          seeds: nodes.closest(real, NODE_BOOK_SEEDS, { now: now(), exclude: isBad }),
+          ...(nodes.networkSize ? { knownNetworkSize: nodes.networkSize } : {}),
           randomBytes: opts.randomBytes ?? defaultRandomBytes,
           askReal,
           dnsbl: opts.dnsbl,
@@ -325,8 +353,29 @@ export class PrivateLookupPeerSource implements PeerSource {
     return this.#ctx.sweepOptions(real, askReal);
   }
 
-  rememberClosest(closest: readonly CompactNode[]): void {
-    rememberClosest(this.#ctx, closest);
+  /** What a sweep made outside a session (findspiesonly) teaches the next walks. */
+  learn(result: SweepResult, fresh: readonly string[]): void {
+    this.#ctx.learn(result, fresh);
+  }
+
+  #saving: Promise<void> = Promise.resolve();
+  #saveTimer: NodeJS.Timeout | undefined;
+
+  /** At most one write of dht-nodes.json per SAVE_DELAY_MS however many rounds end meanwhile. */
+  #saveSoon(storeDir: string): void {
+    if (this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => this.#save(storeDir), NODE_BOOK_SAVE_DELAY_MS);
+    this.#saveTimer.unref();
+  }
+
+  #save(storeDir: string): Promise<void> {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    const state = this.#ctx.nodes.state();
+    this.#saving = this.#saving
+      .then(() => writeNodeBook(storeDir, state))
+      .catch((err: Error) => this.#opts.bus?.emit('warning', { message: `could not save the DHT nodes to ${storeDir}: ${err.message}; the next start walks from the routers` }));
+    return this.#saving;
   }
 
   krpc(): Promise<KrpcClient> {
@@ -353,6 +402,8 @@ export class PrivateLookupPeerSource implements PeerSource {
     await Promise.all([...this.#sessions].map((s) => s.idle()));
     this.#sessions.clear();
     await this.watch.flush();
+    if (this.#saveTimer && this.#opts.storeDir) await this.#save(this.#opts.storeDir);
+    await this.#saving;
     if (this.#krpc) await (await this.#krpc).close();
   }
 }

@@ -55,7 +55,8 @@ export async function writeSpyLists(storeDir: string, spies: readonly SpyRecord[
   await writeAtomic(path.join(storeDir, SPIES_P2P), formatSpiesP2p(spies));
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
+/** Temp file + rename: a crash leaves the old file or the new one, never half of one. */
+export async function writeAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await fs.writeFile(tmp, text);
   await fs.rename(tmp, file);

@@ -66,3 +66,42 @@ test('private lookup on a DHT with spies: byte-exact stream, no spy asked or con
   assert.ok(audit.some((a) => a.kind === 'spy'), 'audit records spies with evidence');
   assert.ok(svc.events.some((e) => e.event === 'spy'), 'spy events emitted');
 });
+
+test('after a restart the lookup starts from the nodes it remembered: it finds the seeders with every router gone, and still asks no spy', async (t) => {
+  const own = closesAfter(t);
+  const fx = await makeFixture({ name: 'warm.mp4', files: [{ name: 'warm.mp4', length: 300_000 }], seed: 32 });
+  const world = own(await startWorld({ fixtures: [fx], dhtSize: 160, seeders: 3, addressBlock: 51, seederBlock: 56, routers: true, announceClosest: 8 }));
+  const spies = own(await startSpies({ dht: world.dht, realInfoHash: fx.infoHash, addressBase: 62 }));
+  const storeDir = own(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-warm-')), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
+  const client = '127.69.0.2';
+  const seeders = new Set(world.seeders.map((s) => s.host));
+  const firstSeeder = (source: PrivateLookupPeerSource) =>
+    new Promise<string>((resolve, reject) => {
+      const session = source.start(fx.infoHash);
+      const timer = setTimeout(() => reject(new Error('no seeder handed within 20 s')), 20_000);
+      session.on('peer', (p: { host: string }) => {
+        if (!seeders.has(p.host)) return;
+        clearTimeout(timer);
+        resolve(p.host);
+      });
+    });
+
+  const first = new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: client, storeDir, krpcTimeoutMs: 700 });
+  await firstSeeder(first);
+  await first.close();
+  const saved = JSON.parse(fs.readFileSync(path.join(storeDir, 'dht-nodes.json'), 'utf8')) as { networkSize: number; nodes: Array<[string, string, number, number]> };
+  const savedHosts = new Set(saved.nodes.map((n) => n[1]));
+  assert.ok(saved.nodes.length >= 20, `the walk's answering nodes were saved (${saved.nodes.length})`);
+  assert.ok(saved.networkSize > 0, 'with the size estimate');
+  const listed = new Set(JSON.parse(fs.readFileSync(path.join(storeDir, 'spies.txt'), 'utf8')) as string[]);
+  assert.deepEqual([...savedHosts].filter((h) => listed.has(h) || spies.decoyDetectableIps.has(h)), [], 'no spy is remembered as a node to start from');
+
+  // The routers are gone: only what was remembered can start the walk.
+  await Promise.all(world.dht.nodes.slice(0, 8).map((n) => new Promise<void>((r) => n.dht.destroy(() => r()))));
+  const before = spies.allNodes.map((n) => n.received.length);
+  const second = own(new PrivateLookupPeerSource({ bootstrap: world.dht.bootstrap, bindAddress: client, storeDir, krpcTimeoutMs: 700 }));
+  assert.ok(seeders.has(await firstSeeder(second)), 'a seeder was found from the remembered nodes alone');
+  const detectable = [...spies.decoySpies, ...spies.sybils, ...spies.multiPort];
+  const askedRealAfter = detectable.filter((n, i) => n.received.slice(before[spies.allNodes.indexOf(n)] ?? i).some((q) => q.infoHash === fx.infoHash));
+  assert.deepEqual(askedRealAfter.map((n) => n.host), [], 'no detectable spy got the real infohash in the warm lookup');
+});

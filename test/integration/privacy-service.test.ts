@@ -80,7 +80,7 @@ test('CLI findspiesonly: grows spies.txt and spies.p2p, contacts no peer, downlo
   const caught = [...spies.decoyDetectableIps].filter((ip) => listed.has(ip));
   assert.ok(caught.length >= Math.ceil(0.9 * spies.decoyDetectableIps.size), `${caught.length}/${spies.decoyDetectableIps.size} listed`);
   assert.equal(parseBlocklist(fs.readFileSync(path.join(store, 'spies.p2p'), 'utf8')).ranges.length, listed.size);
-  assert.deepEqual(fs.readdirSync(store).filter((f) => !['spies.txt', 'spies.p2p', 'audit.ndjson'].includes(f)), [], 'nothing downloaded');
+  assert.deepEqual(fs.readdirSync(store).filter((f) => !['spies.txt', 'spies.p2p', 'audit.ndjson', 'dht-nodes.json'].includes(f)), [], 'nothing downloaded');
   for (const s of world.seeders) assert.equal(s.connections, 0, `seeder ${s.host} never contacted`);
   for (const p of [...spies.decoyPeers, ...spies.behaviourPeers]) assert.equal(p.connections, 0);
   const askedReal = spies.allNodes.some((n) => n.received.some((q) => q.method === 'get_peers' && q.infoHash === fx.infoHash && q.from.startsWith('127.0.0.4:')));

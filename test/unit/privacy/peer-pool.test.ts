@@ -33,3 +33,34 @@ test('connected peers count against the target; a peer that connects after a fai
   pool.closed(b!.peer);
   assert.equal(pool.fromSpare().length, 1);
 });
+
+test('a peer handed on the word of a node the final vetting drops loses its vouching and is dropped once enough vouched peers exist', () => {
+  const pool = new PeerPool({ infoHash: 'ab'.repeat(20), maxPeers: () => 10, isBlocked: () => false, random: () => 0.5, peerLookups: new Map(), dialAhead: 0 });
+  const honest = [1, 2, 3].map((i) => ({ host: `10.1.0.${i}`, port: 6881 }));
+  const doubtful = { host: '10.9.0.1', port: 6881 };
+  pool.absorb(honest, '192.0.2.1:6881');
+  pool.absorb(honest, '198.51.100.1:6881');
+  // Vouched by one good node and one asked early that the final vetting then drops.
+  pool.absorb([doubtful], '192.0.2.1:6881');
+  pool.absorb([doubtful], '203.0.113.9:6881');
+  const handed = pool.next(true).hand;
+  assert.equal(handed.length, 4, 'all four were vouched by two nodes while answers streamed in');
+  const lost = pool.revoke((v) => v.startsWith('203.0.113.9:'));
+  assert.deepEqual(lost.map((r) => r.peer.host), ['10.9.0.1'], 'single-node now, with three vouched peers in use');
+  assert.equal(lost[0]!.tier, 'single-node');
+  assert.deepEqual(pool.revoke((v) => v.startsWith('203.0.113.9:')), [], 'once');
+  assert.equal(pool.next(false).hand.length, 0, 'never handed again');
+});
+
+test('losing a voucher keeps a single-node peer while fewer than three vouched peers exist, and drops a peer left with none', () => {
+  const pool = new PeerPool({ infoHash: 'ab'.repeat(20), maxPeers: () => 10, isBlocked: () => false, random: () => 0.5, peerLookups: new Map(), dialAhead: 0 });
+  const a = { host: '10.1.0.1', port: 6881 };
+  const b = { host: '10.1.0.2', port: 6881 };
+  pool.absorb([a], '192.0.2.1:6881');
+  pool.absorb([a, b], '203.0.113.9:6881');
+  pool.absorb([b], '203.0.113.10:6881');
+  assert.equal(pool.next(true).hand.length, 2);
+  const lost = pool.revoke((v) => v.startsWith('203.0.113.'));
+  assert.deepEqual(lost.map((r) => r.peer.host), ['10.1.0.2'], 'b had only the revoked nodes; a keeps one voucher and is all there is');
+  assert.deepEqual(pool.vouchersOf(a), ['192.0.2.1:6881']);
+});
