@@ -12,8 +12,12 @@ import type { CompactNode } from './compact.js';
 
 /** Nodes remembered; the least recently heard are forgotten past this. */
 export const NODE_BOOK_MAX = 1_000;
-/** A walk is seeded with this many remembered nodes closest to its target. */
-export const NODE_BOOK_SEEDS = 40;
+/**
+ * A walk is seeded with this many remembered nodes closest to its target: enough to start a few
+ * hops closer, few enough that after a long pause (most of them gone) the dead ones cannot fill
+ * the walk's 16 query slots with 2 s waits (no RTT is known before the first answer).
+ */
+export const NODE_BOOK_SEEDS = 12;
 /** dht-nodes.json larger than this is not ours (a 1,000-node book is about 90 KB). */
 export const NODE_BOOK_FILE_MAX_BYTES = 1024 * 1024;
 /** A remembered node not heard from for this long is not used: DHT nodes come and go within days. */
@@ -31,7 +35,7 @@ export interface NodeBookState {
   nodes: BookNode[];
 }
 
-const keyOf = (n: CompactNode) => `${n.host}:${n.port}`;
+const keyOf = (n: { host: string; port: number }) => `${n.host}:${n.port}`;
 
 export class NodeBook {
   /** Insertion order is recency: a node heard again moves to the end. */
@@ -55,6 +59,11 @@ export class NodeBook {
       if (this.#nodes.size <= this.max) break;
       this.#nodes.delete(k);
     }
+  }
+
+  /** Nodes a walk asked that never answered: gone, or their NAT mapping expired. */
+  forgetSilent(nodes: ReadonlyArray<{ host: string; port: number }>): void {
+    for (const n of nodes) this.#nodes.delete(keyOf(n));
   }
 
   /** Every address of an IP that turned out a spy or suspect. */

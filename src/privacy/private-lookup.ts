@@ -310,6 +310,7 @@ export class PrivateLookupPeerSource implements PeerSource {
       watch: this.watch,
       nodes,
       learn: (result, fresh) => {
+        nodes.forgetSilent(result.walk.silent);
         nodes.learn(answeredCleanly(result), now());
         if (result.walk.converged) nodes.networkSize = result.networkSize;
         for (const ip of fresh) nodes.forget(ip);

@@ -35,6 +35,8 @@ test('the book keeps the most recently heard nodes up to its cap, and forgets an
   book.learn([{ ...node(20), port: 9999 }], 3);
   book.forget(node(20).host);
   assert.ok(!book.state().nodes.some((n) => n.host === node(20).host));
+  book.forgetSilent([{ host: node(30).host, port: node(30).port }]);
+  assert.ok(!book.state().nodes.some((n) => n.host === node(30).host), 'silent in a walk: forgotten');
 });
 
 test('dht-nodes.json round-trips, and anything malformed is skipped rather than trusted', () => {
