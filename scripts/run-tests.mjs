@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Node 20's test runner takes no glob patterns, so this finds the test files (optionally under
-// the folders given as arguments) and runs them one at a time, each in its own process group
-// with tsx as the loader. A file gets TEST_FILE_TIMEOUT_S seconds (default 300) in all: past that
-// its whole group (node, ffmpeg, Chromium, gmediarender...) is killed and the file counts as
+// the folders given as arguments) and runs each in its own process group with tsx as the loader:
+// unit files several at a time, the rest one by one. A file gets TEST_FILE_TIMEOUT_S seconds
+// (default 300) in all: past that its whole group (node, ffmpeg, Chromium, gmediarender...) is killed and the file counts as
 // failed, so one stuck file cannot hang the suite. Each test also has --test-timeout.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,8 +50,15 @@ function tapCounts(tapFile) {
 // Run from inside another test runner (this script's own test), NODE_TEST_CONTEXT would make
 // each file report to that runner instead of here.
 const { NODE_TEST_CONTEXT: _ignored, ...childEnv } = process.env;
-let current;
-function runFile(file, tapFile) {
+/** Every running file's child, so Ctrl-C reaches each. */
+const running = new Set();
+/**
+ * Unit test files touch no network, clocks of the world or shared ports, so they run side by side
+ * (their reports are held and printed whole as each ends); everything else runs one at a time.
+ */
+const UNIT_CONCURRENCY = Math.max(2, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+const isUnit = (file) => file.split(path.sep).includes('unit');
+function runFile(file, tapFile, { buffered = false } = {}) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -62,9 +69,14 @@ function runFile(file, tapFile) {
         file,
       ],
       // Its own process group, so a timeout kills whatever the tests started too.
-      { stdio: 'inherit', detached: true, env: childEnv },
+      { stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true, env: childEnv },
     );
-    current = child;
+    running.add(child);
+    let held = '';
+    if (buffered) {
+      child.stdout.on('data', (d) => (held += d));
+      child.stderr.on('data', (d) => (held += d));
+    }
     let timedOut = false;
     const killGroup = (signal) => {
       try {
@@ -81,6 +93,8 @@ function runFile(file, tapFile) {
     }, FILE_TIMEOUT_S * 1000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      running.delete(child);
+      if (buffered) process.stdout.write(held);
       // Children the tests forgot would keep running after the file: end them with it.
       killGroup('SIGKILL');
       resolve({ code: code ?? (signal ? 1 : 0), timedOut });
@@ -93,22 +107,34 @@ let stopping = false;
 // The files run in their own process groups, so Ctrl-C reaches only us: pass it on, then stop.
 process.on('SIGINT', () => {
   stopping = true;
-  if (current?.pid) {
+  for (const child of running) {
     try {
-      process.kill(-current.pid, 'SIGINT');
+      process.kill(-child.pid, 'SIGINT');
     } catch {
       // already gone
     }
   }
 });
 const results = [];
-for (const [i, file] of files.entries()) {
+const runOne = async (file, opts) => {
+  const tapFile = path.join(tmp, `${files.indexOf(file)}.tap`);
+  const started = performance.now();
+  const { code, timedOut } = await runFile(file, tapFile, opts);
+  results.push({ file, code, timedOut, seconds: (performance.now() - started) / 1000, ...tapCounts(tapFile) });
+};
+const unitQueue = files.filter(isUnit);
+await Promise.all(
+  Array.from({ length: UNIT_CONCURRENCY }, async () => {
+    while (unitQueue.length && !stopping) await runOne(unitQueue.shift(), { buffered: true });
+  }),
+);
+for (const file of files.filter((f) => !isUnit(f))) {
   if (stopping) break;
-  const tapFile = path.join(tmp, `${i}.tap`);
-  const { code, timedOut } = await runFile(file, tapFile);
-  results.push({ file, code, timedOut, ...tapCounts(tapFile) });
+  await runOne(file);
 }
 fs.rmSync(tmp, { recursive: true, force: true });
+const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 8);
+console.log(`\nslowest files: ${slowest.map((r) => `${r.file} ${r.seconds.toFixed(1)} s`).join(', ')}`);
 
 const pass = results.reduce((n, r) => n + r.pass, 0);
 // A file that died or hung without reporting a failing test still counts as one failure.
