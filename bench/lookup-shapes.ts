@@ -10,7 +10,8 @@
  * process (bench/lookup-client.ts, bundled and run as plain node like the compiled command) for
  * three torrents: the first after process start (cold, timed from process start), a second one in
  * the same process (timed from its POST), and a third in a new process on the same store (a
- * restart, from process start). Prints the median of each and the private/plain ratio.
+ * restart, from process start). Seeders run in processes of their own, apart from the DHT's
+ * thousand nodes. Prints the median of each and the private/plain ratio.
  *
  *   npm run bench:lookup-shapes            # every shape, 5 runs each, RTT 0
  *   RTT_MS=50 RUNS=3 SHAPES=spread,silent20 npm run bench:lookup-shapes
@@ -25,6 +26,7 @@ import { makeFixture, type TorrentFixture } from '../test/sim/fixtures.js';
 import { startWorld } from '../test/sim/world.js';
 import { startSpies } from '../test/sim/spies.js';
 import { silenceClosest } from '../test/sim/silent-nodes.js';
+import { startSeederProcess } from '../test/sim/seeder-process.js';
 import { median, type LookupKind } from './lookup-measure.js';
 
 interface Shape {
@@ -108,8 +110,11 @@ for (const name of picked) {
   const shape = ALL_SHAPES[name]!;
   const results: Record<LookupKind, Array<Times & { watcherPeers: number }>> = { private: [], plain: [] };
   for (let run = 0; run < RUNS; run++) {
-    const fixtures = await Promise.all(STAGES.map((s, i) => makeFixture({ name: `shape-${name}-${run}-${s}.mp4`, files: [{ name: `${s}.mp4`, length: 1_000_000 }], seed: 7_000 + run * 10 + i })));
-    const world = await startWorld({ fixtures, dhtSize: DHT_SIZE, seeders: 3, addressBlock: 226, seederBlock: 227, spreadSubnets: shape.spread, routers: true, announceClosest: shape.announce });
+    const recipes = STAGES.map((s, i) => ({ name: `shape-${name}-${run}-${s}.mp4`, files: [{ name: `${s}.mp4`, length: 1_000_000 }], seed: 7_000 + run * 10 + i }));
+    const fixtures = await Promise.all(recipes.map((r) => makeFixture(r)));
+    const world = await startWorld({ fixtures, dhtSize: DHT_SIZE, seeders: 0, addressBlock: 226, spreadSubnets: shape.spread, routers: true });
+    // Seeders in processes of their own: the thousand DHT nodes' event loop must not delay them.
+    const seeders = await Promise.all([1, 2, 3].map((i) => startSeederProcess({ host: `127.227.0.${i}`, bootstrap: world.dht.bootstrap, announceClosest: shape.announce, fixtures: recipes })));
     // Watcher peers at 127.(230+8).x: counted above as connections a quiet watcher got.
     const spies = shape.spies ? await startSpies({ dht: world.dht, realInfoHash: fixtures[0]!.infoHash, addressBase: 230, decoySpies: 8, sybils: 6, multiPortPorts: 5, realOnly: 8 }) : undefined;
     for (const fx of fixtures) silenceClosest(world.dht, Buffer.from(fx.infoHash, 'hex'), shape.silent);
@@ -119,6 +124,7 @@ for (const name of picked) {
       for (const kind of order) results[kind].push(await measure(client, kind, world.dht.bootstrap, fixtures));
     } finally {
       await spies?.close();
+      await Promise.all(seeders.map((s) => s.close()));
       await world.close();
     }
     const last = (k: LookupKind) => STAGES.map((s) => Math.round(results[k].at(-1)![s])).join('/');
