@@ -99,7 +99,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   let queries = 0;
 
   // Kept sorted by distance as candidates arrive (binary insertion), so each answer costs a scan of
-  // the front rather than a sort of every node heard of. Unknown IDs (bootstrap) go first.
+  // the front rather than a sort of every node heard of. Unknown IDs (bootstrap) are kept apart.
   const unknown: Candidate[] = [];
   const ordered: Candidate[] = [];
   const place = (c: Candidate) => {
@@ -134,10 +134,15 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   for (const b of opts.bootstrap) consider(b);
   for (const s of opts.seeds ?? []) consider(s, s.id);
 
-  /** The k closest candidates still in play; the walk is done when all of them answered. */
+  /**
+   * The k closest candidates still in play; the walk is done when all of them answered. Nodes
+   * with a known ID (seeds from earlier walks, then what answers bring) come before the bootstrap
+   * routers: a warm walk asks the nodes nearest its target first and the routers with the slots
+   * left, while a cold one has only the routers to ask.
+   */
   const front = () => {
     const out: Candidate[] = [];
-    for (const list of [unknown, ordered]) {
+    for (const list of [ordered, unknown]) {
       for (const c of list) {
         if (out.length >= k) return out;
         if (c.state !== 'failed') out.push(c);
