@@ -5,7 +5,8 @@
  * is read through its HTTP stream, byte-exact checked. The named alternative is libtorrent
  * (python3-libtorrent, `apt-get install python3-libtorrent`: test/sim/libtorrent-peer.py run with
  * /usr/bin/python3, sequential download, the same proxies given as peers) in the same run, when installed.
- *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name]
+ * torrent-live's links are RC4 by default and libtorrent's plaintext: --encryption / --lt-kind align them.
+ *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name] [--net N] [--encryption off] [--lt-kind required]
  * Rates are bytes / (last byte - first byte); TTFB is from the service being up (lookup,
  * metadata and first piece included).
  */
@@ -27,13 +28,25 @@ import { readStream } from './read-stream.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' } } });
 const SIZE_MB = Number(opt.size);
 const RSS_SIZE_MB = Number(opt['rss-size']);
 const ONLY = opt.only ? new Set(opt.only.split(',')) : null;
 const MB = 1e6;
-const PRODUCT_HOST = '127.42.0.1';
-const LIBTORRENT_HOST = '127.43.0.1';
+// --net N moves every simulated host into 127.N.0.0–127.(N+4).255.255 (seeders, proxies, the
+// product, libtorrent, the DHT), so runs sharing a machine stay on their own addresses.
+const NET = opt.net ? Number(opt.net) : null;
+if (NET !== null && !(Number.isInteger(NET) && NET >= 1 && NET <= 250)) throw new Error('--net takes 1..250');
+const SEEDER_NET = NET ?? 40;
+const PROXY_NET = NET === null ? 41 : NET + 1;
+const PRODUCT_HOST = `127.${NET === null ? 42 : NET + 2}.0.1`;
+const LIBTORRENT_HOST = `127.${NET === null ? 43 : NET + 3}.0.1`;
+const DHT_NET = NET === null ? 49 : NET + 4;
+// Like with like: --encryption off runs torrent-live in plaintext as libtorrent's default leecher
+// is; --lt-kind required makes libtorrent RC4 as torrent-live's default links are.
+const TL_ENCRYPTION = opt.encryption ? ['--encryption', opt.encryption] : [];
+const LT_KIND = opt['lt-kind'] as 'plaintext' | 'required';
+if (LT_KIND !== 'plaintext' && LT_KIND !== 'required') throw new Error('--lt-kind takes plaintext or required');
 
 interface PeerSpec {
   behaviour?: SeederBehaviour;
@@ -63,15 +76,15 @@ let worldCount = 0;
 async function startWanWorld(fx: TorrentFixture, specs: PeerSpec[]): Promise<WanWorld> {
   const w = ++worldCount;
   // A fresh DHT per world: stale announces of the last world's peers would cost a re-walk.
-  const dht = await startDhtNetwork({ size: 40, addressBlock: 49 });
+  const dht = await startDhtNetwork({ size: 40, addressBlock: DHT_NET });
   const seeders: Seeder[] = [];
   const proxies: DelayProxy[] = [];
   const nodes: DHT[] = [];
   const peers: WanWorld['peers'] = [];
   for (const [i, spec] of specs.entries()) {
-    const seeder = await startSeeder({ host: `127.40.${w}.${i + 1}`, fixtures: [fx], ...(spec.behaviour ? { behaviour: spec.behaviour } : {}) });
+    const seeder = await startSeeder({ host: `127.${SEEDER_NET}.${w}.${i + 1}`, fixtures: [fx], ...(spec.behaviour ? { behaviour: spec.behaviour } : {}) });
     seeders.push(seeder);
-    const proxy = await startDelayProxy({ host: `127.41.${w}.${i + 1}`, target: seeder, oneWayMs: spec.rttMs / 2, ...(spec.capBytesPerSec ? { downRateBytesPerSec: spec.capBytesPerSec } : {}) });
+    const proxy = await startDelayProxy({ host: `127.${PROXY_NET}.${w}.${i + 1}`, target: seeder, oneWayMs: spec.rttMs / 2, ...(spec.capBytesPerSec ? { downRateBytesPerSec: spec.capBytesPerSec } : {}) });
     proxies.push(proxy);
     nodes.push(await announce(proxy.host, proxy.port, fx.infoHash, dht.bootstrap));
     peers.push({ host: proxy.host, port: proxy.port, kind: spec.behaviour?.silent ? 'silent' : spec.behaviour?.corrupt ? 'corrupt' : 'honest' });
@@ -132,7 +145,7 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
   // asks for the service from the sources under tsx (whose compiler costs ~60 MB of RSS).
   const args =
     process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js'))
-      ? [path.join(ROOT, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(',')]
+      ? [path.join(ROOT, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...TL_ENCRYPTION]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
   // The installed command's shebang starts node with OpenSSL's legacy provider (RC4 for MSE); so does this.
   const child = spawn(process.execPath, ['--openssl-legacy-provider', ...prof, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
@@ -249,7 +262,7 @@ const LIBTORRENT_DEADLINE_S = 120;
  */
 async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<LibtorrentRun | null> {
   if (!HAVE_LIBTORRENT) return null;
-  const leecher = await startLibtorrentPeer({ kind: 'plaintext', host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
+  const leecher = await startLibtorrentPeer({ kind: LT_KIND, host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
   try {
     // libtorrent may never finish a world (it stalled once on the poisoned one): it gets a
     // deadline and then counts as "did not finish" rather than holding the whole run.
@@ -366,7 +379,7 @@ try {
   removeFixture(fx);
 }
 
-console.log(`\nbench:wan — one ${SIZE_MB} MiB file, seeders behind a TCP delay proxy, ${os.cpus().length} cores; torrent-live read over HTTP, libtorrent ${HAVE_LIBTORRENT ? 'python3-libtorrent' : 'not installed'} (sequential)\n`);
+console.log(`\nbench:wan — one ${SIZE_MB} MiB file, seeders behind a TCP delay proxy, ${os.cpus().length} cores; torrent-live read over HTTP, libtorrent ${HAVE_LIBTORRENT ? 'python3-libtorrent' : 'not installed'} (sequential); torrent-live links ${opt.encryption ?? 'prefer (RC4)'}, libtorrent ${LT_KIND}\n`);
 console.log('| world | torrent-live | libtorrent | ratio | limit | torrent-live TTFB | byte-exact |');
 console.log('|---|---|---|---|---|---|---|');
 rows.forEach((r) => console.log(r));
