@@ -6,7 +6,7 @@
  * (python3-libtorrent, `apt-get install python3-libtorrent`: test/sim/libtorrent-peer.py run with
  * /usr/bin/python3, sequential download, the same proxies given as peers) in the same run, when installed.
  * torrent-live's links are RC4 by default and libtorrent's plaintext: --encryption / --lt-kind align them.
- *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name] [--net N] [--encryption off] [--lt-kind required]
+ *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name] [--net N] [--encryption off] [--lt-kind required] [--baseline DIR]
  * Rates are bytes / (last byte - first byte); TTFB is from the service being up (lookup,
  * metadata and first piece included).
  */
@@ -28,7 +28,7 @@ import { readStream } from './read-stream.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' } } });
+const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' }, baseline: { type: 'string' } } });
 const SIZE_MB = Number(opt.size);
 const RSS_SIZE_MB = Number(opt['rss-size']);
 const ONLY = opt.only ? new Set(opt.only.split(',')) : null;
@@ -47,6 +47,10 @@ const DHT_NET = NET === null ? 49 : NET + 4;
 const TL_ENCRYPTION = opt.encryption ? ['--encryption', opt.encryption] : [];
 const LT_KIND = opt['lt-kind'] as 'plaintext' | 'required';
 if (LT_KIND !== 'plaintext' && LT_KIND !== 'required') throw new Error('--lt-kind takes plaintext or required');
+// --baseline DIR: another checkout's compiled CLI (npm run build there) in every world too, right
+// after this one's, so a change is compared with what it replaces under the same load.
+const BASELINE = opt.baseline ? path.resolve(opt.baseline) : null;
+if (BASELINE && !fs.existsSync(path.join(BASELINE, 'build/main.js'))) throw new Error(`--baseline ${BASELINE}: no build/main.js (npm run build there)`);
 
 interface PeerSpec {
   behaviour?: SeederBehaviour;
@@ -137,18 +141,18 @@ interface ViewerFigures {
 }
 
 /** Starts the product, waits for its HTTP service, hands `use` the stream URL. */
-async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>): Promise<T & { peakRssMb: number; badDataDrops: string[] }> {
+async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT): Promise<T & { peakRssMb: number; badDataDrops: string[] }> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-'));
   const prof = process.env['WAN_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['WAN_CPU_PROF']] : [];
   if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
   // The shipped product (the compiled CLI, as `torrent-live <magnet>` runs) unless WAN_PRODUCT=source
   // asks for the service from the sources under tsx (whose compiler costs ~60 MB of RSS).
   const args =
-    process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js'))
-      ? [path.join(ROOT, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...TL_ENCRYPTION]
+    root !== ROOT || (process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js')))
+      ? [path.join(root, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...TL_ENCRYPTION]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
   // The installed command's shebang starts node with OpenSSL's legacy provider (RC4 for MSE); so does this.
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', ...prof, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', ...prof, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const badDataDrops: string[] = [];
   try {
@@ -277,18 +281,27 @@ async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<Libto
 }
 
 const HAVE_LIBTORRENT = libtorrentInstalled();
+
+type Throughput = Awaited<ReturnType<typeof throughput>>;
+/** The baseline build's figures for a hostile world and its honest twin, when --baseline ran. */
+function vsBaseline(hostile: Throughput, honest: Throughput): string {
+  if (!hostile.base || !honest.base) return '';
+  return ` (baseline ${fmt(hostile.base.seconds)} s vs ${fmt(honest.base.seconds)} s, ${fmt(hostile.base.seconds / honest.base.seconds, 2)}x, honest dropped ${hostile.base.badDataDrops.length})`;
+}
 const wanted = (name: string) => !ONLY || ONLY.has(name);
 const fmt = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
 
-async function throughput(name: string, fx: TorrentFixture, specs: PeerSpec[]): Promise<{ tl: ProductRun; lt: LibtorrentRun | null }> {
+async function throughput(name: string, fx: TorrentFixture, specs: PeerSpec[]): Promise<{ tl: ProductRun; base: ProductRun | null; lt: LibtorrentRun | null }> {
   const world = await startWanWorld(fx, specs);
   try {
     const tl = await withProduct(fx, world.dht, (url, t0) => readAll(url, t0, fx));
+    const base = BASELINE ? await withProduct(fx, world.dht, (url, t0) => readAll(url, t0, fx), BASELINE) : null;
+    if (base) process.stderr.write(`  ${name}: baseline ${fmt(base.rateMBs)} MB/s (${fmt(base.seconds)} s, exact ${base.exact}, peak RSS ${fmt(base.peakRssMb, 0)} MB)\n`);
     const lt = await runLibtorrent(fx, world);
     const kinds = new Map(world.peers.map((p) => [p.host, p.kind]));
     const honestDropped = tl.badDataDrops.filter((ip) => kinds.get(ip) === 'honest');
-    process.stderr.write(`  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (${fmt(tl.seconds)} s, TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, bad-data drops ${tl.badDataDrops.length}, honest dropped ${honestDropped.length}); libtorrent ${fmt(lt?.rateMBs)} MB/s\n`);
-    return { tl: { ...tl, badDataDrops: honestDropped }, lt };
+    process.stderr.write(`  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (${fmt(tl.seconds)} s, TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, bad-data drops ${tl.badDataDrops.length}, honest dropped ${honestDropped.length}, peak RSS ${fmt(tl.peakRssMb, 0)} MB); libtorrent ${fmt(lt?.rateMBs)} MB/s\n`);
+    return { tl: { ...tl, badDataDrops: honestDropped }, base: base ? { ...base, badDataDrops: base.badDataDrops.filter((ip) => kinds.get(ip) === 'honest') } : null, lt };
   } finally {
     await world.close();
   }
@@ -324,21 +337,21 @@ try {
   ];
   for (const [key, label, specs, limit] of table) {
     if (!wanted(key)) continue;
-    const { tl, lt } = await throughput(label, fx, specs);
-    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
+    const { tl, base, lt } = await throughput(label, fx, specs);
+    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s${base ? ` (baseline ${fmt(base.rateMBs)})` : ''} | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
   }
 
   const honest2: PeerSpec[] = [{ rttMs: 50, capBytesPerSec: 3 * cap / 2 }, { rttMs: 50, capBytesPerSec: 3 * cap / 2 }];
   if (wanted('silent')) {
     const base = await throughput('2 honest, RTT 50 ms, 3 MiB/s each', fx, honest2);
     const hostile = await throughput('2 honest + 1 never delivering', fx, [...honest2, { rttMs: 50, behaviour: { silent: true, fast: true } }]);
-    extra.push(`| a third never delivers (2 honest at 3 MiB/s + 1 silent, RTT 50 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
+    extra.push(`| a third never delivers (2 honest at 3 MiB/s + 1 silent, RTT 50 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact}${vsBaseline(hostile, base)} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
   }
   if (wanted('corrupt')) {
     const honest = honest2.map((p) => ({ ...p, rttMs: 20 }));
     const base = await throughput('2 honest, RTT 20 ms', fx, honest);
     const hostile = await throughput('2 honest + 2 corrupt', fx, [honest[0]!, { rttMs: 20, capBytesPerSec: 3 * cap / 2, behaviour: { corrupt: true } }, honest[1]!, { rttMs: 20, capBytesPerSec: 3 * cap / 2, behaviour: { corrupt: true, fast: true } }]);
-    extra.push(`| half the peers corrupt (2 honest + 2 poisoning at 3 MiB/s, RTT 20 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact}, honest peers dropped ${hostile.tl.badDataDrops.length} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
+    extra.push(`| half the peers corrupt (2 honest + 2 poisoning at 3 MiB/s, RTT 20 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact}, honest peers dropped ${hostile.tl.badDataDrops.length}${vsBaseline(hostile, base)} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
   }
   if (wanted('viewer')) {
     // The issue's viewer, and a harder one: the seeder's uplink only twice the bitrate, so the

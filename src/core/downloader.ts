@@ -19,6 +19,7 @@ import type { PieceStore } from './piece-store.js';
 import type { TorrentMeta } from './torrent-meta.js';
 import type { SpaceGate } from './disk-space.js';
 import { PieceWriter, type PauseReason } from './piece-writer.js';
+import { RECENT_PIECE_BYTES, RecentPieces } from './recent-pieces.js';
 
 /** How often timeouts, snubs and late critical blocks are checked. */
 export const TICK_MS = 100;
@@ -76,6 +77,8 @@ export class Downloader {
   #uploading = new Set<string>();
   #stopped = false;
   readonly writer: PieceWriter;
+  /** Pieces just written, still in memory for the streams reading right behind the download. */
+  readonly #recent: RecentPieces;
   bytesFromNetwork = 0;
   piecesFromNetwork = 0;
   hashFailures = 0;
@@ -84,6 +87,7 @@ export class Downloader {
     this.#opts = opts;
     this.picker = opts.picker;
     this.#blocksPerPiece = Math.ceil(opts.meta.pieceLength / BLOCK_BYTES);
+    this.#recent = new RecentPieces(RECENT_PIECE_BYTES, (data) => this.picker.recycle(data));
     this.writer = new PieceWriter({
       store: opts.store,
       pieceLengthOf: (p) => this.picker.pieceLengthOf(p),
@@ -177,8 +181,14 @@ export class Downloader {
     this.#fillAll();
   }
 
+  /** A copy of a range of a piece written moments ago, if it is still in memory. */
+  readRecent(piece: number, offset: number, length: number): Buffer | undefined {
+    return this.#recent.read(piece, offset, length);
+  }
+
   stop(): void {
     this.#stopped = true;
+    this.#recent.clear();
     this.writer.stop();
     clearInterval(this.#timer);
   }
@@ -288,7 +298,7 @@ export class Downloader {
   /** A verified piece is on disk. */
   #written(index: number, data: Buffer): void {
     this.picker.passed(index);
-    this.picker.recycle(data);
+    this.#recent.add(index, data);
     this.piecesFromNetwork++;
     this.#opts.onStored(index, true);
     if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
