@@ -125,6 +125,8 @@ function peakRssMb(pid: number): number {
 }
 
 interface ProductRun {
+  /** The product's CPU seconds (user + system, all its threads) while the stream was read. */
+  cpuS: number;
   ttfbMs: number;
   rateMBs: number;
   seconds: number;
@@ -141,7 +143,7 @@ interface ViewerFigures {
 }
 
 /** Starts the product, waits for its HTTP service, hands `use` the stream URL. */
-async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT): Promise<T & { peakRssMb: number; badDataDrops: string[] }> {
+async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT): Promise<T & { peakRssMb: number; badDataDrops: string[]; cpuS: number }> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-'));
   const prof = process.env['WAN_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['WAN_CPU_PROF']] : [];
   if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
@@ -174,8 +176,9 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
     // The seeders, proxies and the reader share this process: when it is the one at a full core,
     // the figure is the bench's limit, not the product's.
     const bench = process.cpuUsage(benchBefore);
-    if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] CPU ${fmt(cpuSeconds(child.pid!) - cpuBefore, 2)} s during the read; the bench process (seeders, proxies, reader) ${fmt((bench.user + bench.system) / 1e6, 2)} s in ${fmt((performance.now() - t0) / 1000, 2)} s\n`);
-    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops };
+    const cpuS = cpuSeconds(child.pid!) - cpuBefore;
+    if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] CPU ${fmt(cpuS, 2)} s during the read; the bench process (seeders, proxies, reader) ${fmt((bench.user + bench.system) / 1e6, 2)} s in ${fmt((performance.now() - t0) / 1000, 2)} s\n`);
+    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops, cpuS };
   } finally {
     child.kill('SIGINT');
     await exited;
@@ -288,6 +291,8 @@ async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<Libto
 const HAVE_LIBTORRENT = libtorrentInstalled();
 
 type Throughput = Awaited<ReturnType<typeof throughput>>;
+/** Bytes streamed per second of the product's CPU: on a shared machine, steadier than the rate. */
+const perCpuS = (fx: TorrentFixture, run: { cpuS: number }) => fx.content.length / MB / run.cpuS;
 /** The baseline build's figures for a hostile world and its honest twin, when --baseline ran. */
 function vsBaseline(hostile: Throughput, honest: Throughput): string {
   if (!hostile.base || !honest.base) return '';
@@ -301,11 +306,11 @@ async function throughput(name: string, fx: TorrentFixture, specs: PeerSpec[]): 
   try {
     const tl = await withProduct(fx, world.dht, (url, t0) => readAll(url, t0, fx));
     const base = BASELINE ? await withProduct(fx, world.dht, (url, t0) => readAll(url, t0, fx), BASELINE) : null;
-    if (base) process.stderr.write(`  ${name}: baseline ${fmt(base.rateMBs)} MB/s (${fmt(base.seconds)} s, exact ${base.exact}, peak RSS ${fmt(base.peakRssMb, 0)} MB)\n`);
+    if (base) process.stderr.write(`  ${name}: baseline ${fmt(base.rateMBs)} MB/s (${fmt(base.seconds)} s, exact ${base.exact}, peak RSS ${fmt(base.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, base), 0)} MB per CPU second)\n`);
     const lt = await runLibtorrent(fx, world);
     const kinds = new Map(world.peers.map((p) => [p.host, p.kind]));
     const honestDropped = tl.badDataDrops.filter((ip) => kinds.get(ip) === 'honest');
-    process.stderr.write(`  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (${fmt(tl.seconds)} s, TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, bad-data drops ${tl.badDataDrops.length}, honest dropped ${honestDropped.length}, peak RSS ${fmt(tl.peakRssMb, 0)} MB); libtorrent ${fmt(lt?.rateMBs)} MB/s\n`);
+    process.stderr.write(`  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (${fmt(tl.seconds)} s, TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, bad-data drops ${tl.badDataDrops.length}, honest dropped ${honestDropped.length}, peak RSS ${fmt(tl.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, tl), 0)} MB per CPU second); libtorrent ${fmt(lt?.rateMBs)} MB/s\n`);
     return { tl: { ...tl, badDataDrops: honestDropped }, base: base ? { ...base, badDataDrops: base.badDataDrops.filter((ip) => kinds.get(ip) === 'honest') } : null, lt };
   } finally {
     await world.close();
@@ -343,7 +348,7 @@ try {
   for (const [key, label, specs, limit] of table) {
     if (!wanted(key)) continue;
     const { tl, base, lt } = await throughput(label, fx, specs);
-    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s${base ? ` (baseline ${fmt(base.rateMBs)})` : ''} | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
+    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s, ${fmt(perCpuS(fx, tl), 0)} MB/CPU-s${base ? ` (baseline ${fmt(base.rateMBs)} MB/s, ${fmt(perCpuS(fx, base), 0)} MB/CPU-s)` : ''} | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
   }
 
   const honest2: PeerSpec[] = [{ rttMs: 50, capBytesPerSec: 3 * cap / 2 }, { rttMs: 50, capBytesPerSec: 3 * cap / 2 }];
