@@ -25,6 +25,7 @@ import { startDhtNetwork, type DhtNetwork } from '../test/sim/dht-network.js';
 import { startSeeder, type Seeder, type SeederBehaviour } from '../test/sim/seeder.js';
 import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
 import { readStream } from './read-stream.js';
+import { productNodeArgs } from './product-node-args.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,8 +154,8 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
     root !== ROOT || (process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js')))
       ? [path.join(root, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...TL_ENCRYPTION]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
-  // The installed command's shebang starts node with OpenSSL's legacy provider (RC4 for MSE); so does this.
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', ...prof, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  // The installed command's shebang options (OpenSSL's legacy provider for RC4, the heap's shape).
+  const child = spawn(process.execPath, [...productNodeArgs(root), ...prof, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const badDataDrops: string[] = [];
   try {
