@@ -20,6 +20,7 @@ import type { TorrentMeta } from './torrent-meta.js';
 import type { SpaceGate } from './disk-space.js';
 import { PieceWriter, type PauseReason } from './piece-writer.js';
 import { RECENT_PIECE_BYTES, RecentPieces } from './recent-pieces.js';
+import { PieceHasher } from './piece-hasher.js';
 
 /** How often timeouts, snubs and late critical blocks are checked. */
 export const TICK_MS = 100;
@@ -79,6 +80,7 @@ export class Downloader {
   readonly writer: PieceWriter;
   /** Pieces just written, still in memory for the streams reading right behind the download. */
   readonly #recent: RecentPieces;
+  readonly #hasher = new PieceHasher();
   bytesFromNetwork = 0;
   piecesFromNetwork = 0;
   hashFailures = 0;
@@ -189,6 +191,7 @@ export class Downloader {
   stop(): void {
     this.#stopped = true;
     this.#recent.clear();
+    this.#hasher.clear();
     this.writer.stop();
     clearInterval(this.#timer);
   }
@@ -259,6 +262,7 @@ export class Downloader {
     }
     const result = this.picker.receive(ref, ps.link.key, block);
     for (const other of result.alsoRequested) this.#cancelAt(other, ref);
+    if (result.status === 'partial') this.#hasher.advance(ref.piece, this.picker.active.get(ref.piece)!);
     if (result.status === 'complete') void this.#verify(ref.piece);
     if (this.#peers.get(ps.link.key) === ps) this.#fill(ps);
   }
@@ -274,9 +278,10 @@ export class Downloader {
   async #verify(index: number): Promise<void> {
     const a = this.picker.active.get(index);
     if (!a) return;
-    // Synchronous on purpose: OpenSSL's SHA-1 runs at ~1.5 GB/s here, and webcrypto's digest
-    // costs the main thread more than that in job setup and copies.
-    const digest = crypto.createHash('sha1').update(a.data).digest('hex');
+    // Mostly hashed already, block by block as they came (piece-hasher.ts); synchronous on purpose:
+    // OpenSSL's SHA-1 runs at ~1.5 GB/s here, and webcrypto's digest costs the main thread more
+    // than that in job setup and copies.
+    const digest = this.#hasher.digest(index, a);
     const blocks = () => Array.from({ length: a.blockCount }, (_, b) => a.data.subarray(b * BLOCK_BYTES, b * BLOCK_BYTES + blockLength(a.length, b)));
     if (digest === this.#opts.meta.pieceHashes[index]) {
       const guilty = this.#blame.onPass(index, blocks());
@@ -322,6 +327,7 @@ export class Downloader {
     if (this.#stopped || this.picker.missing === 0) return;
     const now = this.#opts.now();
     this.writer.tick(now);
+    this.#hasher.retain((p) => this.picker.active.has(p));
     for (const ps of this.#peers.values()) {
       if (ps.inflight.size === 0) continue;
       if (!ps.snubbed && now - ps.waitingSince > ps.rate.snubAfterMs()) {
