@@ -128,7 +128,7 @@ async function trickle(theirs: Wire, bytes: Buffer, sizes: number[], encrypt: (b
     const n = Math.min(sizes[i % sizes.length]!, bytes.length - at);
     raw(theirs, encrypt(bytes.subarray(at, at + n)));
     at += n;
-    if (i % 64 === 0) await settle();
+    if (i % 2048 === 0) await settle();
   }
 }
 
