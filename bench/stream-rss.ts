@@ -96,8 +96,10 @@ async function streamOnce(root: string, fx: TorrentFixture, bootstrap: string[],
       child.once('exit', () => reject(new Error('torrent-live exited early')));
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
         try {
-          const e = JSON.parse(line) as { event: string; url?: string };
+          const e = JSON.parse(line) as { event: string; url?: string; state?: string };
           if (e.event === 'ready' && e.url) resolve(`${e.url}/stream/${fx.infoHash}/0`);
+          // A dropped peer, a warning or an error would explain a stall: always worth a line.
+          if ((e.event === 'peer' && e.state !== 'connected') || e.event === 'warning' || e.event === 'error') process.stderr.write(`  [torrent-live] ${line.slice(0, 400)}\n`);
         } catch {}
       });
     });
