@@ -5,7 +5,8 @@
  * is read through its HTTP stream, byte-exact checked. The named alternative is libtorrent
  * (python3-libtorrent, `apt-get install python3-libtorrent`: test/sim/libtorrent-peer.py run with
  * /usr/bin/python3, sequential download, the same proxies given as peers) in the same run, when installed.
- *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name]
+ * torrent-live's links are RC4 by default and libtorrent's plaintext: --encryption / --lt-kind align them.
+ *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name] [--net N] [--encryption off] [--lt-kind required] [--baseline DIR]
  * Rates are bytes / (last byte - first byte); TTFB is from the service being up (lookup,
  * metadata and first piece included).
  */
@@ -24,16 +25,33 @@ import { startDhtNetwork, type DhtNetwork } from '../test/sim/dht-network.js';
 import { startSeeder, type Seeder, type SeederBehaviour } from '../test/sim/seeder.js';
 import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
 import { readStream } from './read-stream.js';
+import { productNodeArgs } from './product-node-args.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' }, baseline: { type: 'string' } } });
 const SIZE_MB = Number(opt.size);
 const RSS_SIZE_MB = Number(opt['rss-size']);
 const ONLY = opt.only ? new Set(opt.only.split(',')) : null;
 const MB = 1e6;
-const PRODUCT_HOST = '127.42.0.1';
-const LIBTORRENT_HOST = '127.43.0.1';
+// --net N moves every simulated host into 127.N.0.0–127.(N+4).255.255 (seeders, proxies, the
+// product, libtorrent, the DHT), so runs sharing a machine stay on their own addresses.
+const NET = opt.net ? Number(opt.net) : null;
+if (NET !== null && !(Number.isInteger(NET) && NET >= 1 && NET <= 250)) throw new Error('--net takes 1..250');
+const SEEDER_NET = NET ?? 40;
+const PROXY_NET = NET === null ? 41 : NET + 1;
+const PRODUCT_HOST = `127.${NET === null ? 42 : NET + 2}.0.1`;
+const LIBTORRENT_HOST = `127.${NET === null ? 43 : NET + 3}.0.1`;
+const DHT_NET = NET === null ? 49 : NET + 4;
+// Like with like: --encryption off runs torrent-live in plaintext as libtorrent's default leecher
+// is; --lt-kind required makes libtorrent RC4 as torrent-live's default links are.
+const TL_ENCRYPTION = opt.encryption ? ['--encryption', opt.encryption] : [];
+const LT_KIND = opt['lt-kind'] as 'plaintext' | 'required';
+if (LT_KIND !== 'plaintext' && LT_KIND !== 'required') throw new Error('--lt-kind takes plaintext or required');
+// --baseline DIR: another checkout's compiled CLI (npm run build there) in every world too, right
+// after this one's, so a change is compared with what it replaces under the same load.
+const BASELINE = opt.baseline ? path.resolve(opt.baseline) : null;
+if (BASELINE && !fs.existsSync(path.join(BASELINE, 'build/main.js'))) throw new Error(`--baseline ${BASELINE}: no build/main.js (npm run build there)`);
 
 interface PeerSpec {
   behaviour?: SeederBehaviour;
@@ -63,15 +81,15 @@ let worldCount = 0;
 async function startWanWorld(fx: TorrentFixture, specs: PeerSpec[]): Promise<WanWorld> {
   const w = ++worldCount;
   // A fresh DHT per world: stale announces of the last world's peers would cost a re-walk.
-  const dht = await startDhtNetwork({ size: 40, addressBlock: 49 });
+  const dht = await startDhtNetwork({ size: 40, addressBlock: DHT_NET });
   const seeders: Seeder[] = [];
   const proxies: DelayProxy[] = [];
   const nodes: DHT[] = [];
   const peers: WanWorld['peers'] = [];
   for (const [i, spec] of specs.entries()) {
-    const seeder = await startSeeder({ host: `127.40.${w}.${i + 1}`, fixtures: [fx], ...(spec.behaviour ? { behaviour: spec.behaviour } : {}) });
+    const seeder = await startSeeder({ host: `127.${SEEDER_NET}.${w}.${i + 1}`, fixtures: [fx], ...(spec.behaviour ? { behaviour: spec.behaviour } : {}) });
     seeders.push(seeder);
-    const proxy = await startDelayProxy({ host: `127.41.${w}.${i + 1}`, target: seeder, oneWayMs: spec.rttMs / 2, ...(spec.capBytesPerSec ? { downRateBytesPerSec: spec.capBytesPerSec } : {}) });
+    const proxy = await startDelayProxy({ host: `127.${PROXY_NET}.${w}.${i + 1}`, target: seeder, oneWayMs: spec.rttMs / 2, ...(spec.capBytesPerSec ? { downRateBytesPerSec: spec.capBytesPerSec } : {}) });
     proxies.push(proxy);
     nodes.push(await announce(proxy.host, proxy.port, fx.infoHash, dht.bootstrap));
     peers.push({ host: proxy.host, port: proxy.port, kind: spec.behaviour?.silent ? 'silent' : spec.behaviour?.corrupt ? 'corrupt' : 'honest' });
@@ -108,6 +126,8 @@ function peakRssMb(pid: number): number {
 }
 
 interface ProductRun {
+  /** The product's CPU seconds (user + system, all its threads) while the stream was read. */
+  cpuS: number;
   ttfbMs: number;
   rateMBs: number;
   seconds: number;
@@ -124,18 +144,18 @@ interface ViewerFigures {
 }
 
 /** Starts the product, waits for its HTTP service, hands `use` the stream URL. */
-async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>): Promise<T & { peakRssMb: number; badDataDrops: string[] }> {
+async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT): Promise<T & { peakRssMb: number; badDataDrops: string[]; cpuS: number }> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-'));
   const prof = process.env['WAN_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['WAN_CPU_PROF']] : [];
   if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
   // The shipped product (the compiled CLI, as `torrent-live <magnet>` runs) unless WAN_PRODUCT=source
   // asks for the service from the sources under tsx (whose compiler costs ~60 MB of RSS).
   const args =
-    process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js'))
-      ? [path.join(ROOT, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(',')]
+    root !== ROOT || (process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js')))
+      ? [path.join(root, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...TL_ENCRYPTION]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
-  // The installed command's shebang starts node with OpenSSL's legacy provider (RC4 for MSE); so does this.
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', ...prof, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  // The installed command's shebang options (OpenSSL's legacy provider for RC4, the heap's shape).
+  const child = spawn(process.execPath, [...productNodeArgs(root), ...prof, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const badDataDrops: string[] = [];
   try {
@@ -151,9 +171,15 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
       });
     });
     const cpuBefore = cpuSeconds(child.pid!);
-    const result = await use(url, performance.now());
-    if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] CPU ${fmt(cpuSeconds(child.pid!) - cpuBefore, 2)} s during the read\n`);
-    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops };
+    const benchBefore = process.cpuUsage();
+    const t0 = performance.now();
+    const result = await use(url, t0);
+    // The seeders, proxies and the reader share this process: when it is the one at a full core,
+    // the figure is the bench's limit, not the product's.
+    const bench = process.cpuUsage(benchBefore);
+    const cpuS = cpuSeconds(child.pid!) - cpuBefore;
+    if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] CPU ${fmt(cpuS, 2)} s during the read; the bench process (seeders, proxies, reader) ${fmt((bench.user + bench.system) / 1e6, 2)} s in ${fmt((performance.now() - t0) / 1000, 2)} s\n`);
+    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops, cpuS };
   } finally {
     child.kill('SIGINT');
     await exited;
@@ -249,7 +275,7 @@ const LIBTORRENT_DEADLINE_S = 120;
  */
 async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<LibtorrentRun | null> {
   if (!HAVE_LIBTORRENT) return null;
-  const leecher = await startLibtorrentPeer({ kind: 'plaintext', host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
+  const leecher = await startLibtorrentPeer({ kind: LT_KIND, host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
   try {
     // libtorrent may never finish a world (it stalled once on the poisoned one): it gets a
     // deadline and then counts as "did not finish" rather than holding the whole run.
@@ -264,18 +290,29 @@ async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<Libto
 }
 
 const HAVE_LIBTORRENT = libtorrentInstalled();
+
+type Throughput = Awaited<ReturnType<typeof throughput>>;
+/** Bytes streamed per second of the product's CPU: on a shared machine, steadier than the rate. */
+const perCpuS = (fx: TorrentFixture, run: { cpuS: number }) => fx.content.length / MB / run.cpuS;
+/** The baseline build's figures for a hostile world and its honest twin, when --baseline ran. */
+function vsBaseline(hostile: Throughput, honest: Throughput): string {
+  if (!hostile.base || !honest.base) return '';
+  return ` (baseline ${fmt(hostile.base.seconds)} s vs ${fmt(honest.base.seconds)} s, ${fmt(hostile.base.seconds / honest.base.seconds, 2)}x, honest dropped ${hostile.base.badDataDrops.length})`;
+}
 const wanted = (name: string) => !ONLY || ONLY.has(name);
 const fmt = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
 
-async function throughput(name: string, fx: TorrentFixture, specs: PeerSpec[]): Promise<{ tl: ProductRun; lt: LibtorrentRun | null }> {
+async function throughput(name: string, fx: TorrentFixture, specs: PeerSpec[]): Promise<{ tl: ProductRun; base: ProductRun | null; lt: LibtorrentRun | null }> {
   const world = await startWanWorld(fx, specs);
   try {
     const tl = await withProduct(fx, world.dht, (url, t0) => readAll(url, t0, fx));
+    const base = BASELINE ? await withProduct(fx, world.dht, (url, t0) => readAll(url, t0, fx), BASELINE) : null;
+    if (base) process.stderr.write(`  ${name}: baseline ${fmt(base.rateMBs)} MB/s (${fmt(base.seconds)} s, exact ${base.exact}, peak RSS ${fmt(base.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, base), 0)} MB per CPU second)\n`);
     const lt = await runLibtorrent(fx, world);
     const kinds = new Map(world.peers.map((p) => [p.host, p.kind]));
     const honestDropped = tl.badDataDrops.filter((ip) => kinds.get(ip) === 'honest');
-    process.stderr.write(`  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (${fmt(tl.seconds)} s, TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, bad-data drops ${tl.badDataDrops.length}, honest dropped ${honestDropped.length}); libtorrent ${fmt(lt?.rateMBs)} MB/s\n`);
-    return { tl: { ...tl, badDataDrops: honestDropped }, lt };
+    process.stderr.write(`  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (${fmt(tl.seconds)} s, TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, bad-data drops ${tl.badDataDrops.length}, honest dropped ${honestDropped.length}, peak RSS ${fmt(tl.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, tl), 0)} MB per CPU second); libtorrent ${fmt(lt?.rateMBs)} MB/s\n`);
+    return { tl: { ...tl, badDataDrops: honestDropped }, base: base ? { ...base, badDataDrops: base.badDataDrops.filter((ip) => kinds.get(ip) === 'honest') } : null, lt };
   } finally {
     await world.close();
   }
@@ -311,21 +348,21 @@ try {
   ];
   for (const [key, label, specs, limit] of table) {
     if (!wanted(key)) continue;
-    const { tl, lt } = await throughput(label, fx, specs);
-    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
+    const { tl, base, lt } = await throughput(label, fx, specs);
+    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s, ${fmt(perCpuS(fx, tl), 0)} MB/CPU-s${base ? ` (baseline ${fmt(base.rateMBs)} MB/s, ${fmt(perCpuS(fx, base), 0)} MB/CPU-s)` : ''} | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
   }
 
   const honest2: PeerSpec[] = [{ rttMs: 50, capBytesPerSec: 3 * cap / 2 }, { rttMs: 50, capBytesPerSec: 3 * cap / 2 }];
   if (wanted('silent')) {
     const base = await throughput('2 honest, RTT 50 ms, 3 MiB/s each', fx, honest2);
     const hostile = await throughput('2 honest + 1 never delivering', fx, [...honest2, { rttMs: 50, behaviour: { silent: true, fast: true } }]);
-    extra.push(`| a third never delivers (2 honest at 3 MiB/s + 1 silent, RTT 50 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
+    extra.push(`| a third never delivers (2 honest at 3 MiB/s + 1 silent, RTT 50 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact}${vsBaseline(hostile, base)} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
   }
   if (wanted('corrupt')) {
     const honest = honest2.map((p) => ({ ...p, rttMs: 20 }));
     const base = await throughput('2 honest, RTT 20 ms', fx, honest);
     const hostile = await throughput('2 honest + 2 corrupt', fx, [honest[0]!, { rttMs: 20, capBytesPerSec: 3 * cap / 2, behaviour: { corrupt: true } }, honest[1]!, { rttMs: 20, capBytesPerSec: 3 * cap / 2, behaviour: { corrupt: true, fast: true } }]);
-    extra.push(`| half the peers corrupt (2 honest + 2 poisoning at 3 MiB/s, RTT 20 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact}, honest peers dropped ${hostile.tl.badDataDrops.length} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
+    extra.push(`| half the peers corrupt (2 honest + 2 poisoning at 3 MiB/s, RTT 20 ms) | ${fmt(hostile.tl.seconds)} s vs ${fmt(base.tl.seconds)} s without: ${fmt(hostile.tl.seconds / base.tl.seconds, 2)}x, exact ${hostile.tl.exact}, honest peers dropped ${hostile.tl.badDataDrops.length}${vsBaseline(hostile, base)} | ${hostile.lt && base.lt ? `${fmt(hostile.lt.seconds)} s vs ${fmt(base.lt.seconds)} s: ${fmt(hostile.lt.seconds / base.lt.seconds, 2)}x` : 'n/a'} |`);
   }
   if (wanted('viewer')) {
     // The issue's viewer, and a harder one: the seeder's uplink only twice the bitrate, so the
@@ -366,7 +403,7 @@ try {
   removeFixture(fx);
 }
 
-console.log(`\nbench:wan — one ${SIZE_MB} MiB file, seeders behind a TCP delay proxy, ${os.cpus().length} cores; torrent-live read over HTTP, libtorrent ${HAVE_LIBTORRENT ? 'python3-libtorrent' : 'not installed'} (sequential)\n`);
+console.log(`\nbench:wan — one ${SIZE_MB} MiB file, seeders behind a TCP delay proxy, ${os.cpus().length} cores; torrent-live read over HTTP, libtorrent ${HAVE_LIBTORRENT ? 'python3-libtorrent' : 'not installed'} (sequential); torrent-live links ${opt.encryption ?? 'prefer (RC4)'}, libtorrent ${LT_KIND}\n`);
 console.log('| world | torrent-live | libtorrent | ratio | limit | torrent-live TTFB | byte-exact |');
 console.log('|---|---|---|---|---|---|---|');
 rows.forEach((r) => console.log(r));

@@ -49,10 +49,18 @@ declare module 'bittorrent-protocol' {
     _onChoke(): void;
     _processBuffer(): void;
     /** The MSE state machine; its `_dh` (generateKeys, computeSecret) is built lazily unless set. */
-    _encryptor: { _dh: { generateKeys(): Uint8Array; computeSecret(other: Uint8Array): Uint8Array } | null } | null;
+    _encryptor: { _dh: { generateKeys(): Uint8Array; computeSecret(other: Uint8Array): Uint8Array } | null; decrypt(data: Uint8Array): Uint8Array } | null;
     _buffer: Uint8Array[];
     _cryptoSyncPattern: Uint8Array | null;
     _bufferSize: number;
+    /** Bytes the parser waits for before it calls back (Number.MAX_VALUE once the wire finished). */
+    _parserSize: number;
+    /** MSE: waiting for the responder's infohash to be chosen; parsing stops meanwhile. */
+    _pePending: boolean;
+    /** MSE is over (RC4 or plaintext payload chosen): what arrives next is the payload. */
+    readonly _cryptoHandshakeDone: boolean;
+    /** streamx's write side: every chunk the socket delivers. */
+    _write(data: Uint8Array, cb: (err: Error | null) => void): void;
   }
 }
 

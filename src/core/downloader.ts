@@ -19,6 +19,8 @@ import type { PieceStore } from './piece-store.js';
 import type { TorrentMeta } from './torrent-meta.js';
 import type { SpaceGate } from './disk-space.js';
 import { PieceWriter, type PauseReason } from './piece-writer.js';
+import { RECENT_PIECE_BYTES, RecentPieces } from './recent-pieces.js';
+import { PieceHasher } from './piece-hasher.js';
 
 /** How often timeouts, snubs and late critical blocks are checked. */
 export const TICK_MS = 100;
@@ -76,6 +78,9 @@ export class Downloader {
   #uploading = new Set<string>();
   #stopped = false;
   readonly writer: PieceWriter;
+  /** Pieces just written, still in memory for the streams reading right behind the download. */
+  readonly #recent: RecentPieces;
+  readonly #hasher = new PieceHasher();
   bytesFromNetwork = 0;
   piecesFromNetwork = 0;
   hashFailures = 0;
@@ -84,6 +89,7 @@ export class Downloader {
     this.#opts = opts;
     this.picker = opts.picker;
     this.#blocksPerPiece = Math.ceil(opts.meta.pieceLength / BLOCK_BYTES);
+    this.#recent = new RecentPieces(RECENT_PIECE_BYTES, (data) => this.picker.recycle(data));
     this.writer = new PieceWriter({
       store: opts.store,
       pieceLengthOf: (p) => this.picker.pieceLengthOf(p),
@@ -177,8 +183,15 @@ export class Downloader {
     this.#fillAll();
   }
 
+  /** A copy of a range of a piece written moments ago, if it is still in memory. */
+  readRecent(piece: number, offset: number, length: number): Buffer | undefined {
+    return this.#recent.read(piece, offset, length);
+  }
+
   stop(): void {
     this.#stopped = true;
+    this.#recent.clear();
+    this.#hasher.clear();
     this.writer.stop();
     clearInterval(this.#timer);
   }
@@ -249,6 +262,7 @@ export class Downloader {
     }
     const result = this.picker.receive(ref, ps.link.key, block);
     for (const other of result.alsoRequested) this.#cancelAt(other, ref);
+    if (result.status === 'partial') this.#hasher.advance(ref.piece, this.picker.active.get(ref.piece)!);
     if (result.status === 'complete') void this.#verify(ref.piece);
     if (this.#peers.get(ps.link.key) === ps) this.#fill(ps);
   }
@@ -264,9 +278,10 @@ export class Downloader {
   async #verify(index: number): Promise<void> {
     const a = this.picker.active.get(index);
     if (!a) return;
-    // Synchronous on purpose: OpenSSL's SHA-1 runs at ~1.5 GB/s here, and webcrypto's digest
-    // costs the main thread more than that in job setup and copies.
-    const digest = crypto.createHash('sha1').update(a.data).digest('hex');
+    // Mostly hashed already, block by block as they came (piece-hasher.ts); synchronous on purpose:
+    // OpenSSL's SHA-1 runs at ~1.5 GB/s here, and webcrypto's digest costs the main thread more
+    // than that in job setup and copies.
+    const digest = this.#hasher.digest(index, a);
     const blocks = () => Array.from({ length: a.blockCount }, (_, b) => a.data.subarray(b * BLOCK_BYTES, b * BLOCK_BYTES + blockLength(a.length, b)));
     if (digest === this.#opts.meta.pieceHashes[index]) {
       const guilty = this.#blame.onPass(index, blocks());
@@ -288,7 +303,7 @@ export class Downloader {
   /** A verified piece is on disk. */
   #written(index: number, data: Buffer): void {
     this.picker.passed(index);
-    this.picker.recycle(data);
+    this.#recent.add(index, data);
     this.piecesFromNetwork++;
     this.#opts.onStored(index, true);
     if (this.picker.missing === 0) for (const p of this.#peers.values()) if (p.link.isOpen) p.link.wire.uninterested();
@@ -312,6 +327,7 @@ export class Downloader {
     if (this.#stopped || this.picker.missing === 0) return;
     const now = this.#opts.now();
     this.writer.tick(now);
+    this.#hasher.retain((p) => this.picker.active.has(p));
     for (const ps of this.#peers.values()) {
       if (ps.inflight.size === 0) continue;
       if (!ps.snubbed && now - ps.waitingSince > ps.rate.snubAfterMs()) {

@@ -361,7 +361,10 @@ export class TorrentSession {
           list.push({ resolve, reject });
           this.#waiters.set(p, list);
         }),
-      read: (p, offset, length) => this.#store!.read(p, offset, length),
+      read: (p, offset, length) => {
+        const recent = this.#downloader?.readRecent(p, offset, length);
+        return recent ? Promise.resolve(recent) : this.#store!.read(p, offset, length);
+      },
       setHead: (id, piece, last) => {
         this.#lastHead = piece;
         this.#downloader?.picker.setHead(id, piece, last);

@@ -57,6 +57,41 @@ export class GuardedWire extends Wire {
   }
 
   /**
+   * bittorrent-protocol concatenates what it holds with every chunk that arrives: each byte of a
+   * block is copied once more on its way to the parser, and a message trickling in small chunks is
+   * copied again per chunk (quadratic in its length). Here a message still incomplete is held as a
+   * list, and once it is complete only its own bytes are joined; whole messages inside a chunk reach
+   * the parser as views of it. Until the MSE handshake is done the parser's own path runs: it
+   * looks for sync patterns in one contiguous buffer, and decrypts what it holds when RC4 starts.
+   */
+  override _write(data: Uint8Array, cb: (err: Error | null) => void): void {
+    if (this._cryptoSyncPattern || this._pePending || (this._encryptor && !this._cryptoHandshakeDone)) return super._write(data, cb);
+    if (this._encryptor) data = this._encryptor.decrypt(data);
+    // Finished (the parser waits for MAX_VALUE bytes): nothing more is read.
+    if (this._parserSize === Number.MAX_VALUE) return cb(null);
+    if (this._bufferSize + data.length < this._parserSize) {
+      this._buffer.push(data);
+      this._bufferSize += data.length;
+      return cb(null);
+    }
+    if (this._bufferSize > 0) {
+      const need = this._parserSize - this._bufferSize;
+      this._buffer.push(data.subarray(0, need));
+      this._buffer = [Buffer.concat(this._buffer, this._parserSize)];
+      this._bufferSize = this._parserSize;
+      data = data.subarray(need);
+      this._processBuffer();
+    }
+    if (data.length > 0) {
+      this._buffer.push(data);
+      this._bufferSize += data.length;
+      if (this._buffer.length > 1) this._buffer = [Buffer.concat(this._buffer, this._bufferSize)];
+      this._processBuffer();
+    }
+    cb(null);
+  }
+
+  /**
    * bittorrent-protocol looks for the MSE sync pattern (and gives up past 512 bytes of padding)
    * only when a chunk arrives, so when the pattern is set while parsing a chunk whose rest is
    * already buffered, a peer that sent all its garbage at once would be judged only by our

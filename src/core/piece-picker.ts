@@ -16,7 +16,11 @@ export const MIN_CRITICAL_PIECES = 2;
 export const MAX_REQUESTERS_PER_BLOCK = 2;
 /** Pieces from a read head whose free blocks may push out a peer's less urgent requests. */
 export const URGENT_PIECES = 2;
-const MAX_SPARE_BUFFERS = 8;
+/**
+ * Written pieces' buffers kept to carry the next ones, in bytes (at least one buffer): eight
+ * buffers would be 128 MiB with 16 MiB pieces, held for the whole download.
+ */
+export const SPARE_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export interface PickerPeer {
   key: string;
@@ -237,7 +241,7 @@ export class PiecePicker {
 
   /** A verified piece's buffer, once written, can carry another piece. */
   recycle(data: Buffer): void {
-    if (data.length === this.pieceLength && this.#spareBuffers.length < MAX_SPARE_BUFFERS) this.#spareBuffers.push(data);
+    if (data.length === this.pieceLength && this.#spareBuffers.length < Math.max(1, Math.floor(SPARE_BUFFER_BYTES / this.pieceLength))) this.#spareBuffers.push(data);
   }
 
   /** A peer left: its requests free up, and a piece it was refetching alone may go to another. */

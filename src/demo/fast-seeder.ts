@@ -132,7 +132,7 @@ export async function startSeeder(opts: SeederOptions): Promise<Seeder> {
     wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, block?: Buffer) => void) => {
       if (!fixture || behaviour.silent) return;
       const start = index * fixture.pieceLength + offset;
-      let block = fixture.content.subarray(start, start + length);
+      let block = fixture.bytesAt ? fixture.bytesAt(start, length) : fixture.content.subarray(start, start + length);
       if (behaviour.corrupt) {
         block = Buffer.from(block);
         for (let i = 0; i < block.length; i += 997) block[i]! ^= 0x5a;

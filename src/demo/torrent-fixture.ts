@@ -24,6 +24,11 @@ export interface TorrentFixture {
   pieces: number;
   /** All files' bytes concatenated in torrent order (what a seeder serves). */
   content: Buffer;
+  /**
+   * Bytes at a torrent offset, for a torrent too large to hold (a bench's 10 GiB stream): the
+   * seeder asks this instead of `content` when it is set.
+   */
+  bytesAt?: (start: number, length: number) => Buffer;
   files: Array<{ path: string; length: number; offset: number; bytes: Buffer }>;
 }
 

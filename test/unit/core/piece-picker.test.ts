@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PiecePicker, type PickerPeer } from '../../../src/core/piece-picker.js';
+import { PiecePicker, SPARE_BUFFER_BYTES, type PickerPeer } from '../../../src/core/piece-picker.js';
 import { BLOCK_BYTES } from '../../../src/core/blocks.js';
 
 const PIECE = 4 * BLOCK_BYTES;
@@ -112,4 +112,14 @@ test('resume marks pieces had; they are never picked', () => {
   p.markHave(1);
   assert.deepEqual(p.pick(all('a'), 10, 0).map((r) => r.piece), [2, 2, 2, 2]);
   assert.equal(p.missing, 1);
+});
+
+test('written pieces lend their buffers to the next ones, up to SPARE_BUFFER_BYTES of them however large the pieces', () => {
+  const pieceLength = 4 * 1024 * 1024;
+  const p = new PiecePicker({ pieceCount: 10, pieceLength, totalLength: 10 * pieceLength });
+  const recycled = Array.from({ length: 5 }, () => Buffer.alloc(pieceLength));
+  for (const b of recycled) p.recycle(b);
+  p.pick(all('a'), 5 * (pieceLength / BLOCK_BYTES), 0);
+  const reused = [0, 1, 2, 3, 4].filter((i) => recycled.some((b) => b === p.active.get(i)!.data));
+  assert.equal(reused.length, SPARE_BUFFER_BYTES / pieceLength);
 });
