@@ -251,7 +251,9 @@ class GatedTcp implements Transport {
       throw blockedError('tcp', target, gate.reason);
     }
     this.#open.add(stream);
-    const untrack = gate.track({ close: () => stream.destroy() });
+    // Destroyed with an error, as a reset would: the link reports an ordinary drop (redialled
+    // later), never a protocol breach that would ban an honest peer for our own route's outage.
+    const untrack = gate.track({ close: (reason) => stream.destroy(Object.assign(new Error(`torrent traffic blocked: ${reason}`), { code: 'ECONNRESET' })) });
     stream.once('close', () => {
       untrack();
       this.#open.delete(stream);
