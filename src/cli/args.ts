@@ -131,6 +131,8 @@ export function parseCommand(argv: string[]): Command {
     newToken: v['new-token'],
   };
 
+  // DNSBL queries name the DHT nodes we talk to and go to the system resolver, past the proxy.
+  if (v.proxy !== undefined && dnsbl.length) bad('--dnsbl cannot be combined with --proxy: its DNS queries name the DHT nodes we talk to and would go to your resolver directly, not through the proxy');
   if (v.bind !== undefined && v['bind-interface'] !== undefined) bad('give --bind ADDR or --bind-interface NAME, not both');
   if (v.bind !== undefined && !net.isIP(v.bind)) bad(`--bind takes an IP address of this machine, got ${JSON.stringify(v.bind.slice(0, 60))}`);
   const [first, ...rest] = positionals as [string, ...string[]];

@@ -45,6 +45,7 @@ test('the CLI: --proxy and --bind-interface reach the config; bad input is E_BAD
     ['serve', '--bind-interface', 'a/b'],
     ['serve', '--bind', '10.0.0.2', '--bind-interface', 'tun0'],
     ['serve', '--bind', 'not-an-ip'],
+    ['serve', '--proxy', 'socks5://10.0.0.1:1080', '--dnsbl', 'zen.example'],
   ]) {
     assert.throws(() => parseCommand(argv), (err: unknown) => err instanceof TorrentLiveError && err.exitCode === 2, argv.join(' '));
   }
