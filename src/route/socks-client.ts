@@ -102,7 +102,8 @@ export async function socksConnect(proxy: ProxyEndpoint, target: UdpEndpoint, op
   const socket = await tcpToProxy(proxy, opts.localAddress, opts.timeoutMs, opts.signal);
   socket.on('error', () => {});
   const info = await negotiate(socket, proxy, 'connect', target, opts.timeoutMs, opts.signal);
-  socket.removeAllListeners('error');
+  // The no-op listener stays: a proxy that resets right after its reply must not crash the
+  // process before the peer link attaches its own listeners ('close' still tells the link).
   info.socket.setNoDelay(true);
   return info.socket;
 }
