@@ -57,3 +57,16 @@ test('a proxy answering garbage, on TCP or in relayed UDP, cannot crash the serv
   assert.ok(udp.proxy.datagrams > 0, 'the DHT went to the relay');
   assert.equal(udp.direct, 0);
 });
+
+test('a malformed proxy URL or another scheme: exit 2 with a message, before anything starts', async (t) => {
+  const own = closesAfter(t);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlpx-badurl-'));
+  own({ close: async () => fs.rmSync(dir, { recursive: true, force: true }) });
+  for (const [url, why] of [['http://127.200.0.20:3128', /unsupported scheme "http"/], ['socks5://127.200.0.20', /a port is required/]] as const) {
+    const cli = own(runCli([HASH, '--store', 'store', '--proxy', url], dir));
+    assert.equal(await cli.exit, 2);
+    assert.match(cli.err(), /E_BAD_ARGUMENT/);
+    assert.match(cli.err(), why);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, 'store')), 'nothing was written');
+});
