@@ -354,11 +354,10 @@ class GatedUdp extends EventEmitter implements UdpSocket {
   }
 
   #drop(sock: UdpSocket): void {
-    if (this.#inner === sock) {
-      this.#inner = undefined;
-      this.#untrack();
-    }
-    sock.close();
+    if (this.#inner !== sock) return;
+    this.#inner = undefined;
+    this.#untrack();
+    closeQuietly(sock);
   }
 
   send(msg: Buffer, port: number, host: string, callback?: (err: Error | null) => void): void {
@@ -382,7 +381,17 @@ class GatedUdp extends EventEmitter implements UdpSocket {
     this.#closed = true;
     const sock = this.#inner;
     this.#inner = undefined;
-    if (sock) sock.close(callback);
+    this.#untrack();
+    if (sock) closeQuietly(sock, callback);
     else callback?.();
+  }
+}
+
+/** A socket may already be closed (its proxy went away first): closing again is not an error. */
+function closeQuietly(sock: UdpSocket, callback?: () => void): void {
+  try {
+    sock.close(callback);
+  } catch {
+    callback?.();
   }
 }
