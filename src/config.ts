@@ -3,6 +3,7 @@
  * never read raw options again. Every default lives here, with its unit in its name.
  */
 import type { EncryptionPolicy } from './transport/dial-plan.js';
+import type { ProxySpec } from './route/proxy-url.js';
 
 export const PUBLIC_DHT_ROUTERS = Object.freeze([
   'router.bittorrent.com:6881',
@@ -18,6 +19,10 @@ export interface Config {
   httpHost: string;
   /** Local address for DHT UDP and outgoing peer TCP. */
   bindAddress: string | undefined;
+  /** --bind-interface: torrent sockets follow this interface's IPv4 address (the kill switch). */
+  bindInterface: string | undefined;
+  /** --proxy: every peer connection and DHT datagram through this SOCKS5 proxy. */
+  proxy: ProxySpec | undefined;
   dhtPort: number;
   dhtBootstrap: readonly string[];
   blocklists: readonly string[];
@@ -56,6 +61,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   httpPort: 8888,
   httpHost: '0.0.0.0',
   bindAddress: undefined,
+  bindInterface: undefined,
+  proxy: undefined,
   dhtPort: 0,
   dhtBootstrap: PUBLIC_DHT_ROUTERS,
   blocklists: [],

@@ -18,6 +18,11 @@ export interface EventMap {
   resumed: { infoHash: string };
   error: { message: string; code?: string };
   /**
+   * How torrent traffic leaves (--proxy, --bind, --bind-interface): at start and on every change.
+   * `blocked`: nothing is sent (proxy down, bound address gone); `message` says why.
+   */
+  route: { route: 'direct' | 'proxy' | 'bound'; label: string; blocked: boolean; message?: string };
+  /**
    * `kind` groups warnings for rate limiting (default: the code and message); `suppressed` is set
    * on a summary line: how many of that kind were held back in the window.
    */

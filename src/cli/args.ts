@@ -4,9 +4,11 @@
  *   torrent-live <source> findspiesonly
  *   torrent-live devices | cast <source> --device X | serve | demo | export-strm DIR
  */
+import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { buildConfig, type Config, type ConfigOverrides, type TranscodeFormat } from '../config.js';
 import { TorrentLiveError } from '../errors.js';
+import { parseProxyUrl, type ProxySpec } from '../route/proxy-url.js';
 import { ENCRYPTION_POLICIES, type EncryptionPolicy } from '../transport/dial-plan.js';
 
 export type Command =
@@ -25,6 +27,8 @@ export const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   bind: { type: 'string' },
+  'bind-interface': { type: 'string' },
+  proxy: { type: 'string' },
   'dht-port': { type: 'string' },
   'dht-bootstrap': { type: 'string' },
   blocklist: { type: 'string', multiple: true },
@@ -76,6 +80,22 @@ function hostPortList(name: string, text: string | undefined): string[] | undefi
   return items;
 }
 
+function proxySpec(text: string | undefined): ProxySpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseProxyUrl(text);
+  } catch (err) {
+    return bad((err as Error).message);
+  }
+}
+
+/** An interface name as the kernel allows it (IFNAMSIZ 16, no '/' or whitespace). */
+function interfaceName(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[A-Za-z0-9_.:@-]{1,15}$/.test(text)) bad(`--bind-interface takes an interface name (1 to 15 letters, digits, . _ - : @), got ${JSON.stringify(text.slice(0, 40))}`);
+  return text;
+}
+
 export function parseCommand(argv: string[]): Command {
   let parsed;
   try {
@@ -94,6 +114,8 @@ export function parseCommand(argv: string[]): Command {
     httpPort: integer('port', v.port, 0, 65535),
     httpHost: v.host,
     bindAddress: v.bind,
+    bindInterface: interfaceName(v['bind-interface']),
+    proxy: proxySpec(v.proxy),
     dhtPort: integer('dht-port', v['dht-port'], 0, 65535),
     dhtBootstrap: hostPortList('dht-bootstrap', v['dht-bootstrap']),
     blocklists: v.blocklist,
@@ -109,6 +131,10 @@ export function parseCommand(argv: string[]): Command {
     newToken: v['new-token'],
   };
 
+  // DNSBL queries name the DHT nodes we talk to and go to the system resolver, past the proxy.
+  if (v.proxy !== undefined && dnsbl.length) bad('--dnsbl cannot be combined with --proxy: its DNS queries name the DHT nodes we talk to and would go to your resolver directly, not through the proxy');
+  if (v.bind !== undefined && v['bind-interface'] !== undefined) bad('give --bind ADDR or --bind-interface NAME, not both');
+  if (v.bind !== undefined && !net.isIP(v.bind)) bad(`--bind takes an IP address of this machine, got ${JSON.stringify(v.bind.slice(0, 60))}`);
   const [first, ...rest] = positionals as [string, ...string[]];
   if (SUBCOMMANDS.has(first)) {
     switch (first) {
@@ -162,7 +188,11 @@ Options:
   --store DIR               where files are written (default ./store)
   --port N                  HTTP port (default 8888)
   --host ADDR               HTTP bind address (default 0.0.0.0)
-  --bind ADDR               local address for DHT UDP and peer TCP
+  --bind ADDR               local address for DHT UDP and peer TCP; a kill switch:
+                            torrent traffic stops while the address is gone
+  --bind-interface NAME     the same, following NAME's IPv4 address (e.g. tun0)
+  --proxy URL               socks5://[user:pass@]host:port (or socks5h://): every
+                            peer connection and DHT message through it; uTP off
   --dht-port N              DHT UDP port (default: any)
   --dht-bootstrap H:P[,..]  DHT routers (default: the public routers)
   --blocklist FILE|URL      p2p/dat/CIDR blocklist, gzip ok (repeatable)

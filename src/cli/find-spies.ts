@@ -13,6 +13,7 @@ import { findSpiesOnly } from '../privacy/find-spies-only.js';
 import { PrivateLookupPeerSource, REWALK_INTERVAL_MS } from '../privacy/private-lookup.js';
 import { lookupOptions } from '../privacy/setup.js';
 import { SPIES_P2P, SPIES_TXT } from '../privacy/spy-files.js';
+import { openConfiguredRoute } from '../route/index.js';
 
 export async function runFindSpiesOnly(
   config: Readonly<Config>,
@@ -21,7 +22,11 @@ export async function runFindSpiesOnly(
 ): Promise<void> {
   const storeDir = path.resolve(config.storeDir);
   const bus = new EventBus();
-  const { options, ranges } = await lookupOptions({ ...config, storeDir }, bus);
+  const route = await openConfiguredRoute(config, (message) => bus.emit('warning', { message }));
+  const { options, ranges } = await lookupOptions({ ...config, storeDir, openUdp: route.openUdp, noLocalDns: route.noLocalDns }, bus).catch(async (err: unknown) => {
+    await route.close();
+    throw err;
+  });
   fs.mkdirSync(storeDir, { recursive: true });
   const say = (line: string) => {
     if (!config.json) io.stdout.write(`${line}\n`);
@@ -30,7 +35,10 @@ export async function runFindSpiesOnly(
     if (config.json) io.stdout.write(`${JSON.stringify(e)}\n`);
     else if (e.event === 'spy') say(`spy: ${e.ip}${e.port ? `:${e.port}` : ''} (${e.reason})`);
     else if (e.event === 'warning') say(`warning: ${e.message}`);
+    else if (e.event === 'route') say(`route: ${e.label}${e.blocked ? ` (blocked: ${e.message ?? ''})` : ''}`);
   });
+  const offRoute = route.onChange((status) => bus.emit('route', status));
+  bus.emit('route', route.status());
   const source = new PrivateLookupPeerSource(options);
   const intervalMs = io.intervalMs ?? REWALK_INTERVAL_MS;
   say(`findspiesonly: hunting around ${sources.length} torrent(s) every ${Math.round(intervalMs / 1000)} s; no peer is contacted, nothing is downloaded${ranges ? `; ${ranges} blocklist ranges loaded` : ''}`);
@@ -45,6 +53,8 @@ export async function runFindSpiesOnly(
   await io.untilStopped;
   await Promise.all(hunts.map((h) => h.stop()));
   await source.close();
+  offRoute();
+  await route.close();
   say(`stopped; ${source.watch.registry.active().length} spies kept in ${path.join(storeDir, SPIES_TXT)}`);
   unsubscribe();
 }

@@ -69,6 +69,10 @@ async function runService(
   const service = await startService(config);
   const output = attachOutput({ bus: service.bus, manager: service.manager, json: config.json, baseUrl: service.localUrl, transcode: config.transcode });
   service.bus.emit('ready', { url: service.localUrl });
+  // Said once the output listens (the start-up one went out before): the route in use, or why it is blocked.
+  service.bus.emit('route', service.route.status());
+  // A torrent restored complete said `done` while the service was starting, before this output listened.
+  for (const s of service.manager.sessions()) if (s.status().done) service.bus.emit('done', { infoHash: s.infoHash });
   if (extra.banner) output.info(extra.banner);
   output.info(`torrent-live serving on ${service.localUrl}  (web remote: ${service.localUrl}/)`);
   await printPairing({ urls: phoneUrls(config, service.http.port), token: service.token, localUrl: `${service.localUrl}/`, rotated: config.newToken, qr: !config.json });

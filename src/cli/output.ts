@@ -42,6 +42,7 @@ export function attachOutput(opts: { bus: EventBus; manager: TorrentManager; jso
     else if (e.event === 'warning') info(`warning: ${e.message}`);
     else if (e.event === 'paused') info(e.message);
     else if (e.event === 'resumed') info(`resumed: ${e.infoHash}`);
+    else if (e.event === 'route') info(e.blocked ? `torrent traffic BLOCKED (${e.label}): ${e.message ?? ''}` : `torrent traffic ${e.label}`);
     else if (e.event === 'spy') info(`spy blocked: ${e.ip}${e.port ? `:${e.port}` : ''} (${e.reason})`);
   });
   let ticks = 0;

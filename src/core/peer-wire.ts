@@ -80,6 +80,9 @@ export class PeerLink {
     });
     this.wire.on('gave-up', () => {
       if (this.#closed) return;
+      // The pipe tears the wire down (through end()) when the connection itself failed (a reset,
+      // our kill switch): the transport ended, the parser did not refuse anything.
+      if (stream.destroyed) return this.close('closed');
       // The parser refused what the peer sent: a breach, never a peer to try again.
       this.#violation = `unparseable ${this.#stage === 'crypto' ? 'MSE handshake' : this.#stage === 'handshake' ? 'handshake' : 'message'}`;
       this.close(`protocol violation: ${this.#violation}`);

@@ -35,6 +35,8 @@ export async function startDhtNetwork(opts: {
   routers?: boolean;
   linksPerNode?: number;
   random?: () => number;
+  /** Node n's address instead of simAddress (a world inside a network namespace uses its own block). */
+  address?: (n: number) => string;
 }): Promise<DhtNetwork> {
   const block = opts.addressBlock ?? 10;
   const random = opts.random ?? Math.random;
@@ -42,7 +44,7 @@ export async function startDhtNetwork(opts: {
   const nodes: SimNode[] = [];
   await Promise.all(
     Array.from({ length: opts.size }, (_, i) => {
-      const host = simAddress(block, i, opts.spreadSubnets);
+      const host = opts.address ? opts.address(i) : simAddress(block, i, opts.spreadSubnets);
       const dht = new DHT({ bootstrap: false, host: false });
       dht.on('error', () => {});
       dht.on('warning', () => {});

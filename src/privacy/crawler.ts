@@ -5,6 +5,7 @@
  * torrent. It must answer to be asked at all, which is why freerider mode never runs it.
  */
 import { KrpcClient, type KrpcQuery } from './krpc.js';
+import type { UdpOpener } from '../route/udp-socket.js';
 import { makeDecoy } from './decoy.js';
 import { compareDistance, defaultRandomBytes, idFromHex, isId, type RandomBytes } from './node-id.js';
 import { encodeNodes, type CompactNode } from './compact.js';
@@ -22,6 +23,8 @@ export interface CrawlerOptions {
   bootstrap: readonly PeerAddress[];
   watch: SpyWatch;
   bindAddress?: string | undefined;
+  /** The route's UDP opener (src/route); the service always passes it. */
+  openUdp?: UdpOpener | undefined;
   port?: number;
   now?: () => number;
   randomBytes?: RandomBytes;
@@ -57,7 +60,7 @@ export async function startCrawler(opts: CrawlerOptions): Promise<Crawler> {
     }
     return null;
   };
-  const krpc = await KrpcClient.open({ bindAddress: opts.bindAddress, port: opts.port ?? 0, freerider: false, onQuery, randomBytes });
+  const krpc = await KrpcClient.open({ openSocket: opts.openUdp, bindAddress: opts.bindAddress, port: opts.port ?? 0, freerider: false, onQuery, randomBytes });
   // Walking toward our own ID puts us in the routing tables of the infohash's neighbours.
   const result = await walk({ krpc, target: id, nodeId: id, bootstrap: opts.bootstrap });
   known.push(...result.responded.map((n) => ({ id: n.id, host: n.host, port: n.port })));

@@ -4,7 +4,8 @@
  * answered, so the client is invisible as a DHT node. Replies are only accepted from the address
  * that was asked, with the transaction ID it was given.
  */
-import dgram from 'node:dgram';
+import type { UdpOpener, UdpSocket } from '../route/udp-socket.js';
+import { openDirectUdp } from '../route/udp-socket.js';
 import { decodeBounded, encode, isDict, type BDict, type BValue } from './bencode-bounded.js';
 import { defaultRandomBytes, type RandomBytes } from './node-id.js';
 import type { PeerAddress } from './peer-source.js';
@@ -33,7 +34,8 @@ export interface KrpcStats {
 }
 
 export interface KrpcOptions {
-  socket: dgram.Socket;
+  /** From the route's opener (src/route): the DHT side never opens a UDP socket of its own. */
+  socket: UdpSocket;
   freerider?: boolean;
   /** The longest wait for a reply; with adaptiveTimeouts, the cap of the RTT-based wait. */
   timeoutMs?: number;
@@ -73,7 +75,7 @@ export class KrpcClient {
   readonly stats: KrpcStats = { queriesSent: 0, responses: 0, timeouts: 0, errors: 0, queriesReceived: 0, answered: 0, malformed: 0 };
   readonly freerider: boolean;
   readonly rtt: RttEstimator;
-  readonly #socket: dgram.Socket;
+  readonly #socket: UdpSocket;
   readonly #pending = new Map<string, Pending>();
   readonly #opts: KrpcOptions;
   #closed = false;
@@ -86,17 +88,13 @@ export class KrpcClient {
     this.#socket.on('message', (msg, rinfo) => this.#onMessage(msg, { host: rinfo.address, port: rinfo.port }));
   }
 
-  /** Binds a fresh UDP socket (port 0 = any) and wraps it. */
-  static async open(opts: Omit<KrpcOptions, 'socket'> & { bindAddress?: string | undefined; port?: number }): Promise<KrpcClient> {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(opts.port ?? 0, opts.bindAddress, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    socket.on('error', (err) => opts.onWarning?.(`DHT socket: ${err.message}`, 'dht-socket'));
+  /**
+   * Wraps a socket from `openSocket` (the route's opener, which every product path passes); a
+   * plain UDP socket on bindAddress:port only for tests and the simulated world.
+   */
+  static async open(opts: Omit<KrpcOptions, 'socket'> & { openSocket?: UdpOpener | undefined; bindAddress?: string | undefined; port?: number }): Promise<KrpcClient> {
+    const port = opts.port ?? 0;
+    const socket = opts.openSocket ? await opts.openSocket(port) : await openDirectUdp(opts.bindAddress, port, (err) => opts.onWarning?.(`DHT socket: ${err.message}`, 'dht-socket'));
     return new KrpcClient({ ...opts, socket });
   }
 

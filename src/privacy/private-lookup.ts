@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { EventBus } from '../events.js';
 import { KrpcClient } from './krpc.js';
+import type { UdpOpener } from '../route/udp-socket.js';
 import { defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
 import type { RankedPeer } from './peer-choice.js';
 import { PeerPool, peerKey } from './peer-pool.js';
@@ -54,6 +55,8 @@ export interface PrivateLookupOptions {
   resolveHost?: ResolveHost;
   /** Wait a few measured RTTs for each KRPC reply instead of krpcTimeoutMs (default on). */
   adaptiveTimeouts?: boolean;
+  /** The route's UDP opener (src/route): the service always passes it; without it, a plain socket on bindAddress:dhtPort (tests). */
+  openUdp?: UdpOpener | undefined;
   /** Socket factory: an open KRPC client (default: a UDP socket on bindAddress:dhtPort). */
   openKrpc?: () => Promise<KrpcClient>;
 }
@@ -381,6 +384,7 @@ export class PrivateLookupPeerSource implements PeerSource {
 
   krpc(): Promise<KrpcClient> {
     this.#krpc ??= (this.#opts.openKrpc ?? (() => KrpcClient.open({
+      openSocket: this.#opts.openUdp,
       bindAddress: this.#opts.bindAddress,
       port: this.#opts.dhtPort ?? 0,
       freerider: this.#opts.freerider ?? true,

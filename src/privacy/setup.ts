@@ -4,6 +4,7 @@
  * engine's only PeerSource, the crawler when the user gave up freeriding, and the spy numbers.
  */
 import type { EventBus } from '../events.js';
+import type { UdpOpener } from '../route/udp-socket.js';
 import { blocklistSet, loadBlocklist } from './blocklist.js';
 import { startCrawler, type Crawler } from './crawler.js';
 import { createDnsblCheck, parseDnsblZones } from './dnsbl.js';
@@ -21,6 +22,10 @@ export interface PrivacySettings {
   maxPeers: number;
   blocklists: readonly string[];
   dnsbl: readonly string[];
+  /** Every DHT socket comes from the route (src/route/torrent-route.ts): proxied, bound or direct. */
+  openUdp: UdpOpener;
+  /** A proxy is set: torrent host names (bootstrap routers) are never looked up locally. */
+  noLocalDns: boolean;
 }
 
 export interface Privacy {
@@ -40,6 +45,11 @@ export async function loadBlocklists(sources: readonly string[]): Promise<{ isBl
   return { isBlocklisted: (ip) => set.has(ip), ranges: lists.reduce((n, l) => n + l.ranges.length, 0) };
 }
 
+/** With a proxy a local DNS query would tell the resolver what the proxy hides; SOCKS5 UDP has no lookup of its own. */
+const refuseLocalDns = async (name: string): Promise<string> => {
+  throw Object.assign(new Error(`not resolved: ${name} is a host name and --proxy is set (a local DNS lookup would leak); give --dht-bootstrap as IP:PORT`), { code: 'a host name with --proxy: give IP:PORT' });
+};
+
 export async function lookupOptions(settings: PrivacySettings, bus: EventBus): Promise<{ options: PrivateLookupOptions; ranges: number }> {
   const { isBlocklisted, ranges } = await loadBlocklists(settings.blocklists);
   const dnsbl = createDnsblCheck(parseDnsblZones(settings.dnsbl));
@@ -48,6 +58,8 @@ export async function lookupOptions(settings: PrivacySettings, bus: EventBus): P
     options: {
       bootstrap: settings.dhtBootstrap,
       bindAddress: settings.bindAddress,
+      openUdp: settings.openUdp,
+      ...(settings.noLocalDns ? { resolveHost: refuseLocalDns } : {}),
       dhtPort: settings.dhtPort,
       freerider: settings.freerider,
       maxPeers: settings.maxPeers,
@@ -75,6 +87,7 @@ class CrawlingPeerSource implements PeerSource {
         bootstrap: this.settings.dhtBootstrap.map(parseHostPort),
         watch: this.inner.watch,
         bindAddress: this.settings.bindAddress,
+        openUdp: this.settings.openUdp,
       }).catch((err: Error) => {
         this.bus.emit('warning', { message: `crawler for ${infoHash} did not start: ${err.message}` });
         return undefined;

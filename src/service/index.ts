@@ -39,7 +39,9 @@ import { playbackRouter } from '../server/playback-api.js';
 import { startDevicesPart, type TvDiscoveryOptions } from './devices-part.js';
 import { mediaServerPart, type MediaServerOptions } from './media-server-part.js';
 import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
-import { openTransports } from '../transport/index.js';
+import { openConfiguredRoute } from '../route/index.js';
+import type { TorrentRoute } from '../route/torrent-route.js';
+import { routeRouter } from '../server/route-api.js';
 
 export interface ServiceOptions {
   bus?: EventBus;
@@ -70,6 +72,8 @@ export interface Service {
   privacy: Privacy | undefined;
   /** The TVs seen; absent with `tvs: false`. */
   discovery: Discovery | undefined;
+  /** How torrent traffic leaves (proxy, bound address, direct) and whether it is blocked. */
+  route: TorrentRoute;
   /** http://host:port as reachable from this machine. */
   localUrl: string;
   close(): Promise<void>;
@@ -88,15 +92,19 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     });
     const lock = await acquireStoreLock(store.lockFile, { storeRoot: store.root });
     parts.push({ name: 'store-lock', close: () => lock.release() });
+    // Every torrent socket (peer TCP, uTP, DHT UDP) comes from the route, chosen here once.
+    const route = await openConfiguredRoute(config, (message) => bus.emit('warning', { message }));
+    parts.push({ name: 'route', register: (app) => app.apiRoutes(routeRouter(route)), close: () => route.close() });
+    const offRoute = route.onChange((status) => bus.emit('route', status));
+    parts.push({ name: 'route-events', close: async () => offRoute() });
+    bus.emit('route', route.status());
     // The private lookup is the default and only production PeerSource; blocklists are loaded
     // first so a bad one stops the start before anything is written or listens.
-    const privacy = options.peerSource ? undefined : await startPrivacy({ ...config, storeDir: store.privacyDir }, bus);
+    const privacy = options.peerSource ? undefined : await startPrivacy({ ...config, storeDir: store.privacyDir, openUdp: route.openUdp, noLocalDns: route.noLocalDns }, bus);
     if (privacy) parts.push({ name: 'privacy', register: (app) => app.apiRoutes(spiesRouter({ stats: privacy.stats, watch: privacy.watch })), close: () => privacy.close() });
     // Before anything reads the store's state: an older store's files move into the separate trees.
     const migration = await prepareStore(store);
     for (const message of migration.warnings) bus.emit('warning', { message, code: 'E_STORE' });
-    const transports = await openTransports({ bindAddress: config.bindAddress, utp: config.utp, freerider: config.freerider, onWarning: (message) => bus.emit('warning', { message }) });
-    parts.push({ name: 'transports', close: () => transports.close() });
     // The torrents added before (by any route) come back with the same infohashes, hence the same
     // stream URLs, DLNA ids and add-on ids; an unusable list is set aside with a warning.
     const library = await Library.open({ file: store.libraryFile, onWarning: (message) => bus.emit('warning', { message, code: 'E_STORE' }) });
@@ -114,7 +122,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     const manager = new TorrentManager({
       store,
       bindAddress: config.bindAddress,
-      transports: transports.transports,
+      transports: route.transports,
       encryption: config.encryption,
       maxPeers: config.maxPeers,
       freerider: config.freerider,
@@ -181,6 +189,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       http,
       privacy,
       discovery: devices?.discovery,
+      route,
       localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${http.port}`,
       close: () => closeInReverse(parts),
     };

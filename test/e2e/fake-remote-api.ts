@@ -161,6 +161,8 @@ export async function startFakeRemoteServer(options: FakeRemoteOptions): Promise
     res.json(s);
   });
   const started = Date.now();
+  // The real route, as a direct one: the page's route line reads it at load.
+  api.get('/api/route', (_req, res) => void res.json({ route: 'direct', label: 'direct', blocked: false }));
   api.get('/api/spies', (_req, res) =>
     void res.json({
       discovered: 5,

@@ -49,8 +49,11 @@ export interface CliProcess {
 /** How long a CLI gets to close its sockets and files after Ctrl-C before a test kills it. */
 const CLOSE_GRACE_MS = 10_000;
 
-export function runCli(args: string[], cwd: string, opts: { built?: boolean } = {}): CliProcess {
-  const child = spawn(process.execPath, [...(opts.built ? BUILT_CLI_NODE_ARGS : CLI_NODE_ARGS), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `prefix`: a command the CLI runs under, e.g. ['ip', 'netns', 'exec', NAME] (it must exec, keeping the pid). */
+export function runCli(args: string[], cwd: string, opts: { built?: boolean; prefix?: readonly string[] } = {}): CliProcess {
+  const argv = [process.execPath, ...(opts.built ? BUILT_CLI_NODE_ARGS : CLI_NODE_ARGS), ...args];
+  const [cmd, ...rest] = opts.prefix?.length ? [...opts.prefix, ...argv] : argv;
+  const child = spawn(cmd!, rest, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));

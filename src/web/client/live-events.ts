@@ -4,7 +4,7 @@
  */
 import type { AppEvent, EventName } from '../../events.js';
 
-const EVENT_NAMES: readonly EventName[] = ['ready', 'metadata', 'progress', 'spy', 'peer', 'done', 'paused', 'resumed', 'cast', 'error', 'warning'];
+const EVENT_NAMES: readonly EventName[] = ['ready', 'metadata', 'progress', 'spy', 'peer', 'done', 'paused', 'resumed', 'cast', 'error', 'warning', 'route'];
 
 const needsInfoHash: ReadonlySet<string> = new Set(['metadata', 'progress', 'peer', 'done', 'paused', 'resumed']);
 
@@ -24,6 +24,7 @@ export function parseEventData(data: string): AppEvent | undefined {
   if (name === 'metadata' && !Array.isArray(record['files'])) return undefined;
   if (name === 'progress' && (typeof record['downloaded'] !== 'number' || typeof record['length'] !== 'number')) return undefined;
   if (name === 'paused' && typeof record['reason'] !== 'string') return undefined;
+  if (name === 'route' && (typeof record['blocked'] !== 'boolean' || typeof record['label'] !== 'string')) return undefined;
   return value as AppEvent;
 }
 

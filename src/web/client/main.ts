@@ -10,6 +10,7 @@ import { Player } from './view-player.js';
 import { PrivacyView } from './view-privacy.js';
 import { RemoteControl } from './view-remote.js';
 import { setupTabs } from './tabs.js';
+import { parseRoute, showRoute } from './route-status.js';
 import { TorrentList } from './view-torrents.js';
 
 let state: RemoteState = initialState;
@@ -85,8 +86,19 @@ const loadTorrents = async () => {
   }
 };
 
+const routeStatus = byId('route', HTMLParagraphElement);
+const loadRoute = async () => {
+  const view = parseRoute(await api.get('/api/route').catch(() => undefined));
+  if (view) showRoute(routeStatus, view);
+};
+
 connectLiveEvents('/api/events', {
   onEvent: (event) => {
+    if (event.event === 'route') {
+      const view = parseRoute(event);
+      if (view) showRoute(routeStatus, view);
+      return;
+    }
     dispatch({ type: 'event', event });
     if (event.event === 'spy') privacy.refresh(500);
   },
@@ -94,9 +106,13 @@ connectLiveEvents('/api/events', {
     connection.dataset['state'] = status;
     connection.textContent = status === 'live' ? 'Live' : 'Reconnecting…';
     // After a reconnect, events sent meanwhile are lost: reload the list to catch up.
-    if (status === 'live') void loadTorrents();
+    if (status === 'live') {
+      void loadTorrents();
+      void loadRoute();
+    }
   },
 });
 
 void loadTorrents();
+void loadRoute();
 remote.setDevice(undefined);
