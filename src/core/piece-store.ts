@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import FSChunkStore from 'fs-chunk-store';
 import { TorrentLiveError } from '../errors.js';
-import { resolveInStore } from './store-paths.js';
+import { resolveAllInStore } from './store-paths.js';
 import { pieceRangeOfFile, type TorrentMeta } from './torrent-meta.js';
 
 export class PieceStore {
@@ -18,7 +18,7 @@ export class PieceStore {
 
   constructor(meta: TorrentMeta, dataDir: string) {
     this.#meta = meta;
-    this.#paths = meta.files.map((f) => resolveInStore(dataDir, f.name));
+    this.#paths = resolveAllInStore(dataDir, meta.files.map((f) => f.name));
     this.#store = new FSChunkStore(meta.pieceLength, { files: meta.files.map((f, i) => ({ path: this.#paths[i]!, length: f.length, offset: f.offset })) });
   }
 
