@@ -177,6 +177,7 @@ export class TorrentManager implements Catalog {
           infoHash: session.infoHash,
           name: session.name ?? source.infoHash,
           files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, url: `/stream/${session.infoHash}/${f.index}` })),
+          fileCount: session.files.length,
         });
       },
       (err: unknown) => bus.emit('error', { message: err instanceof Error ? err.message : String(err), code: 'E_STORE' }),
