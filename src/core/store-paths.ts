@@ -78,7 +78,8 @@ export interface RawInfoNames {
  * rather than overwrite each other. Linear in the number of files.
  */
 export function torrentFilePaths(info: RawInfoNames): string[] {
-  const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
+  // A view of the decoded bytes, not a copy of each of a torrent's 100,000 segments.
+  const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
   const top = sanitizeSegment(text(info['name.utf-8'] ?? info.name));
   const raw = info.files
     ? info.files.map((f) => [top, ...(f['path.utf-8'] ?? f.path ?? []).map((s) => sanitizeSegment(text(s)))].join('/'))
