@@ -271,6 +271,10 @@ export class TorrentSession {
       this.#metaBytes = Buffer.from(torrent);
       const lastPiece = meta.length - (meta.pieceCount - 1) * meta.pieceLength;
       this.#geometry = { pieceCount: meta.pieceCount, pieceLengthOf: (i) => (i === meta.pieceCount - 1 ? lastPiece : meta.pieceLength) };
+      // The store resolves a path per file (50,000 in some torrents): a turn later, so it runs
+      // while the add that brought the metadata waits for its library write, not before it.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.#destroyed) return;
       const store = new PieceStore(meta, this.#opts.dataDir);
       this.#store = store;
       this.#stored = new Uint8Array(meta.pieceCount);

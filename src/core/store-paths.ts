@@ -9,7 +9,17 @@ import { TorrentLiveError } from '../errors.js';
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_SEGMENT_BYTES = 255;
 
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f<>:"|?*]/;
+
+/** A segment that sanitising would leave as it is: most are, and a torrent may have 100,000. */
+function isPlainSegment(segment: string): boolean {
+  const last = segment.charCodeAt(segment.length - 1);
+  return segment.length > 0 && segment.length * 3 <= MAX_SEGMENT_BYTES && last !== 0x2e && last !== 0x20 && !UNSAFE_CHARACTER.test(segment) && !WINDOWS_RESERVED.test(segment);
+}
+
 export function sanitizeSegment(segment: string): string {
+  if (isPlainSegment(segment)) return segment;
   // eslint-disable-next-line no-control-regex
   let clean = segment.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/[. ]+$/, '');
   if (clean === '' || clean === '.' || clean === '..') clean = '_';
@@ -36,7 +46,7 @@ function utf8Prefix(text: string, max: number): string {
 
 /** A torrent path (any separator) as a safe store-relative path with '/' separators. */
 export function safeRelativePath(torrentPath: string): string {
-  const segments = torrentPath.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  const segments = (torrentPath.includes('\\') ? torrentPath.split(/[\\/]+/) : torrentPath.split('/')).filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return '_';
   return segments.map(sanitizeSegment).join('/');
 }

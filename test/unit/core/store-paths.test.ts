@@ -78,3 +78,18 @@ test('resolveAllInStore resolves like path.resolve, inside the store', () => {
   const names = ['Show/a.mkv', '../x', 'a/./b', 'a//b', 'ü/ß'];
   assert.deepEqual(resolveAllInStore(`${root}/`, names), names.map((n) => path.resolve(root, safeRelativePath(n))));
 });
+
+test('sanitizeSegment: names that look plain but are not still get sanitised', () => {
+  const cases: Array<[string, string]> = [
+    ['aux', '_aux'],
+    ['Com1.txt', '_Com1.txt'],
+    ['trailing.', 'trailing'],
+    ['trailing ', 'trailing'],
+    ['tab\t', 'tab_'],
+    ['a|b', 'a_b'],
+    ['x'.repeat(300), 'x'.repeat(255)],
+    ['episode 1.mp4', 'episode 1.mp4'],
+  ];
+  for (const [input, expected] of cases) assert.equal(sanitizeSegment(input), expected, JSON.stringify(input));
+  assert.equal(safeRelativePath('a//b///c/./d'), 'a/b/c/d');
+});
