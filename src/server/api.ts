@@ -11,7 +11,7 @@ import { isNetworkSource, MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
 import { echoInput } from '../errors.js';
 import { sendJsonError, sendError } from './json-error.js';
 import { parseFilePageQuery, parseFilesLimit, POST_VIEW_FILES, type FileLimit } from './file-query.js';
-import { pageOfFiles } from '../web/client/file-search.js';
+import { lowerNamesOf, pageOfFiles } from '../web/client/file-search.js';
 
 /** A base64 .torrent at the largest accepted size, plus JSON framing. */
 export const MAX_API_BODY_BYTES = Math.ceil((MAX_TORRENT_FILE_BYTES * 4) / 3) + 4096;
@@ -29,6 +29,7 @@ export function torrentsRouter(
   } = {},
 ): express.Router {
   const router = express.Router();
+  const lowerNames = new WeakMap<object, readonly string[]>();
   const fileView = (f: TorrentView['files'][number], infoHash: string, base: string): object => {
     const duration = opts.durationOf?.(infoHash, f.index);
     return { ...f, ...(opts.streamUrl ? { url: opts.streamUrl(base, infoHash, f.index) } : {}), ...(duration !== undefined ? { durationSeconds: Math.round(duration * 1000) / 1000 } : {}) };
@@ -75,7 +76,7 @@ export function torrentsRouter(
     const view = manager.get(req.params.infoHash, base);
     if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
     const { offset, limit, q } = query.value;
-    const page = pageOfFiles(view.files, q, offset, limit);
+    const page = pageOfFiles(view.files, q, offset, limit, q.trim() ? lowerNamesOf(view.files, lowerNames) : undefined);
     res.set('Cache-Control', 'no-store').json({ infoHash: view.infoHash, fileCount: view.files.length, matched: page.matched, offset, limit, files: page.items.map((f) => fileView(f, view.infoHash, base)) });
   });
   router.post('/api/torrents', express.json({ limit: MAX_API_BODY_BYTES }), async (req, res) => {

@@ -14,8 +14,10 @@ export function searchWords(query: string): string[] {
 
 /** Every word appears in the name, in any order and case ("s02 e05" finds "Show/S02/E05.mkv"). */
 export function nameMatches(name: string, words: readonly string[]): boolean {
-  if (words.length === 0) return true;
-  const lower = name.toLowerCase();
+  return words.length === 0 || lowerNameMatches(name.toLowerCase(), words);
+}
+
+function lowerNameMatches(lower: string, words: readonly string[]): boolean {
   return words.every((w) => lower.includes(w));
 }
 
@@ -28,17 +30,25 @@ export interface FilePage<T> {
 
 /**
  * The page `offset..offset+limit` of the files whose names match. Only the page's items are
- * kept; the rest are counted, so a search over 50,000 names allocates one page.
+ * kept; the rest are counted. `lowerNames` (the names lower-cased, in the same order) spares a
+ * caller that searches the same files again lower-casing 50,000 names each time.
  */
-export function pageOfFiles<T extends { name: string }>(files: readonly T[], query: string, offset: number, limit: number): FilePage<T> {
+export function pageOfFiles<T extends { name: string }>(files: readonly T[], query: string, offset: number, limit: number, lowerNames?: readonly string[]): FilePage<T> {
   const words = searchWords(query);
   if (words.length === 0) return { matched: files.length, offset, items: files.slice(offset, offset + limit) };
   const items: T[] = [];
   let matched = 0;
-  for (const file of files) {
-    if (!nameMatches(file.name, words)) continue;
+  files.forEach((file, i) => {
+    if (!lowerNameMatches(lowerNames?.[i] ?? file.name.toLowerCase(), words)) return;
     if (matched >= offset && items.length < limit) items.push(file);
     matched++;
-  }
+  });
   return { matched, offset, items };
+}
+
+/** Each file's name lower-cased, kept as long as the list itself (a torrent's files never change). */
+export function lowerNamesOf(files: readonly { name: string }[], cache: WeakMap<object, readonly string[]>): readonly string[] {
+  let names = cache.get(files);
+  if (!names) cache.set(files, (names = files.map((f) => f.name.toLowerCase())));
+  return names;
 }

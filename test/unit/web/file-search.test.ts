@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nameMatches, pageOfFiles, searchWords } from '../../../src/web/client/file-search.js';
+import { lowerNamesOf, nameMatches, pageOfFiles, searchWords } from '../../../src/web/client/file-search.js';
 
 const files = Array.from({ length: 1_000 }, (_, i) => ({ index: i, name: `Show/season ${Math.floor(i / 100)}/Episode ${i}.mkv` }));
 
@@ -18,4 +18,11 @@ test('pageOfFiles slices without a search and counts every match with one', () =
   assert.deepEqual(page.items.map((f) => f.index), [199, 299, 399]);
   assert.deepEqual(pageOfFiles(files, 'nothing like it', 0, 50), { matched: 0, offset: 0, items: [] });
   assert.deepEqual(pageOfFiles(files, 'episode 999', 5, 50).items, [], 'past the matches: an empty page');
+});
+
+test('lower-cased names are made once per list and give the same pages', () => {
+  const cache = new WeakMap<object, readonly string[]>();
+  const lower = lowerNamesOf(files, cache);
+  assert.equal(lowerNamesOf(files, cache), lower, 'kept for the same list');
+  assert.deepEqual(pageOfFiles(files, 'EPISODE 99', 1, 3, lower), pageOfFiles(files, 'episode 99', 1, 3));
 });
