@@ -43,6 +43,14 @@ async function listingsFor(fileCount: number): Promise<Row[]> {
   const svc = await startService({ bootstrap: ['127.0.0.1:9'] });
   try {
     const base = svc.baseUrl;
+    // Each add is a torrent of its own (random piece hashes: another infohash), into the same service.
+    const addRow = async (label: string, query: string): Promise<Row> => {
+      const other = manyFileTorrent(fileCount);
+      const row = await measure(base, `/api/torrents${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ torrent: other.torrentFile.toString('base64') }) });
+      await svc.manager.session(other.infoHash)!.ready;
+      await svc.manager.remove(other.infoHash);
+      return { ...row, route: label };
+    };
     const add = await measure(base, '/api/torrents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ torrent: big.torrentFile.toString('base64') }) });
     await svc.manager.session(big.infoHash)!.ready;
     const browse = (start: number): RequestInit => ({
@@ -50,8 +58,12 @@ async function listingsFor(fileCount: number): Promise<Row[]> {
       headers: { 'content-type': 'text/xml; charset="utf-8"', soapaction: `"${CD}#Browse"` },
       body: `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:Browse xmlns:u="${CD}"><ObjectID>${torrentObjectId(big.infoHash)}</ObjectID><BrowseFlag>BrowseDirectChildren</BrowseFlag><Filter>*</Filter><StartingIndex>${start}</StartingIndex><RequestedCount>0</RequestedCount><SortCriteria></SortCriteria></u:Browse></s:Body></s:Envelope>`,
     });
-    const rows = [{ ...add, route: 'POST /api/torrents (.torrent)' }];
-    for (const route of ['/api/torrents', `/api/torrents/${big.infoHash}`, '/api/playlist.m3u', '/addon/catalog/movie/torrent-live.json', `/addon/catalog/movie/torrent-live/skip=${fileCount - 50}.json`, `/addon/meta/movie/tl:${big.infoHash}:${fileCount - 1}.json`, `/addon/stream/movie/tl:${big.infoHash}:${fileCount - 1}.json`]) {
+    const rows = [
+      { ...add, route: 'POST /api/torrents (.torrent; the 201 lists the first 1,000 files)' },
+      await addRow('POST /api/torrents?files=all (the 201 lists every file, as before)', '?files=all'),
+      await addRow('POST /api/torrents?files=50 (what the web remote sends)', '?files=50'),
+    ];
+    for (const route of ['/api/torrents', '/api/torrents?files=50', `/api/torrents/${big.infoHash}`, `/api/torrents/${big.infoHash}/files?offset=${fileCount - 50}&limit=50`, `/api/torrents/${big.infoHash}/files?q=episode%20${fileCount - 1}&limit=50`, '/api/playlist.m3u', '/addon/catalog/movie/torrent-live.json', `/addon/catalog/movie/torrent-live/skip=${fileCount - 50}.json`, `/addon/meta/movie/tl:${big.infoHash}:${fileCount - 1}.json`, `/addon/stream/movie/tl:${big.infoHash}:${fileCount - 1}.json`]) {
       rows.push(await measure(base, route));
     }
     rows.push({ ...(await measure(base, DLNA_PATHS.contentDirectoryControl, browse(fileCount - 100))), route: 'DLNA Browse (last page)' });

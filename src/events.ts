@@ -6,7 +6,8 @@ import { summaryMessage, WarningThrottle } from './warning-throttle.js';
  */
 export interface EventMap {
   ready: { url: string };
-  metadata: { infoHash: string; name: string; files: Array<{ index: number; name: string; length: number; url: string }> };
+  /** `fileCount`: how many files the torrent has; over SSE `files` holds the first SSE_METADATA_FILES only. */
+  metadata: { infoHash: string; name: string; files: Array<{ index: number; name: string; length: number; url: string }>; fileCount?: number };
   progress: { infoHash: string; downloaded: number; length: number; speed: number; peers: number; timeLeft: number | null };
   spy: { ip: string; port?: number; reason: string; infoHash?: string };
   peer: { ip: string; port: number; infoHash: string; state: 'connected' | 'dropped'; reason?: string; transport?: 'tcp' | 'utp'; encryption?: 'rc4' | 'plaintext' };

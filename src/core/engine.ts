@@ -54,6 +54,10 @@ export interface TorrentSessionOptions {
   now?: () => number;
   /** The store disk's free-space budget, shared by the torrents on it. */
   space?: SharedSpace | undefined;
+  /** torrentFile as the caller already parsed it (it is not parsed again). */
+  meta?: TorrentMeta | undefined;
+  /** The caller already wrote torrentFile to the metadata folder (it is not written again). */
+  torrentFileKept?: boolean | undefined;
 }
 
 export interface SessionFile {
@@ -165,7 +169,7 @@ export class TorrentSession {
     this.#watchdog = setInterval(() => this.#checkPeers(), WATCHDOG_INTERVAL_MS);
     this.#watchdog.unref();
     const cached = opts.torrentFile ?? readIfExists(metadataPath(opts.metadataDir, opts.infoHash));
-    if (cached) void this.#setMeta(cached, !opts.torrentFile);
+    if (cached) void this.#setMeta(cached, !opts.torrentFile || opts.torrentFileKept === true, opts.torrentFile && opts.meta?.infoHash === opts.infoHash ? opts.meta : undefined);
   }
 
   get name(): string | null {
@@ -251,11 +255,12 @@ export class TorrentSession {
 
   // ---- metadata and start ------------------------------------------------------------------
 
-  async #setMeta(torrent: Uint8Array, fromCache: boolean): Promise<void> {
+  /** `fromCache`: the bytes are already in the metadata folder; `parsed`: they were parsed already. */
+  async #setMeta(torrent: Uint8Array, fromCache: boolean, parsed?: TorrentMeta): Promise<void> {
     if (this.#metaLoading || this.#meta || this.#destroyed) return;
     this.#metaLoading = true;
     try {
-      const meta = await parseMeta(torrent, this.infoHash);
+      const meta = parsed ?? (await parseMeta(torrent, this.infoHash));
       if (this.#destroyed) return;
       if (!fromCache) {
         fs.mkdirSync(this.#opts.metadataDir, { recursive: true });
@@ -266,6 +271,10 @@ export class TorrentSession {
       this.#metaBytes = Buffer.from(torrent);
       const lastPiece = meta.length - (meta.pieceCount - 1) * meta.pieceLength;
       this.#geometry = { pieceCount: meta.pieceCount, pieceLengthOf: (i) => (i === meta.pieceCount - 1 ? lastPiece : meta.pieceLength) };
+      // The store resolves a path per file (50,000 in some torrents): a turn later, so it runs
+      // while the add that brought the metadata waits for its library write, not before it.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.#destroyed) return;
       const store = new PieceStore(meta, this.#opts.dataDir);
       this.#store = store;
       this.#stored = new Uint8Array(meta.pieceCount);

@@ -7,30 +7,41 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import FSChunkStore from 'fs-chunk-store';
 import { TorrentLiveError } from '../errors.js';
-import { resolveInStore } from './store-paths.js';
+import { resolveAllInStore } from './store-paths.js';
 import { pieceRangeOfFile, type TorrentMeta } from './torrent-meta.js';
 
 export class PieceStore {
-  readonly #store: FSChunkStore;
+  #store: FSChunkStore | undefined;
   readonly #paths: string[];
   readonly #meta: TorrentMeta;
   #closed = false;
 
   constructor(meta: TorrentMeta, dataDir: string) {
     this.#meta = meta;
-    this.#paths = meta.files.map((f) => resolveInStore(dataDir, f.name));
-    this.#store = new FSChunkStore(meta.pieceLength, { files: meta.files.map((f, i) => ({ path: this.#paths[i]!, length: f.length, offset: f.offset })) });
+    this.#paths = resolveAllInStore(dataDir, meta.files.map((f) => f.name));
+  }
+
+  /**
+   * fs-chunk-store's per-file bookkeeping (and its close, one callback per file) is made at the
+   * first read or write: a torrent of 50,000 files with nothing on disk yet does not pay for it
+   * while it is added.
+   */
+  #chunks(): FSChunkStore {
+    this.#store ??= new FSChunkStore(this.#meta.pieceLength, { files: this.#meta.files.map((f, i) => ({ path: this.#paths[i]!, length: f.length, offset: f.offset })) });
+    return this.#store;
   }
 
   put(index: number, data: Uint8Array): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closedError(`writing piece ${index}`));
     return new Promise((resolve, reject) =>
-      this.#store.put(index, data, (err) => (err ? reject(new TorrentLiveError('E_STORE', `writing piece ${index} of ${this.#meta.infoHash}: ${err.message}`, { cause: err })) : resolve())),
+      this.#chunks().put(index, data, (err) => (err ? reject(new TorrentLiveError('E_STORE', `writing piece ${index} of ${this.#meta.infoHash}: ${err.message}`, { cause: err })) : resolve())),
     );
   }
 
   read(index: number, offset: number, length: number): Promise<Buffer> {
+    if (this.#closed) return Promise.reject(this.#closedError(`reading piece ${index}`));
     return new Promise((resolve, reject) =>
-      this.#store.get(index, { offset, length }, (err, buf) =>
+      this.#chunks().get(index, { offset, length }, (err, buf) =>
         err || !buf ? reject(new TorrentLiveError('E_STORE', `reading piece ${index} of ${this.#meta.infoHash}: ${err?.message ?? 'no data'}`)) : resolve(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)),
       ),
     );
@@ -66,10 +77,17 @@ export class PieceStore {
     return found;
   }
 
+  /** What fs-chunk-store answers once closed, said the same way. */
+  #closedError(doing: string): TorrentLiveError {
+    return new TorrentLiveError('E_STORE', `${doing} of ${this.#meta.infoHash}: Storage is closed`);
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    return new Promise((resolve) => this.#store.close(() => resolve()));
+    const store = this.#store;
+    if (!store) return Promise.resolve();
+    return new Promise((resolve) => store.close(() => resolve()));
   }
 }
 

@@ -4,6 +4,7 @@
  * joined with `-` (the 2015 command form). Classification is pure; reading files is injected.
  */
 import { echoInput, TorrentLiveError } from '../errors.js';
+import type { TorrentMeta } from './torrent-meta.js';
 
 export const MAX_TORRENT_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -17,6 +18,8 @@ export interface TorrentSource {
   name?: string;
   /** The raw .torrent bytes, when the source is a .torrent file. */
   torrentFile?: Buffer;
+  /** torrentFile already parsed and checked: parsing 50,000 files twice is a second lost. */
+  meta?: TorrentMeta;
   original: string;
 }
 
@@ -119,7 +122,7 @@ export interface SourceReader {
   size(path: string): number;
   read(path: string): Buffer;
   /** Decodes .torrent bytes; throws on anything that is not a torrent. */
-  decodeTorrent(bytes: Buffer): Promise<{ infoHash: string; name?: string }>;
+  decodeTorrent(bytes: Buffer): Promise<{ infoHash: string; name?: string; meta?: TorrentMeta }>;
 }
 
 /** Resolves one source; every failure is a TorrentLiveError naming the source. */
@@ -144,12 +147,12 @@ export async function resolveTorrentBytes(bytes: Buffer, label: string, reader: 
   if (bytes.length > MAX_TORRENT_FILE_BYTES) {
     throw new TorrentLiveError('E_BAD_TORRENT', `${label} is ${bytes.length} bytes; a .torrent larger than ${MAX_TORRENT_FILE_BYTES} bytes is refused`);
   }
-  let decoded: { infoHash: string; name?: string };
+  let decoded: { infoHash: string; name?: string; meta?: TorrentMeta };
   try {
     decoded = await reader.decodeTorrent(bytes);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new TorrentLiveError('E_BAD_TORRENT', `${label} is not a valid .torrent file (${why})`, { cause });
   }
-  return { kind: 'torrent-file', infoHash: decoded.infoHash.toLowerCase(), ...(decoded.name ? { name: decoded.name } : {}), torrentFile: bytes, original: label };
+  return { kind: 'torrent-file', infoHash: decoded.infoHash.toLowerCase(), ...(decoded.name ? { name: decoded.name } : {}), torrentFile: bytes, ...(decoded.meta ? { meta: decoded.meta } : {}), original: label };
 }

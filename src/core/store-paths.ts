@@ -9,30 +9,68 @@ import { TorrentLiveError } from '../errors.js';
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_SEGMENT_BYTES = 255;
 
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f<>:"|?*]/;
+
+/** A segment that sanitising would leave as it is: most are, and a torrent may have 100,000. */
+function isPlainSegment(segment: string): boolean {
+  const last = segment.charCodeAt(segment.length - 1);
+  return segment.length > 0 && segment.length * 3 <= MAX_SEGMENT_BYTES && last !== 0x2e && last !== 0x20 && !UNSAFE_CHARACTER.test(segment) && !WINDOWS_RESERVED.test(segment);
+}
+
 export function sanitizeSegment(segment: string): string {
+  if (isPlainSegment(segment)) return segment;
   // eslint-disable-next-line no-control-regex
   let clean = segment.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/[. ]+$/, '');
   if (clean === '' || clean === '.' || clean === '..') clean = '_';
   if (WINDOWS_RESERVED.test(clean)) clean = `_${clean}`;
-  while (Buffer.byteLength(clean) > MAX_SEGMENT_BYTES) clean = clean.slice(0, -1);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short names need no count.
+  if (clean.length * 3 > MAX_SEGMENT_BYTES && Buffer.byteLength(clean) > MAX_SEGMENT_BYTES) clean = utf8Prefix(clean, MAX_SEGMENT_BYTES);
   return clean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The longest prefix (in UTF-16 units) of at most `max` UTF-8 bytes, in one pass: cutting a unit
+ * at a time and re-counting was quadratic in a name a torrent makes as long as it likes. A pair
+ * that does not fit leaves its high half when 3 bytes remain, as that loop did (names on disk
+ * stay the same).
+ */
+function utf8Prefix(text: string, max: number): string {
+  const { read, written } = encoder.encodeInto(text, new Uint8Array(max));
+  const next = text.charCodeAt(read);
+  if (next >= 0xd800 && next <= 0xdbff && written + 3 <= max) return text.slice(0, read + 1);
+  return text.slice(0, read);
 }
 
 /** A torrent path (any separator) as a safe store-relative path with '/' separators. */
 export function safeRelativePath(torrentPath: string): string {
-  const segments = torrentPath.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  const segments = (torrentPath.includes('\\') ? torrentPath.split(/[\\/]+/) : torrentPath.split('/')).filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return '_';
   return segments.map(sanitizeSegment).join('/');
 }
 
 /** Joins a safe relative path to the store root and proves the result stays inside it. */
 export function resolveInStore(storeRoot: string, relativePath: string): string {
+  return resolveAllInStore(storeRoot, [relativePath])[0]!;
+}
+
+/**
+ * The same for every file of a torrent, the root resolved once. A safe relative path has no empty,
+ * `.` or `..` segment and no separator inside one, so joining is already normal; the check stays.
+ */
+export function resolveAllInStore(storeRoot: string, relativePaths: readonly string[]): string[] {
   const root = path.resolve(storeRoot);
-  const full = path.resolve(root, safeRelativePath(relativePath));
-  if (full !== root && !full.startsWith(root + path.sep)) {
-    throw new TorrentLiveError('E_UNSAFE_PATH', `"${relativePath}" resolves outside the store ${root}`);
-  }
-  return full;
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  return relativePaths.map((relativePath) => {
+    const safe = safeRelativePath(relativePath);
+    const full = prefix + (path.sep === '/' ? safe : safe.split('/').join(path.sep));
+    if (path.normalize(full) !== full || !full.startsWith(prefix)) {
+      throw new TorrentLiveError('E_UNSAFE_PATH', `"${relativePath}" resolves outside the store ${root}`);
+    }
+    return full;
+  });
 }
 
 /** The parts of a raw (bencoded) info dictionary that name files. */
@@ -50,16 +88,26 @@ export interface RawInfoNames {
  * rather than overwrite each other. Linear in the number of files.
  */
 export function torrentFilePaths(info: RawInfoNames): string[] {
-  const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
+  // A view of the decoded bytes, not a copy of each of a torrent's 100,000 segments.
+  const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
   const top = sanitizeSegment(text(info['name.utf-8'] ?? info.name));
   const raw = info.files
     ? info.files.map((f) => [top, ...(f['path.utf-8'] ?? f.path ?? []).map((s) => sanitizeSegment(text(s)))].join('/'))
     : [top];
   const taken = new Set<string>();
+  // The next suffix to try per path: 50,000 files of one name would otherwise try 1+2+...+50,000.
+  // Suffixes below it were taken, and taken paths stay taken, so the result is the same.
+  const nextSuffix = new Map<string, number>();
   return raw.map((p) => {
-    let candidate = p;
-    for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${p}~${n}`;
-    taken.add(candidate.toLowerCase());
-    return candidate;
+    const lower = p.toLowerCase();
+    if (!taken.has(lower)) {
+      taken.add(lower);
+      return p;
+    }
+    let n = nextSuffix.get(lower) ?? 2;
+    while (taken.has(`${lower}~${n}`)) n++;
+    nextSuffix.set(lower, n + 1);
+    taken.add(`${lower}~${n}`);
+    return `${p}~${n}`;
   });
 }

@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs';
 import type { SourceReader } from './sources.js';
-import { parseMeta } from './torrent-meta.js';
+import { parseMeta, type TorrentMeta } from './torrent-meta.js';
 
-export async function decodeTorrent(bytes: Buffer): Promise<{ infoHash: string; name?: string }> {
+export async function decodeTorrent(bytes: Buffer): Promise<{ infoHash: string; name?: string; meta: TorrentMeta }> {
   const meta = await parseMeta(bytes);
-  return { infoHash: meta.infoHash, ...(meta.name !== meta.infoHash ? { name: meta.name } : {}) };
+  return { infoHash: meta.infoHash, ...(meta.name !== meta.infoHash ? { name: meta.name } : {}), meta };
 }
 
 export const fileSourceReader: SourceReader = {

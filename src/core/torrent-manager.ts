@@ -142,10 +142,11 @@ export class TorrentManager implements Catalog {
       return existing;
     }
     const { bus } = this.#opts;
+    let torrentFileKept = false;
     if (opts.remember !== false) {
       // The .torrent goes to disk before the library names it, so a restart never finds an
       // uploaded torrent listed without its metadata.
-      if (source.torrentFile) this.#keepTorrentFile(source);
+      if (source.torrentFile) torrentFileKept = this.#keepTorrentFile(source);
       this.#remember(source);
     }
     const peers = this.#opts.peerSource.start(source.infoHash);
@@ -164,6 +165,8 @@ export class TorrentManager implements Catalog {
       bus,
       noPiecesTimeoutMs: this.#opts.noPiecesTimeoutMs,
       space: this.#opts.space,
+      meta: source.meta,
+      torrentFileKept,
     });
     this.#sessions.set(source.infoHash, session);
     this.#updateId++;
@@ -174,6 +177,7 @@ export class TorrentManager implements Catalog {
           infoHash: session.infoHash,
           name: session.name ?? source.infoHash,
           files: session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, url: `/stream/${session.infoHash}/${f.index}` })),
+          fileCount: session.files.length,
         });
       },
       (err: unknown) => bus.emit('error', { message: err instanceof Error ? err.message : String(err), code: 'E_STORE' }),
@@ -222,12 +226,15 @@ export class TorrentManager implements Catalog {
     });
   }
 
-  #keepTorrentFile(source: TorrentSource): void {
+  /** Whether the .torrent is now in the metadata folder. */
+  #keepTorrentFile(source: TorrentSource): boolean {
     const target = metadataPath(this.#opts.store.metadataDir, source.infoHash);
     try {
       writeFileAtomicSync(target, source.torrentFile!);
+      return true;
     } catch (err) {
       this.#opts.bus.emit('warning', { message: `torrent ${source.infoHash}: its .torrent could not be kept: ${describeFsError(err, target)}`, code: 'E_STORE' });
+      return false;
     }
   }
 

@@ -1,10 +1,17 @@
-/** /api/torrents: list, add (source text or base64 .torrent), remove (`?deleteFiles=true`: and its data). */
+/**
+ * /api/torrents: list, add (source text or base64 .torrent), remove (`?deleteFiles=true`: and its
+ * data), and a torrent's files a page at a time, searched by name (`/api/torrents/:infoHash/files`).
+ * A view lists `?files=N|all` of its files (default: all, but POST_VIEW_FILES in a 201) and says
+ * how many there are in `fileCount`, so a 50,000-file torrent need not travel whole.
+ */
 import express, { type Request } from 'express';
 import type { TorrentManager, TorrentView } from '../core/torrent-manager.js';
 import { slicedWriter, writeJsonWithLongArray, type SlicedWriter } from './sliced-response.js';
 import { isNetworkSource, MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
 import { echoInput } from '../errors.js';
 import { sendJsonError, sendError } from './json-error.js';
+import { parseFilePageQuery, parseFilesLimit, POST_VIEW_FILES, type FileLimit } from './file-query.js';
+import { lowerNamesOf, pageOfFiles } from '../web/client/file-search.js';
 
 /** A base64 .torrent at the largest accepted size, plus JSON framing. */
 export const MAX_API_BODY_BYTES = Math.ceil((MAX_TORRENT_FILE_BYTES * 4) / 3) + 4096;
@@ -22,33 +29,59 @@ export function torrentsRouter(
   } = {},
 ): express.Router {
   const router = express.Router();
+  const lowerNames = new WeakMap<object, readonly string[]>();
   const fileView = (f: TorrentView['files'][number], infoHash: string, base: string): object => {
     const duration = opts.durationOf?.(infoHash, f.index);
     return { ...f, ...(opts.streamUrl ? { url: opts.streamUrl(base, infoHash, f.index) } : {}), ...(duration !== undefined ? { durationSeconds: Math.round(duration * 1000) / 1000 } : {}) };
   };
-  /** A view with its files written in slices (a torrent may have tens of thousands). */
-  const writeView = (out: SlicedWriter, view: TorrentView, base: string): Promise<boolean> =>
-    writeJsonWithLongArray(out, view, 'files', view.files, (f) => fileView(f, view.infoHash, base));
+  /** A view with its first `limit` files, written in slices (a torrent may have tens of thousands). */
+  const writeView = (out: SlicedWriter, view: TorrentView, base: string, limit: FileLimit): Promise<boolean> => {
+    const files = limit < view.files.length ? view.files.slice(0, limit) : view.files;
+    return writeJsonWithLongArray(out, { ...view, fileCount: view.files.length }, 'files', files, (f) => fileView(f, view.infoHash, base));
+  };
+  /** `?files=`, or undefined once a 400 has been sent. */
+  const filesLimit = (req: Request, res: express.Response, fallback: FileLimit): FileLimit | undefined => {
+    const parsed = parseFilesLimit(req.query['files'], fallback);
+    if (parsed.ok) return parsed.value;
+    sendJsonError(res, 'E_BAD_ARGUMENT', parsed.message);
+    return undefined;
+  };
 
   router.get('/api/torrents', async (req, res) => {
+    const limit = filesLimit(req, res, Infinity);
+    if (limit === undefined) return;
     const base = baseUrlOf(req);
     const out = slicedWriter(res.type('json'));
     const views = manager.list(base);
     if (!(await out.write('['))) return;
     for (const [i, view] of views.entries()) {
       if (i > 0 && !(await out.write(','))) return;
-      if (!(await writeView(out, view, base))) return;
+      if (!(await writeView(out, view, base, limit))) return;
     }
     if (await out.write(']')) out.end();
   });
   router.get('/api/torrents/:infoHash', async (req, res) => {
+    const limit = filesLimit(req, res, Infinity);
+    if (limit === undefined) return;
     const base = baseUrlOf(req);
     const view = manager.get(req.params.infoHash, base);
     if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
     const out = slicedWriter(res.type('json'));
-    if (await writeView(out, view, base)) out.end();
+    if (await writeView(out, view, base, limit)) out.end();
+  });
+  router.get('/api/torrents/:infoHash/files', (req, res) => {
+    const query = parseFilePageQuery(req.query);
+    if (!query.ok) return sendJsonError(res, 'E_BAD_ARGUMENT', query.message);
+    const base = baseUrlOf(req);
+    const view = manager.get(req.params.infoHash, base);
+    if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
+    const { offset, limit, q } = query.value;
+    const page = pageOfFiles(view.files, q, offset, limit, q.trim() ? lowerNamesOf(view.files, lowerNames) : undefined);
+    res.set('Cache-Control', 'no-store').json({ infoHash: view.infoHash, fileCount: view.files.length, matched: page.matched, offset, limit, files: page.items.map((f) => fileView(f, view.infoHash, base)) });
   });
   router.post('/api/torrents', express.json({ limit: MAX_API_BODY_BYTES }), async (req, res) => {
+    const limit = filesLimit(req, res, POST_VIEW_FILES);
+    if (limit === undefined) return;
     const body: unknown = req.body;
     const source = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     try {
@@ -66,7 +99,7 @@ export function torrentsRouter(
       }
       const base = baseUrlOf(req);
       const out = slicedWriter(res.status(201).type('json'));
-      if (await writeView(out, manager.get(infoHash, base)!, base)) out.end();
+      if (await writeView(out, manager.get(infoHash, base)!, base, limit)) out.end();
     } catch (err) {
       sendError(res, err);
     }

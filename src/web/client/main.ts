@@ -5,6 +5,7 @@ import type { Device } from './device-status.js';
 import { connectLiveEvents } from './live-events.js';
 import { initialState, reduce, torrentsFromApi, type Action, type FileView, type RemoteState, type TorrentView } from './torrent-state.js';
 import { setupAddForm } from './view-add.js';
+import { FILE_PAGE_SIZE } from './file-pager.js';
 import { DevicePicker } from './view-devices.js';
 import { Player } from './view-player.js';
 import { PrivacyView } from './view-privacy.js';
@@ -74,13 +75,14 @@ const torrentList = new TorrentList(byId('torrent-list', HTMLUListElement), byId
       announce(addMessage, err instanceof ApiError ? err.message : String(err), 'error');
     }
   },
-});
+}, (path) => api.get(path));
 
 setupAddForm((torrent) => dispatch({ type: 'added', torrent }));
 
 const loadTorrents = async () => {
   try {
-    dispatch({ type: 'loaded', torrents: torrentsFromApi(await api.get('/api/torrents')) });
+    // A page of each torrent's files: the card asks for the others as they are looked at.
+    dispatch({ type: 'loaded', torrents: torrentsFromApi(await api.get(`/api/torrents?files=${FILE_PAGE_SIZE}`)) });
   } catch (err) {
     announce(addMessage, err instanceof ApiError ? err.message : String(err), 'error');
   }

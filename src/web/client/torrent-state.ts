@@ -14,7 +14,10 @@ export interface FileView {
 export interface TorrentView {
   infoHash: string;
   name: string;
+  /** The first files (all of them unless `fileCount` says there are more). */
   files: FileView[];
+  /** How many files the torrent has, when the server said: more than `files` means paged. */
+  fileCount?: number;
   length: number;
   downloaded: number;
   speed: number;
@@ -66,6 +69,7 @@ function merge(known: TorrentView | undefined, fresh: TorrentView): TorrentView 
     downloaded: Math.max(known.downloaded, fresh.downloaded),
     done: known.done || fresh.done,
     files: fresh.files.length > 0 ? fresh.files : known.files,
+    ...(fresh.files.length === 0 && known.fileCount !== undefined ? { fileCount: known.fileCount } : {}),
   };
 }
 
@@ -96,7 +100,9 @@ function applyEvent(state: RemoteState, event: AppEvent): RemoteState {
         ...t,
         name: event.name,
         files: event.files.map((f) => ({ index: f.index, name: f.name, length: f.length })),
-        length: t.length || event.files.reduce((sum, f) => sum + f.length, 0),
+        ...(typeof event.fileCount === 'number' ? { fileCount: event.fileCount } : {}),
+        // With only some of the files, their sum is not the torrent's length: progress says it.
+        length: t.length || (typeof event.fileCount === 'number' && event.fileCount > event.files.length ? 0 : event.files.reduce((sum, f) => sum + f.length, 0)),
       }));
     case 'progress':
       return upsert(state, event.infoHash, (t) => {
@@ -141,12 +147,8 @@ export function torrentFromApi(value: unknown): TorrentView | undefined {
   return {
     infoHash,
     name: typeof value['name'] === 'string' && value['name'] ? value['name'] : infoHash,
-    files: files.filter(isRecord).map((f, i) => ({
-      index: num(f['index'], i),
-      name: typeof f['name'] === 'string' ? f['name'] : `file ${i}`,
-      length: num(f['length']),
-      ...(typeof f['mime'] === 'string' ? { mime: f['mime'] } : {}),
-    })),
+    files: filesFromApi(files),
+    ...(typeof value['fileCount'] === 'number' && Number.isSafeInteger(value['fileCount']) && value['fileCount'] >= 0 ? { fileCount: value['fileCount'] } : {}),
     length,
     downloaded,
     speed: num(value['speed']),
@@ -156,6 +158,16 @@ export function torrentFromApi(value: unknown): TorrentView | undefined {
     done: value['done'] === true || (length > 0 && downloaded >= length),
     ...(typeof value['paused'] === 'string' && value['paused'] ? { paused: value['paused'] } : {}),
   };
+}
+
+/** Files as the API lists them (a view's `files`, a page of /api/torrents/:infoHash/files). */
+export function filesFromApi(files: readonly unknown[]): FileView[] {
+  return files.filter(isRecord).map((f, i) => ({
+    index: num(f['index'], i),
+    name: typeof f['name'] === 'string' ? f['name'] : `file ${i}`,
+    length: num(f['length']),
+    ...(typeof f['mime'] === 'string' ? { mime: f['mime'] } : {}),
+  }));
 }
 
 /** GET /api/torrents may answer with an array or with `{ torrents: [...] }`. */

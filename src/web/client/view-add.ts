@@ -3,6 +3,7 @@ import { api, ApiError } from './api-client.js';
 import { announce, byId } from './dom.js';
 import { bytesToBase64, checkSource, checkTorrentFile } from './source-input.js';
 import { torrentFromApi, type TorrentView } from './torrent-state.js';
+import { FILE_PAGE_SIZE } from './file-pager.js';
 
 export function setupAddForm(onAdded: (torrent: TorrentView) => void): void {
   const form = byId('add-form', HTMLFormElement);
@@ -15,7 +16,7 @@ export function setupAddForm(onAdded: (torrent: TorrentView) => void): void {
     button.disabled = true;
     announce(message, `Adding ${label}…`, 'info');
     try {
-      const torrent = torrentFromApi(await api.post('/api/torrents', body));
+      const torrent = torrentFromApi(await api.post(`/api/torrents?files=${FILE_PAGE_SIZE}`, body));
       if (!torrent) throw new ApiError(0, 'E_BAD_REPLY', 'The server accepted the torrent but its answer was not understood.');
       onAdded(torrent);
       announce(message, torrent.name === torrent.infoHash ? 'Added. Fetching its file list from peers…' : `Added ${torrent.name}.`, 'info');

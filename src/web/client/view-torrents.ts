@@ -5,6 +5,7 @@
 import { h } from './dom.js';
 import { formatBytes, formatPercent, formatSpeed, formatTimeLeft } from './format.js';
 import { isPlayable, type FileView, type TorrentView } from './torrent-state.js';
+import { FileBrowser, type FetchJson } from './view-files.js';
 
 export interface TorrentListActions {
   play(torrent: TorrentView, file: FileView): void;
@@ -22,21 +23,23 @@ interface Card {
   peers: HTMLElement;
   spies: HTMLElement;
   eta: HTMLElement;
-  files: HTMLUListElement;
-  filesKey: string;
+  files: FileBrowser;
 }
 
 export class TorrentList {
   readonly #list: HTMLUListElement;
   readonly #empty: HTMLElement;
   readonly #actions: TorrentListActions;
+  readonly #fetchJson: FetchJson;
   readonly #cards = new Map<string, Card>();
   #current: TorrentView[] = [];
 
-  constructor(list: HTMLUListElement, empty: HTMLElement, actions: TorrentListActions) {
+  /** `fetchJson` asks the server for a page of a large torrent's files. */
+  constructor(list: HTMLUListElement, empty: HTMLElement, actions: TorrentListActions, fetchJson: FetchJson) {
     this.#list = list;
     this.#empty = empty;
     this.#actions = actions;
+    this.#fetchJson = fetchJson;
   }
 
   update(torrents: readonly TorrentView[]): void {
@@ -79,7 +82,7 @@ export class TorrentList {
     const peers = stat('peers');
     const spies = stat('spies blocked');
     const eta = h('span');
-    const files = h('ul', { class: 'files', 'aria-label': 'Files' });
+    const files = new FileBrowser(infoHash, (file) => this.#fileRow(infoHash, file), this.#fetchJson);
     const remove = h('button', { type: 'button', class: 'remove', 'aria-describedby': titleId }, 'Remove');
     remove.addEventListener('click', () => {
       const torrent = this.#find(infoHash);
@@ -91,10 +94,10 @@ export class TorrentList {
       title,
       progress,
       h('p', { class: 'stats' }, percent, size, speed.node, peers.node, spies.node, eta),
-      files,
+      files.root,
       remove,
     );
-    return { root, title, progress, percent, size, speed: speed.value, peers: peers.value, spies: spies.value, eta, files, filesKey: '' };
+    return { root, title, progress, percent, size, speed: speed.value, peers: peers.value, spies: spies.value, eta, files };
   }
 
   #fill(card: Card, torrent: TorrentView): void {
@@ -114,11 +117,7 @@ export class TorrentList {
     card.eta.classList.toggle('warning', !!torrent.paused && !torrent.done);
     card.root.dataset['done'] = String(torrent.done);
     card.root.dataset['paused'] = torrent.paused ?? '';
-    const filesKey = torrent.files.map((f) => `${f.index}:${f.name}`).join('|');
-    if (filesKey !== card.filesKey) {
-      card.filesKey = filesKey;
-      card.files.replaceChildren(...torrent.files.map((file) => this.#fileRow(torrent.infoHash, file)));
-    }
+    card.files.update(torrent);
   }
 
   #fileRow(infoHash: string, file: FileView): HTMLLIElement {

@@ -86,3 +86,16 @@ test('a paused torrent says why, from the listing and from events, until it resu
   s = reduce(s, { type: 'loaded', torrents: [listedPaused] });
   assert.equal(s.torrents[0]!.paused, 'disk full', 'a fresh listing carries the state too');
 });
+
+test('fileCount: read from the API and from metadata, kept when a listing carries no files', () => {
+  const listed = torrentFromApi({ infoHash: A, name: 'Big', files: [{ index: 0, name: 'a.mp4', length: 5 }], fileCount: 50_000 })!;
+  assert.equal(listed.fileCount, 50_000);
+  assert.equal(torrentFromApi({ infoHash: A, fileCount: -1 })!.fileCount, undefined, 'not a count');
+  let s: RemoteState = reduce(initialState, { type: 'added', torrent: torrentFromApi({ infoHash: A })! });
+  s = reduce(s, ev({ event: 'metadata', time, infoHash: A, name: 'Big', files: [{ index: 0, name: 'a.mp4', length: 5, url: 'u' }], fileCount: 50_000 }));
+  assert.equal(s.torrents[0]!.fileCount, 50_000);
+  assert.equal(s.torrents[0]!.length, 0, 'the first files do not make the length: progress says it');
+  s = reduce(s, { type: 'loaded', torrents: [torrentFromApi({ infoHash: A, name: 'Big', files: [] })!] });
+  assert.equal(s.torrents[0]!.fileCount, 50_000);
+  assert.equal(s.torrents[0]!.files.length, 1);
+});
