@@ -6,6 +6,7 @@
  * `?t=`, which restarts ffmpeg with input seeking. The real duration goes in X-Content-Duration
  * and Content-Duration so players show the whole length, and the timestamps carry `t`.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { TorrentManager } from '../core/torrent-manager.js';
@@ -23,6 +24,10 @@ import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 import { createSubtitleHandler } from './subtitle-route.js';
+import { calibrate as calibrateRung, CALIBRATION_FPS, procCpuSeconds, type CalibrationKey } from './calibrate.js';
+import { ConversionLoad, type Ticket } from './conversion-load.js';
+import { detectEncoderOnce, type EncoderChoice, type EncoderProbe, type VideoEncoder } from './hw-encoders.js';
+import { ladderFor } from './ladder.js';
 
 export interface TranscodeLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -45,7 +50,7 @@ export interface TranscodeOptions {
   ffmpegPath?: string;
   /** ffprobe binary; default: next to ffmpegPath, else `ffprobe` from PATH. */
   ffprobePath?: string;
-  /** ffmpeg processes at once; default 2 (one per core on the target 2-core box). */
+  /** ffmpeg processes at once; default 4 (video re-encodes are further held to what the capacity model admits). */
   maxConcurrent?: number;
   /** How long a request waits for a free slot before 503 E_BUSY; default 5 s. */
   queueWaitMs?: number;
@@ -55,11 +60,29 @@ export interface TranscodeOptions {
   onDecision?: (record: TranscodeRecord) => void;
   /** Probe answers shared with the cast plan and DLNA listings; default: a cache of its own. */
   probes?: ProbeCache;
+  /** The H.264 encoder found by test encodes (the service starts them); default: detected at the first conversion. */
+  encoder?: Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }>;
+  /** The capacity model's inputs, measured unless given (tests inject them). */
+  capacity?: {
+    cores?: number;
+    calibrate?: (key: CalibrationKey) => Promise<number | undefined>;
+    cpuSecondsOf?: (pid: number) => number | undefined;
+  };
+}
+
+/** What the transcoder runs with and what it carries now (`GET /api/transcoder`). */
+export interface TranscoderStatus {
+  encoder: VideoEncoder;
+  encoderReason: string;
+  hardwareTests: EncoderProbe[];
+  cores: number;
+  budgetCores: number;
+  conversions: Array<{ rung: string; cost: number; measured: boolean }>;
 }
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
 
-export type TranscodeHandler = (req: Request, res: Response, target: TranscodeTarget) => Promise<void>;
+export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeTarget) => Promise<void>) & { status(): Promise<TranscoderStatus> };
 
 const BINARY_RECHECK_MS = 10_000;
 
@@ -84,7 +107,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
   const ffmpegPath = opts.ffmpegPath ?? 'ffmpeg';
   const ffprobePath = opts.ffprobePath ?? defaultFfprobePath(ffmpegPath);
   const log = opts.log ?? (() => {});
-  const slots = new Slots(opts.maxConcurrent ?? 2);
+  const slots = new Slots(opts.maxConcurrent ?? 4);
   const probes = opts.probes ?? new ProbeCache({ ffprobePath });
   let binary: { ok: boolean; message: string; at: number } | undefined;
   let warned = false;
@@ -94,6 +117,27 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     const r = await checkBinary(ffmpegPath);
     binary = r.ok ? { ok: true, message: r.version, at: Date.now() } : { ok: false, message: r.message, at: Date.now() };
     return binary;
+  };
+
+  const cores = opts.capacity?.cores ?? os.availableParallelism();
+  const load = new ConversionLoad({ cores, calibrationFps: CALIBRATION_FPS, cpuSecondsOf: opts.capacity?.cpuSecondsOf ?? procCpuSeconds });
+  const calibrate = opts.capacity?.calibrate ?? ((k: CalibrationKey) => calibrateRung(ffmpegPath, k));
+  let detected = opts.encoder;
+  const encoder = (): Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }> => (detected ??= detectEncoderOnce(ffmpegPath));
+
+  /**
+   * A video re-encode is admitted by the capacity model at the best ladder rung that holds real
+   * time beside the others; copies and sound-only conversions cost little and are not counted.
+   */
+  const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
+    const enc: VideoEncoder = decision.video === 'h264' ? (await encoder()).choice.encoder : 'libx264';
+    // Unprobed: assume a 1080p film, the common case and the dear one.
+    const width = probed?.video?.width || 1920;
+    const height = probed?.video?.height || 1080;
+    const ladder = ladderFor(decision.scaleHeight ?? height, probed?.video?.fps);
+    const shape = { key: probed?.video ? `${probed.video.codec}/${probed.video.pixFmt ?? '?'}/${height}` : 'unprobed', ...(probed?.video?.fps ? { fps: probed.video.fps } : {}) };
+    const admission = await load.admit(ladder, shape, (rung) => calibrate({ sourceWidth: width, sourceHeight: height, rung, encoder: enc, video: decision.video }), opts.queueWaitMs ?? 5_000, signal);
+    return admission.ok ? { ok: true, ticket: admission.ticket, encoder: enc } : admission;
   };
 
   const subtitles = createSubtitleHandler({ manager, probes, ffmpegPath, ffmpegAvailable, log, ...(opts.graceMs ? { graceMs: opts.graceMs } : {}) });
@@ -128,6 +172,8 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     if (gone.signal.aborted) return;
     const source = await startSessionFileSource(session, target.fileIndex);
     let release: (() => void) | undefined;
+    let ticket: Ticket | undefined;
+    let videoEncoder: VideoEncoder = 'libx264';
     try {
       let probed: ProbeResult | undefined;
       try {
@@ -169,6 +215,19 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         res.status(200).set(headers).end();
         return;
       }
+      if (decision.video !== 'copy') {
+        const admitted = await admitConversion(decision, probed, gone.signal);
+        if (gone.signal.aborted) return;
+        if (!admitted.ok) {
+          log({ level: 'warn', msg: 'conversion refused', infoHash: target.infoHash, fileIndex: target.fileIndex, reason: admitted.message });
+          res.set('Retry-After', '10');
+          return sendJsonError(res, 'E_CAPACITY', `torrent ${target.infoHash} file ${target.fileIndex}: ${admitted.message}`, 'stop another converted stream, or play the original stream if this screen can');
+        }
+        ticket = admitted.ticket;
+        videoEncoder = admitted.encoder;
+        headers['X-Transcode-Rung'] = `${ticket.rung.id}; encoder=${videoEncoder}`;
+        log({ level: 'info', msg: 'conversion admitted', infoHash: target.infoHash, fileIndex: target.fileIndex, rung: ticket.rung.id, encoder: videoEncoder, predictedCores: ticket.predicted });
+      }
       release = await slots.acquire(opts.queueWaitMs ?? 5_000, gone.signal);
       if (gone.signal.aborted) return;
       if (!release) {
@@ -187,10 +246,20 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       if (splice) {
         await runFfmpeg(req, res, headers, { start: () => startSplicedFfmpeg({ ffmpegPath, plan: splice, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: `${splice.head.join(' ')} | ${splice.tail.join(' ')} | ${splice.join.join(' ')}`, gone: gone.signal, what });
       } else {
-        const plan = buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}), ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}) });
-        await runFfmpeg(req, res, headers, { start: () => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
+        const t = ticket;
+        const plan = buildFfmpegArgs({
+          input: source.url,
+          decision,
+          startSeconds,
+          ...(probed?.video ? { sourceHeight: probed.video.height, ...(probed.video.fps ? { sourceFps: probed.video.fps } : {}) } : {}),
+          ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}),
+          ...(t ? { rung: t.rung, encoder: videoEncoder, progress: true } : {}),
+        });
+        const start = (): ReturnType<typeof startFfmpeg> => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS, ...(t ? { onPid: t.attach, onProgress: t.progress } : {}) });
+        await runFfmpeg(req, res, headers, { start, commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
       }
     } finally {
+      ticket?.release();
       release?.();
       await source.close();
     }
@@ -271,5 +340,9 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     else sendJsonError(res, 'E_TRANSCODE', `ffmpeg failed on torrent ${o.what.infoHash} file ${o.what.fileIndex}: ${headerSafe(exit.stderr || `exit ${exit.code ?? exit.signal}`)}`, 'play the original stream, or try the other format');
   };
 
-  return handler;
+  const status = async (): Promise<TranscoderStatus> => {
+    const e = await encoder();
+    return { encoder: e.choice.encoder, encoderReason: e.choice.reason, hardwareTests: e.probes, cores, budgetCores: load.budget, conversions: load.costs() };
+  };
+  return Object.assign(handler, { status });
 }
