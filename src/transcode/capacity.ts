@@ -34,7 +34,8 @@ export function chooseRung(ladder: readonly Rung[], cost: (r: Rung) => number | 
     const c = cost(r);
     if (c === undefined || !Number.isFinite(c)) continue;
     if (c <= free) return { ok: true, rung: r, cost: c, free };
-    if (!cheapest || c < cheapest.cost) cheapest = { rung: r, cost: c };
+    // On a tie the later rung names the floor the refusal already tried.
+    if (!cheapest || c <= cheapest.cost) cheapest = { rung: r, cost: c };
   }
   const last = ladder[ladder.length - 1]!;
   return { ok: false, free, cheapest: cheapest?.cost ?? Infinity, cheapestRung: cheapest?.rung ?? last };
