@@ -13,7 +13,7 @@ import type { TorrentManager } from '../core/torrent-manager.js';
 import type { EventBus } from '../events.js';
 import { sendJsonError } from '../server/json-error.js';
 import { DEVICE_PROFILES } from './capabilities.js';
-import { decide, decideWithoutProbe, type Decision } from './decide.js';
+import { decide, decideWithoutProbe, withBurnIn, type Decision } from './decide.js';
 import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import type { Readable } from 'node:stream';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg, type FfmpegExit } from './ffmpeg-stream.js';
@@ -153,7 +153,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     if (res.destroyed) gone.abort();
     const parsed = parseTranscodeQuery(req.query as Record<string, unknown>, Object.keys(DEVICE_PROFILES));
     if (!parsed.ok) return sendJsonError(res, 'E_BAD_ARGUMENT', parsed.message);
-    const { container, startSeconds, device } = parsed.value;
+    const { container, startSeconds, device, burnSubtitle } = parsed.value;
     const session = manager.session(target.infoHash);
     const file = session?.files[target.fileIndex];
     if (!session || !file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} has no file ${target.fileIndex}`);
@@ -187,7 +187,14 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex}: ffmpeg does not know its ${unknown.join(' and ')} codec, so it cannot be converted`, `play the original: /stream/${target.infoHash}/${target.fileIndex}`);
       }
       const caps = DEVICE_PROFILES[device]!;
-      const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
+      let decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
+      if (burnSubtitle !== undefined) {
+        const track = probed?.subtitleTracks[burnSubtitle];
+        if (!probed) return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex} could not be probed, so its subtitle track ${burnSubtitle} cannot be burnt in`, 'retry once more of the file has downloaded, or play it without burn=');
+        if (!track) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} file ${target.fileIndex} has ${probed.subtitleTracks.length} subtitle track(s); there is no track ${burnSubtitle} to burn in`);
+        if (track.text) return sendJsonError(res, 'E_BAD_ARGUMENT', `subtitle track ${burnSubtitle} is text (${track.codec}): it is sent as WebVTT (?format=vtt&track=${burnSubtitle}), not burnt in; burn= is for picture subtitles (PGS, VobSub)`);
+        decision = withBurnIn(decision, caps, track);
+      }
       const duration = probed?.durationSeconds;
       if (duration !== undefined && startSeconds >= duration) {
         return sendJsonError(res, 'E_BAD_ARGUMENT', `t=${startSeconds} is past the end of the file (${formatSeconds(duration)} s)`);
@@ -204,6 +211,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         'X-Transcode-Decision': decisionHeader(decision),
         'X-Transcode-Reason': headerSafe(decision.reason),
         ...(startSeconds > 0 ? { 'X-Transcode-Start': formatSeconds(startSeconds) } : {}),
+        ...(burnSubtitle !== undefined ? { 'X-Transcode-Burn': String(burnSubtitle) } : {}),
         ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
         // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming,
         // and the profile the conversion really has (the one the listing's <res> claims).
@@ -254,6 +262,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
           ...(probed?.video ? { sourceHeight: probed.video.height, ...(probed.video.fps ? { sourceFps: probed.video.fps } : {}) } : {}),
           ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}),
           ...(t ? { rung: t.rung, encoder: videoEncoder, progress: true } : {}),
+          ...(burnSubtitle !== undefined ? { burnSubtitle } : {}),
         });
         const start = (): ReturnType<typeof startFfmpeg> => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS, ...(t ? { onPid: t.attach, onProgress: t.progress } : {}) });
         await runFfmpeg(req, res, headers, { start, commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
