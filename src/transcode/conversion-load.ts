@@ -25,6 +25,11 @@ export interface LoadOptions {
   cores: number;
   calibrationFps: number;
   cpuSecondsOf: (pid: number) => number | undefined;
+  /**
+   * How long a new request waits for running conversions not yet measured to be measured, so it
+   * is judged on real costs rather than on predictions that may be low (default 6 s).
+   */
+  settleMs?: number;
 }
 
 export interface Ticket {
@@ -47,6 +52,8 @@ interface Running {
   base: number;
   predicted: number;
   pid?: number;
+  /** Its ffmpeg runs and its CPU time can be read: a measurement is coming. */
+  measurable: boolean;
   samples: CostSample[];
   cost?: number;
 }
@@ -69,6 +76,8 @@ export class ConversionLoad {
   #queue: Promise<unknown> = Promise.resolve();
   /** Settles when a conversion ends, then is replaced: what a refused request waits on. */
   #freed = deferred();
+  /** Settles when a running conversion gets (a new) measurement, then is replaced. */
+  #measuredOne = deferred();
 
   constructor(o: LoadOptions) {
     this.#o = o;
@@ -89,6 +98,7 @@ export class ConversionLoad {
    */
   async admit(ladder: readonly Rung[], shape: SourceShape, calibrate: Calibrate, waitMs: number, signal?: AbortSignal, now: () => number = Date.now): Promise<Admission> {
     const deadline = now() + waitMs;
+    await this.#settle(signal, now);
     for (;;) {
       const freed = this.#freed.promise;
       // One admission at a time: the previous one's predicted cost must count before the next chooses.
@@ -101,6 +111,19 @@ export class ConversionLoad {
       await Promise.race([freed, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
       clearTimeout(timer);
       if (signal?.aborted) return result;
+    }
+  }
+
+  /** Waits (bounded) until every running conversion whose ffmpeg can be measured has been. */
+  async #settle(signal: AbortSignal | undefined, now: () => number): Promise<void> {
+    const until = now() + (this.#o.settleMs ?? 6_000);
+    for (;;) {
+      const pending = [...this.#running].some((r) => r.measurable && r.cost === undefined);
+      const left = until - now();
+      if (!pending || left <= 0 || signal?.aborted) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.#measuredOne.promise, this.#freed.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+      clearTimeout(timer);
     }
   }
 
@@ -138,7 +161,7 @@ export class ConversionLoad {
 
   /** `base` is the prediction before the shape's learnt factor: what the measurement is compared with. */
   #ticket(rung: Rung, base: number, predicted: number, shape: string): Ticket {
-    const r: Running = { shape, rung, base, predicted, samples: [] };
+    const r: Running = { shape, rung, base, predicted, measurable: false, samples: [] };
     this.#running.add(r);
     let released = false;
     return {
@@ -146,6 +169,7 @@ export class ConversionLoad {
       predicted,
       attach: (pid) => {
         r.pid = pid;
+        r.measurable = this.#o.cpuSecondsOf(pid) !== undefined;
         // CPU time is per process: a new ffmpeg starts a new series.
         r.samples = [];
       },
@@ -157,13 +181,20 @@ export class ConversionLoad {
         if (r.samples.length > WINDOW + 1) r.samples.shift();
         const m = measuredCost(r.samples);
         if (m === undefined) return;
+        const first = r.cost === undefined;
         r.cost = m;
         if (r.base > 0) this.#factors.set(r.shape, sourceFactor(m, r.base));
+        if (first) {
+          const measured = this.#measuredOne;
+          this.#measuredOne = deferred();
+          measured.resolve();
+        }
       },
       measured: () => r.cost,
       release: () => {
         if (released) return;
         released = true;
+        r.measurable = false;
         this.#running.delete(r);
         const freed = this.#freed;
         this.#freed = deferred();

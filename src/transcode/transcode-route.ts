@@ -67,6 +67,7 @@ export interface TranscodeOptions {
     cores?: number;
     calibrate?: (key: CalibrationKey) => Promise<number | undefined>;
     cpuSecondsOf?: (pid: number) => number | undefined;
+    settleMs?: number;
   };
 }
 
@@ -120,7 +121,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
   };
 
   const cores = opts.capacity?.cores ?? os.availableParallelism();
-  const load = new ConversionLoad({ cores, calibrationFps: CALIBRATION_FPS, cpuSecondsOf: opts.capacity?.cpuSecondsOf ?? procCpuSeconds });
+  const load = new ConversionLoad({ cores, calibrationFps: CALIBRATION_FPS, cpuSecondsOf: opts.capacity?.cpuSecondsOf ?? procCpuSeconds, ...(opts.capacity?.settleMs !== undefined ? { settleMs: opts.capacity.settleMs } : {}) });
   const calibrate = opts.capacity?.calibrate ?? ((k: CalibrationKey) => calibrateRung(ffmpegPath, k));
   let detected = opts.encoder;
   const encoder = (): Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }> => (detected ??= detectEncoderOnce(ffmpegPath));

@@ -87,3 +87,28 @@ test('ConversionLoad: when nothing can be calibrated, one conversion per core', 
   assert.equal(b.ok, false);
   if (!b.ok) assert.match(b.message, /encode speed could not be measured/);
 });
+
+test('ConversionLoad: a new request waits for a running conversion to be measured, and is judged on the real cost', async () => {
+  let cpu = 0;
+  const load = new ConversionLoad({ cores: 2, calibrationFps: 24, cpuSecondsOf: () => cpu, settleMs: 60_000 });
+  const calibrate = async (r: Rung): Promise<number | undefined> => costs[r.id];
+  const shape = { key: 'hevc/yuv420p10le/1080', fps: 24 };
+  const a = await load.admit(ladder, shape, calibrate, 0);
+  assert.ok(a.ok);
+  a.ticket.attach(99);
+  let settled = false;
+  const b = load.admit(ladder, shape, calibrate, 0).then((x) => ((settled = true), x));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, 'it waits for the running conversion to be measured');
+  for (let s = 0; s <= 2; s++) {
+    cpu = s * 1.3;
+    a.ticket.progress(s);
+  }
+  const second = await b;
+  // On the prediction (1.2, 0.6 free) it would get 720p superfast (0.5); measured 1.3 leaves 0.5
+  // free and teaches a factor of 1.08: superfast would be 0.54, ultrafast (0.43) fits.
+  assert.ok(second.ok);
+  assert.equal(second.ticket.rung.id, '720p-ultrafast');
+  second.ticket.release();
+  a.ticket.release();
+});
