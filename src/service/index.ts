@@ -164,7 +164,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       close: async () => void (await encoder.catch(() => undefined)),
     });
     parts.push(mediaServerPart(ctx, options.mediaServer));
-    const devices = options.tvs === false ? undefined : await startDevicesPart(ctx, options.tvs ?? {});
+    const devices = options.tvs === false ? undefined : await startDevicesPart({ ...ctx, capacityCheck: transcode.capacityCheck }, options.tvs ?? {});
     if (devices) parts.push(devices);
     if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
 

@@ -114,6 +114,14 @@ export class ConversionLoad {
     }
   }
 
+  /** What admit would answer now, without taking a place (a cast checks before it sends the TV a URL). */
+  async preview(ladder: readonly Rung[], shape: SourceShape, calibrate: Calibrate): Promise<{ ok: true; rung: Rung } | { ok: false; message: string }> {
+    const attempt = this.#queue.then(() => this.#try(ladder, shape, calibrate, true));
+    this.#queue = attempt.catch(() => undefined);
+    const r = await attempt;
+    return r.ok ? { ok: true, rung: r.ticket.rung } : r;
+  }
+
   /** Waits (bounded) until every running conversion whose ffmpeg can be measured has been. */
   async #settle(signal: AbortSignal | undefined, now: () => number): Promise<void> {
     const until = now() + (this.#o.settleMs ?? 6_000);
@@ -127,7 +135,7 @@ export class ConversionLoad {
     }
   }
 
-  async #try(ladder: readonly Rung[], shape: SourceShape, calibrate: Calibrate): Promise<Admission> {
+  async #try(ladder: readonly Rung[], shape: SourceShape, calibrate: Calibrate, dryRun = false): Promise<Admission> {
     const running = [...this.#running].map((r) => r.cost ?? r.predicted);
     const factor = this.#factors.get(shape.key) ?? 1;
     const calibrated = new Map<Rung, number>();
@@ -148,21 +156,21 @@ export class ConversionLoad {
       if (running.length >= unmeasuredLimit(this.#o.cores)) {
         return { ok: false, message: `this machine cannot convert another video now: ${running.length} conversions are running and the encode speed could not be measured (the calibration encode failed)` };
       }
-      return { ok: true, ticket: this.#ticket(ladder[0]!, 0, 0, shape.key), reason: `${ladder[0]!.id} (encode speed not measurable)` };
+      return { ok: true, ticket: this.#ticket(ladder[0]!, 0, 0, shape.key, dryRun), reason: `${ladder[0]!.id} (encode speed not measurable)` };
     }
     const choice = chooseRung(ladder, cost, running, this.budget);
     if (!choice.ok) return { ok: false, message: refusalMessage(choice, running.length, this.#o.cores) };
     return {
       ok: true,
-      ticket: this.#ticket(choice.rung, choice.cost / factor, choice.cost, shape.key),
+      ticket: this.#ticket(choice.rung, choice.cost / factor, choice.cost, shape.key, dryRun),
       reason: `${choice.rung.id}: needs ${choice.cost.toFixed(2)} of ${choice.free.toFixed(2)} free cores`,
     };
   }
 
   /** `base` is the prediction before the shape's learnt factor: what the measurement is compared with. */
-  #ticket(rung: Rung, base: number, predicted: number, shape: string): Ticket {
+  #ticket(rung: Rung, base: number, predicted: number, shape: string, dryRun = false): Ticket {
     const r: Running = { shape, rung, base, predicted, measurable: false, samples: [] };
-    this.#running.add(r);
+    if (!dryRun) this.#running.add(r);
     let released = false;
     return {
       rung,

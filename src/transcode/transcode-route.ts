@@ -25,9 +25,9 @@ import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 import { createSubtitleHandler } from './subtitle-route.js';
 import { calibrate as calibrateRung, CALIBRATION_FPS, procCpuSeconds, type CalibrationKey } from './calibrate.js';
-import { ConversionLoad, type Ticket } from './conversion-load.js';
+import { ConversionLoad, type Calibrate, type SourceShape, type Ticket } from './conversion-load.js';
 import { detectEncoderOnce, type EncoderChoice, type EncoderProbe, type VideoEncoder } from './hw-encoders.js';
-import { ladderFor } from './ladder.js';
+import { ladderFor, type Rung } from './ladder.js';
 
 export interface TranscodeLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -83,7 +83,11 @@ export interface TranscoderStatus {
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
 
-export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeTarget) => Promise<void>) & { status(): Promise<TranscoderStatus> };
+export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeTarget) => Promise<void>) & {
+  status(): Promise<TranscoderStatus>;
+  /** Why a conversion with this decision would be refused now (E_CAPACITY), or undefined. */
+  capacityCheck(decision: Decision, probed: ProbeResult | undefined): Promise<string | undefined>;
+};
 
 const BINARY_RECHECK_MS = 10_000;
 
@@ -130,15 +134,31 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
    * A video re-encode is admitted by the capacity model at the best ladder rung that holds real
    * time beside the others; copies and sound-only conversions cost little and are not counted.
    */
-  const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
+  const conversionShape = async (decision: Decision, probed: ProbeResult | undefined): Promise<{ ladder: Rung[]; shape: SourceShape; calibrate: Calibrate; encoder: VideoEncoder }> => {
     const enc: VideoEncoder = decision.video === 'h264' ? (await encoder()).choice.encoder : 'libx264';
     // Unprobed: assume a 1080p film, the common case and the dear one.
     const width = probed?.video?.width || 1920;
     const height = probed?.video?.height || 1080;
-    const ladder = ladderFor(decision.scaleHeight ?? height, probed?.video?.fps);
-    const shape = { key: probed?.video ? `${probed.video.codec}/${probed.video.pixFmt ?? '?'}/${height}` : 'unprobed', ...(probed?.video?.fps ? { fps: probed.video.fps } : {}) };
-    const admission = await load.admit(ladder, shape, (rung) => calibrate({ sourceWidth: width, sourceHeight: height, rung, encoder: enc, video: decision.video }), opts.queueWaitMs ?? 5_000, signal);
-    return admission.ok ? { ok: true, ticket: admission.ticket, encoder: enc } : admission;
+    return {
+      ladder: ladderFor(decision.scaleHeight ?? height, probed?.video?.fps),
+      shape: { key: probed?.video ? `${probed.video.codec}/${probed.video.pixFmt ?? '?'}/${height}` : 'unprobed', ...(probed?.video?.fps ? { fps: probed.video.fps } : {}) },
+      calibrate: (rung) => calibrate({ sourceWidth: width, sourceHeight: height, rung, encoder: enc, video: decision.video }),
+      encoder: enc,
+    };
+  };
+
+  const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
+    const c = await conversionShape(decision, probed);
+    const admission = await load.admit(c.ladder, c.shape, c.calibrate, opts.queueWaitMs ?? 5_000, signal);
+    return admission.ok ? { ok: true, ticket: admission.ticket, encoder: c.encoder } : admission;
+  };
+
+  /** Why a conversion with this decision would be refused now, or undefined when it would run. */
+  const capacityCheck = async (decision: Decision, probed: ProbeResult | undefined): Promise<string | undefined> => {
+    if (decision.video === 'copy') return undefined;
+    const c = await conversionShape(decision, probed);
+    const r = await load.preview(c.ladder, c.shape, c.calibrate);
+    return r.ok ? undefined : r.message;
   };
 
   const subtitles = createSubtitleHandler({ manager, probes, ffmpegPath, ffmpegAvailable, log, ...(opts.graceMs ? { graceMs: opts.graceMs } : {}) });
@@ -354,5 +374,5 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     const e = await encoder();
     return { encoder: e.choice.encoder, encoderReason: e.choice.reason, hardwareTests: e.probes, cores, budgetCores: load.budget, conversions: load.costs() };
   };
-  return Object.assign(handler, { status });
+  return Object.assign(handler, { status, capacityCheck });
 }

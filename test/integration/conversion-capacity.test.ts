@@ -15,6 +15,7 @@ import { startService, type TestService } from '../sim/service.js';
 import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 import { closesAfter } from '../sim/cleanup.js';
 import type { TranscoderStatus } from '../../src/transcode/transcode-route.js';
+import { startFakeChromecast } from '@torrent-live/casting/testing';
 
 async function fixture(): Promise<TorrentFixture> {
   const clip = await makeClip('hevc-ac3-mkv', { seconds: 20 });
@@ -112,4 +113,22 @@ test('the test encodes find no hardware encoder here; libx264 is chosen, and a c
   assert.ok(busy.conversions[0]!.cost > 0 && busy.conversions[0]!.cost < busy.budgetCores, `a calibrated cost: ${busy.conversions[0]!.cost}`);
   await a.stop();
   assert.ok(await waitFor(() => activeProcesses() === 0, 5000), 'no ffmpeg left');
+});
+
+test('a cast that needs a conversion the machine cannot hold is refused at once with E_CAPACITY, before the TV is sent a URL', async (t) => {
+  const own = closesAfter(t);
+  const fx = await fixture();
+  const tv = own(await startFakeChromecast({ host: '127.210.0.41', name: 'Full Machine TV' }));
+  const world = own(await startWorld({ fixtures: [fx], dhtSize: 20 }));
+  // One conversion needs 1.2 cores of a machine whose budget is 0.9: nothing fits.
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { tvs: { searchIntervalMs: 500 }, transcode: { capacity: { cores: 1, calibrate: async () => 1.2, cpuSecondsOf: () => undefined } } } }));
+  await add(svc, fx);
+  const device = await svc.discovery!.waitFor('Full Machine TV', 10_000);
+  const res = await fetch(`${svc.baseUrl}/api/cast`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId: device.id, infoHash: fx.infoHash, fileIndex: 0 }) });
+  assert.equal(res.status, 503);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, 'E_CAPACITY');
+  assert.match(body.error.message, /cannot cast torrent [0-9a-f]{40} file 0 to Full Machine TV: it needs a video conversion, and this machine cannot convert another video in real time/);
+  assert.equal(tv.received.filter((m) => m.data['type'] === 'LOAD').length, 0, 'the TV was not sent a URL it would fail on');
+  assert.equal(activeProcesses(), 0);
 });
