@@ -98,7 +98,8 @@ export class ConversionLoad {
    */
   async admit(ladder: readonly Rung[], shape: SourceShape, calibrate: Calibrate, waitMs: number, signal?: AbortSignal, now: () => number = Date.now): Promise<Admission> {
     const deadline = now() + waitMs;
-    await this.#settle(signal, now);
+    // A request that may not wait long is not held long for a measurement either.
+    await this.#settle(Math.min(this.#o.settleMs ?? 6_000, waitMs), signal, now);
     for (;;) {
       const freed = this.#freed.promise;
       // One admission at a time: the previous one's predicted cost must count before the next chooses.
@@ -123,8 +124,8 @@ export class ConversionLoad {
   }
 
   /** Waits (bounded) until every running conversion whose ffmpeg can be measured has been. */
-  async #settle(signal: AbortSignal | undefined, now: () => number): Promise<void> {
-    const until = now() + (this.#o.settleMs ?? 6_000);
+  async #settle(maxMs: number, signal: AbortSignal | undefined, now: () => number): Promise<void> {
+    const until = now() + maxMs;
     for (;;) {
       const pending = [...this.#running].some((r) => r.measurable && r.cost === undefined);
       const left = until - now();

@@ -97,7 +97,7 @@ test('ConversionLoad: a new request waits for a running conversion to be measure
   assert.ok(a.ok);
   a.ticket.attach(99);
   let settled = false;
-  const b = load.admit(ladder, shape, calibrate, 0).then((x) => ((settled = true), x));
+  const b = load.admit(ladder, shape, calibrate, 60_000).then((x) => ((settled = true), x));
   await new Promise((r) => setImmediate(r));
   assert.equal(settled, false, 'it waits for the running conversion to be measured');
   for (let s = 0; s <= 2; s++) {
