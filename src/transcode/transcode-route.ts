@@ -130,10 +130,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
   let detected = opts.encoder;
   const encoder = (): Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }> => (detected ??= detectEncoderOnce(ffmpegPath));
 
-  /**
-   * A video re-encode is admitted by the capacity model at the best ladder rung that holds real
-   * time beside the others; copies and sound-only conversions cost little and are not counted.
-   */
+  /** The ladder, cost group and calibration a video re-encode of this source is judged by. */
   const conversionShape = async (decision: Decision, probed: ProbeResult | undefined): Promise<{ ladder: Rung[]; shape: SourceShape; calibrate: Calibrate; encoder: VideoEncoder }> => {
     const enc: VideoEncoder = decision.video === 'h264' ? (await encoder()).choice.encoder : 'libx264';
     // Unprobed: assume a 1080p film, the common case and the dear one.
@@ -147,6 +144,10 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     };
   };
 
+  /**
+   * A video re-encode is admitted by the capacity model at the best ladder rung that holds real
+   * time beside the others; copies and sound-only conversions cost little and are not counted.
+   */
   const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
     const c = await conversionShape(decision, probed);
     const admission = await load.admit(c.ladder, c.shape, c.calibrate, opts.queueWaitMs ?? 5_000, signal);
