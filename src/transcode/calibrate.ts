@@ -1,9 +1,11 @@
 /**
- * What a ladder rung costs on this machine, measured: a two-second encode of a synthetic picture
- * of the source's size at that rung, with the encoder the conversion will use, timed in CPU
- * seconds by ffmpeg itself (`-benchmark`: user + system time of the whole process, so it does not
- * matter what else the machine is doing). Each (size, rung, encoder) is measured once per process.
- * Linux readers of a running ffmpeg's CPU time live here too.
+ * What a ladder rung costs on this machine, measured: a two-second encode of the film itself from
+ * where the conversion starts (its decoding and picture count), at that rung, with the encoder the
+ * conversion will use, timed in CPU seconds by ffmpeg itself (`-benchmark`: user + system time of
+ * the whole process, so it does not matter what else the machine is doing). Remembered per
+ * (source shape, rung, encoder) for the process. Without the film (or its data in time), a
+ * synthetic picture of its size stands in. The Linux reader of a running ffmpeg's CPU time lives
+ * here too.
  */
 import { readFileSync } from 'node:fs';
 import type { Decision } from './decide.js';
@@ -15,26 +17,53 @@ import type { Rung } from './ladder.js';
 export const CALIBRATION_SECONDS = 2;
 export const CALIBRATION_FPS = 24;
 const CALIBRATION_TIMEOUT_MS = 30_000;
+/** The real source is read through the torrent: its first seconds may still be arriving. */
+const SOURCE_CALIBRATION_TIMEOUT_MS = 15_000;
 
 export interface CalibrationKey {
   sourceWidth: number;
   sourceHeight: number;
+  /** Frames per second of the source (the cost scales with it); default CALIBRATION_FPS. */
+  sourceFps?: number;
   rung: Rung;
   encoder: VideoEncoder;
   video: Decision['video'];
+  /**
+   * The film itself, from where the conversion will start: its decoding (a 10-bit HEVC costs
+   * far more than a synthetic picture) and its picture are part of the cost. `shape` groups
+   * sources that cost alike (codec, pixel format, height), the cache key.
+   */
+  source?: { url: string; startSeconds: number; shape: string };
 }
 
+function encodeArgs(k: CalibrationKey, sourceFps: number): string[] {
+  const height = Math.max(2, Math.round(k.sourceHeight / 2) * 2);
+  const decision: Decision = { action: 'transcode', container: 'mp4', video: k.video, audio: 'none', reason: 'calibration' };
+  return videoArgs({ input: '', decision, rung: k.rung, encoder: k.encoder, sourceHeight: height, sourceFps }, '2', [], false);
+}
+
+/** A synthetic picture of the source's size (testsrc2 at CALIBRATION_FPS), encoded at the rung. */
 export function calibrationArgs(k: CalibrationKey): string[] {
   const width = Math.max(2, Math.round(k.sourceWidth / 2) * 2);
   const height = Math.max(2, Math.round(k.sourceHeight / 2) * 2);
-  const decision: Decision = { action: 'transcode', container: 'mp4', video: k.video, audio: 'none', reason: 'calibration' };
-  const encode = videoArgs({ input: '', decision, rung: k.rung, encoder: k.encoder, sourceHeight: height, sourceFps: CALIBRATION_FPS }, '2', [], false);
   return [
     // -benchmark reports at info level; -nostats keeps the progress lines out.
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-benchmark',
     ...(k.video === 'h264' ? hardwareInputOptions(k.encoder) : []),
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${CALIBRATION_FPS}:duration=${CALIBRATION_SECONDS}`,
-    ...encode, '-f', 'null', '-',
+    ...encodeArgs(k, CALIBRATION_FPS), '-f', 'null', '-',
+  ];
+}
+
+/** CALIBRATION_SECONDS of the film from the start point, decoded and encoded at the rung; progress on stdout. */
+export function sourceCalibrationArgs(k: CalibrationKey & { source: NonNullable<CalibrationKey['source']> }): string[] {
+  const start = k.source.startSeconds > 0 ? ['-ss', String(Math.round(k.source.startSeconds * 1000) / 1000)] : [];
+  return [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-benchmark', '-progress', 'pipe:1',
+    ...(k.video === 'h264' ? hardwareInputOptions(k.encoder) : []),
+    '-analyzeduration', '3000000', '-probesize', '5000000', ...start, '-t', String(CALIBRATION_SECONDS),
+    '-i', k.source.url, '-map', '0:v:0', '-an', '-sn', '-dn',
+    ...encodeArgs(k, k.sourceFps ?? CALIBRATION_FPS), '-f', 'null', '-',
   ];
 }
 
@@ -44,41 +73,86 @@ export function parseBenchmark(stderr: string): number | undefined {
   return m ? Number(m[1]) + Number(m[2]) : undefined;
 }
 
-export type CalibrationRunner = (ffmpegPath: string, args: string[]) => Promise<string | undefined>;
+/** The last `out_time_us` of `-progress` output: the media seconds really encoded. */
+export function lastProgressSeconds(progress: string): number | undefined {
+  const all = [...progress.matchAll(/out_time_us=(\d+)/g)];
+  const last = all.at(-1);
+  return last ? Number(last[1]) / 1e6 : undefined;
+}
 
-/** Runs a calibration encode; its stderr, or undefined when it failed or overran. */
-export const runCalibration: CalibrationRunner = async (ffmpegPath, args) => {
+export type CalibrationRunner = (ffmpegPath: string, args: string[], timeoutMs: number) => Promise<{ stderr: string; stdout: string } | undefined>;
+
+/** Runs a calibration encode; its output, or undefined when it failed or overran. */
+export const runCalibration: CalibrationRunner = async (ffmpegPath, args, timeoutMs) => {
   const run = spawnFfmpeg({ ffmpegPath, args, graceMs: 500 });
-  let full = '';
+  let stderr = '';
+  let stdout = '';
   run.child.stderr?.on('data', (t: string) => {
-    full = (full + t).slice(-20_000);
+    stderr = (stderr + t).slice(-20_000);
   });
-  const timer = setTimeout(() => run.stop(), CALIBRATION_TIMEOUT_MS);
+  run.child.stdout?.setEncoding('utf8');
+  run.child.stdout?.on('data', (t: string) => {
+    stdout = (stdout + t).slice(-20_000);
+  });
+  const timer = setTimeout(() => run.stop(), timeoutMs);
   const exit = await run.exited;
   clearTimeout(timer);
-  return exit.code === 0 && !exit.stopped ? full : undefined;
+  return exit.code === 0 && !exit.stopped ? { stderr, stdout } : undefined;
 };
 
 const measured = new Map<string, Promise<number | undefined>>();
 
 export function calibrationKeyId(ffmpegPath: string, k: CalibrationKey): string {
-  return `${ffmpegPath}|${k.sourceWidth}x${k.sourceHeight}|${k.rung.id}|${k.video === 'h264' ? k.encoder : k.video}`;
+  const what = k.source ? `source:${k.source.shape}@${k.sourceFps ?? '?'}` : `${k.sourceWidth}x${k.sourceHeight}`;
+  return `${ffmpegPath}|${what}|${k.rung.id}|${k.video === 'h264' ? k.encoder : k.video}`;
 }
 
-/** Cores the rung needs for real time at CALIBRATION_FPS, or undefined when the encode failed. */
-export function calibrate(ffmpegPath: string, k: CalibrationKey, run: CalibrationRunner = runCalibration): Promise<number | undefined> {
-  const id = calibrationKeyId(ffmpegPath, k);
-  let job = measured.get(id);
-  if (!job) {
-    job = run(ffmpegPath, calibrationArgs(k)).then((stderr) => {
-      const cpu = stderr === undefined ? undefined : parseBenchmark(stderr);
+function memo(id: string, job: () => Promise<number | undefined>): Promise<number | undefined> {
+  let p = measured.get(id);
+  if (!p) {
+    p = job().then((cost) => {
       // A failed measurement is tried again next time rather than remembered.
-      if (cpu === undefined) measured.delete(id);
-      return cpu === undefined ? undefined : Math.max(0.01, cpu / CALIBRATION_SECONDS);
+      if (cost === undefined) measured.delete(id);
+      return cost;
     });
-    measured.set(id, job);
+    measured.set(id, p);
   }
-  return job;
+  return p;
+}
+
+/** The synthetic calibration's cost scaled to the source's frame rate (capped by the rung). */
+function syntheticCost(ffmpegPath: string, k: CalibrationKey, run: CalibrationRunner): Promise<number | undefined> {
+  const synthetic = { ...k };
+  delete synthetic.source;
+  return memo(calibrationKeyId(ffmpegPath, synthetic), async () => {
+    const out = await run(ffmpegPath, calibrationArgs(k), CALIBRATION_TIMEOUT_MS);
+    const cpu = out && parseBenchmark(out.stderr);
+    return cpu === undefined ? undefined : Math.max(0.01, cpu / CALIBRATION_SECONDS);
+  }).then((c) => {
+    if (c === undefined) return undefined;
+    const fps = Math.min(k.sourceFps ?? CALIBRATION_FPS, k.rung.maxFps ?? Infinity);
+    return c * (fps / CALIBRATION_FPS);
+  });
+}
+
+/**
+ * Cores the rung needs to convert this source in real time, or undefined when it cannot be
+ * measured. Measured on the film itself when there is one (and remembered for every source of
+ * its shape); on a synthetic picture when there is none or its data did not come in time.
+ */
+export async function calibrate(ffmpegPath: string, k: CalibrationKey, run: CalibrationRunner = runCalibration): Promise<number | undefined> {
+  const source = k.source;
+  if (source) {
+    const cost = await memo(calibrationKeyId(ffmpegPath, k), async () => {
+      const out = await run(ffmpegPath, sourceCalibrationArgs({ ...k, source }), SOURCE_CALIBRATION_TIMEOUT_MS);
+      const cpu = out && parseBenchmark(out.stderr);
+      const media = out && lastProgressSeconds(out.stdout);
+      // Less than a second of picture (the file ends there) says too little.
+      return cpu === undefined || media === undefined || media < 1 ? undefined : Math.max(0.01, cpu / media);
+    });
+    if (cost !== undefined) return cost;
+  }
+  return syntheticCost(ffmpegPath, k, run);
 }
 
 /** Linux's clock ticks per second for /proc times (USER_HZ, 100 on every Linux ABI Node runs on). */

@@ -78,8 +78,7 @@ export function sourceFactor(measured: number, predicted: number): number {
   return Math.min(4, Math.max(0.5, measured / predicted));
 }
 
-/** A rung's predicted cost for a source: the calibrated cost, scaled for frame rate and the source's factor. */
-export function predictCost(calibrated: number, rung: Rung, calibrationFps: number, sourceFps: number | undefined, factor = 1): number {
-  const fps = Math.min(sourceFps ?? calibrationFps, rung.maxFps ?? Infinity);
-  return calibrated * (fps / calibrationFps) * factor;
+/** A rung's predicted cost for a source: the calibrated cost, corrected by what this source shape was measured to cost. */
+export function predictCost(calibrated: number, factor = 1): number {
+  return calibrated * factor;
 }

@@ -15,15 +15,13 @@ const WINDOW = 10;
 export interface SourceShape {
   /** Groups sources that cost alike to decode, e.g. `hevc/yuv420p10le/1080`. */
   key: string;
-  fps?: number;
 }
 
-/** Measured cost of a rung for this source's size and encoder, at the calibration frame rate; undefined when it cannot be measured. */
+/** Measured cost of a rung for this source (its size, frame rate and encoder); undefined when it cannot be measured. */
 export type Calibrate = (rung: Rung) => Promise<number | undefined>;
 
 export interface LoadOptions {
   cores: number;
-  calibrationFps: number;
   cpuSecondsOf: (pid: number) => number | undefined;
   /**
    * How long a new request waits for running conversions not yet measured to be measured, so it
@@ -147,11 +145,11 @@ export class ConversionLoad {
       const c = await calibrate(rung);
       if (c === undefined) continue;
       calibrated.set(rung, c);
-      if (predictCost(c, rung, this.#o.calibrationFps, shape.fps, factor) <= free) break;
+      if (predictCost(c, factor) <= free) break;
     }
     const cost = (r: Rung): number | undefined => {
       const c = calibrated.get(r);
-      return c === undefined ? undefined : predictCost(c, r, this.#o.calibrationFps, shape.fps, factor);
+      return c === undefined ? undefined : predictCost(c, factor);
     };
     if (calibrated.size === 0) {
       if (running.length >= unmeasuredLimit(this.#o.cores)) {

@@ -24,7 +24,7 @@ import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 import { createSubtitleHandler } from './subtitle-route.js';
-import { calibrate as calibrateRung, CALIBRATION_FPS, procCpuSeconds, type CalibrationKey } from './calibrate.js';
+import { calibrate as calibrateRung, procCpuSeconds, type CalibrationKey } from './calibrate.js';
 import { ConversionLoad, type Calibrate, type SourceShape, type Ticket } from './conversion-load.js';
 import { detectEncoderOnce, type EncoderChoice, type EncoderProbe, type VideoEncoder } from './hw-encoders.js';
 import { ladderFor, type Rung } from './ladder.js';
@@ -125,21 +125,23 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
   };
 
   const cores = opts.capacity?.cores ?? os.availableParallelism();
-  const load = new ConversionLoad({ cores, calibrationFps: CALIBRATION_FPS, cpuSecondsOf: opts.capacity?.cpuSecondsOf ?? procCpuSeconds, ...(opts.capacity?.settleMs !== undefined ? { settleMs: opts.capacity.settleMs } : {}) });
+  const load = new ConversionLoad({ cores, cpuSecondsOf: opts.capacity?.cpuSecondsOf ?? procCpuSeconds, ...(opts.capacity?.settleMs !== undefined ? { settleMs: opts.capacity.settleMs } : {}) });
   const calibrate = opts.capacity?.calibrate ?? ((k: CalibrationKey) => calibrateRung(ffmpegPath, k));
   let detected = opts.encoder;
   const encoder = (): Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }> => (detected ??= detectEncoderOnce(ffmpegPath));
 
   /** The ladder, cost group and calibration a video re-encode of this source is judged by. */
-  const conversionShape = async (decision: Decision, probed: ProbeResult | undefined): Promise<{ ladder: Rung[]; shape: SourceShape; calibrate: Calibrate; encoder: VideoEncoder }> => {
+  const conversionShape = async (decision: Decision, probed: ProbeResult | undefined, source?: { url: string; startSeconds: number }): Promise<{ ladder: Rung[]; shape: SourceShape; calibrate: Calibrate; encoder: VideoEncoder }> => {
     const enc: VideoEncoder = decision.video === 'h264' ? (await encoder()).choice.encoder : 'libx264';
     // Unprobed: assume a 1080p film, the common case and the dear one.
     const width = probed?.video?.width || 1920;
     const height = probed?.video?.height || 1080;
+    const fps = probed?.video?.fps;
+    const shape = { key: probed?.video ? `${probed.video.codec}/${probed.video.pixFmt ?? '?'}/${height}` : 'unprobed' };
     return {
-      ladder: ladderFor(decision.scaleHeight ?? height, probed?.video?.fps),
-      shape: { key: probed?.video ? `${probed.video.codec}/${probed.video.pixFmt ?? '?'}/${height}` : 'unprobed', ...(probed?.video?.fps ? { fps: probed.video.fps } : {}) },
-      calibrate: (rung) => calibrate({ sourceWidth: width, sourceHeight: height, rung, encoder: enc, video: decision.video }),
+      ladder: ladderFor(decision.scaleHeight ?? height, fps),
+      shape,
+      calibrate: (rung) => calibrate({ sourceWidth: width, sourceHeight: height, ...(fps ? { sourceFps: fps } : {}), rung, encoder: enc, video: decision.video, ...(source && probed?.video ? { source: { ...source, shape: shape.key } } : {}) }),
       encoder: enc,
     };
   };
@@ -148,8 +150,8 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
    * A video re-encode is admitted by the capacity model at the best ladder rung that holds real
    * time beside the others; copies and sound-only conversions cost little and are not counted.
    */
-  const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
-    const c = await conversionShape(decision, probed);
+  const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, source: { url: string; startSeconds: number }, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
+    const c = await conversionShape(decision, probed, source);
     const admission = await load.admit(c.ladder, c.shape, c.calibrate, opts.queueWaitMs ?? 5_000, signal);
     return admission.ok ? { ok: true, ticket: admission.ticket, encoder: c.encoder } : admission;
   };
@@ -246,7 +248,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         return;
       }
       if (decision.video !== 'copy') {
-        const admitted = await admitConversion(decision, probed, gone.signal);
+        const admitted = await admitConversion(decision, probed, { url: source.url, startSeconds }, gone.signal);
         if (gone.signal.aborted) return;
         if (!admitted.ok) {
           log({ level: 'warn', msg: 'conversion refused', infoHash: target.infoHash, fileIndex: target.fileIndex, reason: admitted.message });

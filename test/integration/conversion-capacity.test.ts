@@ -56,7 +56,7 @@ test('with two conversions holding the capacity, a third is refused with 503 E_C
   const calibrated: string[] = [];
   const svc = own(await startService({
     bootstrap: world.dht.bootstrap,
-    // 0.4 cores at 24 fps is 0.42 for the 25 fps clip: two take 0.83 of the 0.9 budget.
+    // Two at 0.4 cores take 0.8 of the 0.9 budget.
     service: { transcode: { queueWaitMs: 300, graceMs: 1000, capacity: { cores: 1, calibrate: async (k) => (calibrated.push(k.rung.id), 0.4), cpuSecondsOf: () => undefined } } },
   }));
   await add(svc, fx);
@@ -73,7 +73,7 @@ test('with two conversions holding the capacity, a third is refused with 503 E_C
   assert.equal(refused.headers.get('retry-after'), '10');
   const body = (await refused.json()) as { error: { code: string; message: string; hint: string } };
   assert.equal(body.error.code, 'E_CAPACITY');
-  assert.match(body.error.message, /cannot convert another video in real time: 2 conversions already use its 1-core capacity, and even at 240p \(ultrafast\) this one needs 0\.42 cores where 0\.07 are free/);
+  assert.match(body.error.message, /cannot convert another video in real time: 2 conversions already use its 1-core capacity, and even at 240p \(ultrafast\) this one needs 0\.40 cores where 0\.10 are free/);
   assert.match(body.error.hint, /stop another converted stream/);
   assert.equal(activeProcesses(), 2, 'the refusal started no ffmpeg and stopped none');
   const status = (await (await fetch(`${svc.baseUrl}/api/transcoder`)).json()) as TranscoderStatus;

@@ -42,16 +42,16 @@ test('the cost is CPU seconds per media second over the readings, once two secon
   assert.equal(sourceFactor(1.3, 0.65), 2);
   assert.equal(sourceFactor(100, 0.1), 4, 'bounded above');
   assert.equal(sourceFactor(0.01, 1), 0.5, 'bounded below');
-  assert.equal(predictCost(0.5, ladder[0]!, 24, 48), 1);
-  assert.equal(predictCost(0.5, { id: 'x', height: 720, preset: 'ultrafast', maxFps: 30 }, 24, 60, 2), 0.5 * (30 / 24) * 2);
+  assert.equal(predictCost(0.5), 0.5);
+  assert.equal(predictCost(0.5, 1.5), 0.75);
 });
 
 test('ConversionLoad: measured costs replace predictions, teach the source shape, and a refused request waits for a release', async () => {
   let cpu = 0;
-  const load = new ConversionLoad({ cores: 2, calibrationFps: 24, cpuSecondsOf: () => cpu });
+  const load = new ConversionLoad({ cores: 2, cpuSecondsOf: () => cpu });
   const calibrated: string[] = [];
   const calibrate = async (r: Rung): Promise<number | undefined> => (calibrated.push(r.id), costs[r.id]);
-  const shape = { key: 'hevc/yuv420p10le/1080', fps: 24 };
+  const shape = { key: 'hevc/yuv420p10le/1080' };
   const a = await load.admit(ladder, shape, calibrate, 0);
   assert.ok(a.ok);
   assert.equal(a.ticket.rung.id, '1080p-veryfast');
@@ -79,7 +79,7 @@ test('ConversionLoad: measured costs replace predictions, teach the source shape
 });
 
 test('ConversionLoad: when nothing can be calibrated, one conversion per core', async () => {
-  const load = new ConversionLoad({ cores: 1, calibrationFps: 24, cpuSecondsOf: () => undefined });
+  const load = new ConversionLoad({ cores: 1, cpuSecondsOf: () => undefined });
   const none = async (): Promise<undefined> => undefined;
   const a = await load.admit(ladder, { key: 'x' }, none, 0);
   assert.ok(a.ok);
@@ -90,9 +90,9 @@ test('ConversionLoad: when nothing can be calibrated, one conversion per core', 
 
 test('ConversionLoad: a new request waits for a running conversion to be measured, and is judged on the real cost', async () => {
   let cpu = 0;
-  const load = new ConversionLoad({ cores: 2, calibrationFps: 24, cpuSecondsOf: () => cpu, settleMs: 60_000 });
+  const load = new ConversionLoad({ cores: 2, cpuSecondsOf: () => cpu, settleMs: 60_000 });
   const calibrate = async (r: Rung): Promise<number | undefined> => costs[r.id];
-  const shape = { key: 'hevc/yuv420p10le/1080', fps: 24 };
+  const shape = { key: 'hevc/yuv420p10le/1080' };
   const a = await load.admit(ladder, shape, calibrate, 0);
   assert.ok(a.ok);
   a.ticket.attach(99);
