@@ -33,6 +33,8 @@ export function ladderFor(height: number, sourceFps?: number): Rung[] {
   const top = Math.max(2, Math.floor(height / 2) * 2);
   const low = Math.min(top, FLOOR_HEIGHT);
   const rungs = [rung(top, 'veryfast')];
+  // A 4K source steps through 1080p on its way down.
+  if (top > 1080) rungs.push(rung(1080, 'veryfast'));
   if (top > low) rungs.push(rung(low, 'veryfast'));
   rungs.push(rung(low, 'superfast'), rung(low, 'ultrafast'));
   // A cap only helps a source faster than it (an unknown rate may be 60 fps: keep the rung).

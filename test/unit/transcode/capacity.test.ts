@@ -9,6 +9,7 @@ test('the ladder steps 1080p down to 720p before faster presets, and caps the fr
   assert.deepEqual(ladderFor(1080, 60).map((r) => r.id), ['1080p-veryfast', '720p-veryfast', '720p-superfast', '720p-ultrafast', '720p-ultrafast-30fps']);
   assert.deepEqual(ladderFor(480, 25).map((r) => r.id), ['480p-veryfast', '480p-superfast', '480p-ultrafast']);
   assert.equal(ladderFor(2160).at(-1)!.maxFps, 30, 'an unknown rate keeps the capped rung');
+  assert.deepEqual(ladderFor(2160, 24).map((r) => r.id).slice(0, 3), ['2160p-veryfast', '1080p-veryfast', '720p-veryfast']);
   assert.ok(screenBitrateFor(1080) > screenBitrateFor(720) && screenBitrateFor(720) > screenBitrateFor(480));
 });
 
