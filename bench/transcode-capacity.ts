@@ -24,23 +24,26 @@ interface Result {
   name: string;
   status: number;
   rung: string;
+  ttfbS: number;
   wallS: number;
   mediaS: number;
   bytes: number;
   message?: string;
 }
 
-async function convert(url: string, name: string): Promise<Result> {
+async function convert(url: string, name: string, onHeaders: () => void = () => {}): Promise<Result> {
   const t0 = performance.now();
   const res = await fetch(url);
+  const ttfbS = (performance.now() - t0) / 1000;
+  onHeaders();
   if (res.status !== 200) {
     const body = (await res.json()) as { error: { code: string; message: string } };
-    return { name, status: res.status, rung: '-', wallS: 0, mediaS: 0, bytes: 0, message: `${body.error.code}: ${body.error.message}` };
+    return { name, status: res.status, rung: '-', ttfbS, wallS: 0, mediaS: 0, bytes: 0, message: `${body.error.code}: ${body.error.message}` };
   }
   const body = Buffer.from(await res.arrayBuffer());
   const wallS = (performance.now() - t0) / 1000;
   const m = await inspectBody(body, 'mp4');
-  return { name, status: 200, rung: res.headers.get('x-transcode-rung') ?? '?', wallS, mediaS: m.end - m.start, bytes: body.length };
+  return { name, status: 200, rung: res.headers.get('x-transcode-rung') ?? '?', ttfbS, wallS, mediaS: m.end - m.start, bytes: body.length };
 }
 
 export async function capacityBench(seconds: number): Promise<void> {
@@ -65,21 +68,28 @@ export async function capacityBench(seconds: number): Promise<void> {
       const url = `${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4`;
       const status = async (): Promise<TranscoderStatus> => (await (await fetch(`${svc.baseUrl}/api/transcoder`)).json()) as TranscoderStatus;
       console.log(`encoder: ${(await status()).encoderReason}`);
-      const first = convert(url, 'first');
-      // Each conversion is measured after ~2 s of media; the next is asked once the one before is.
-      await new Promise((r) => setTimeout(r, 5000));
-      const second = convert(url, 'second');
-      await new Promise((r) => setTimeout(r, 5000));
+      let started: () => void = () => {};
+      const firstStarted = new Promise<void>((r) => (started = r));
+      const first = convert(url, 'first', () => started());
+      await firstStarted;
+      // The next request waits for the running one to be measured anyway; asking a little later
+      // keeps the figures of the second from including that wait.
+      await new Promise((r) => setTimeout(r, 3000));
+      const secondStarted = new Promise<void>((r) => (started = r));
+      const second = convert(url, 'second', () => started());
+      await secondStarted;
+      await new Promise((r) => setTimeout(r, 3000));
       const during = await status();
       const third = await convert(url, 'third');
       const results = [await first, await second, third];
       console.log(`while both ran: ${during.conversions.map((c) => `${c.rung} ${c.cost.toFixed(2)} cores${c.measured ? ' (measured)' : ' (predicted)'}`).join(', ')}; budget ${during.budgetCores} of ${during.cores} cores`);
-      console.log('conversion | HTTP | rung                             | wall s | media s | speed x | Mbit/s out');
+      console.log('conversion | HTTP | rung                             | TTFB s | wall s | media s | speed x | Mbit/s out');
       for (const r of results) {
         const speed = r.wallS ? (r.mediaS / r.wallS).toFixed(2) : '-';
         const mbps = r.mediaS ? ((r.bytes * 8) / r.mediaS / 1e6).toFixed(2) : '-';
-        console.log(`${r.name.padEnd(10)} | ${String(r.status).padEnd(4)} | ${r.rung.padEnd(32)} | ${r.wallS.toFixed(1).padStart(6)} | ${r.mediaS.toFixed(1).padStart(7)} | ${speed.padStart(7)} | ${mbps}${r.message ? `\n  refused: ${r.message}` : ''}`);
+        console.log(`${r.name.padEnd(10)} | ${String(r.status).padEnd(4)} | ${r.rung.padEnd(32)} | ${r.ttfbS.toFixed(1).padStart(6)} | ${r.wallS.toFixed(1).padStart(6)} | ${r.mediaS.toFixed(1).padStart(7)} | ${speed.padStart(7)} | ${mbps}${r.message ? `\n  refused: ${r.message}` : ''}`);
       }
+      console.log(`load average while converting: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the same 2 cores)`);
       console.log(`source ${sourceMbps.toFixed(2)} Mbit/s: output ceiling 2x = ${(2 * sourceMbps).toFixed(2)} Mbit/s; ffmpeg processes left: ${activeProcesses()}`);
     } finally {
       await svc.close();
