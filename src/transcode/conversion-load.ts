@@ -138,14 +138,19 @@ export class ConversionLoad {
     const running = [...this.#running].map((r) => r.cost ?? r.predicted);
     const factor = this.#factors.get(shape.key) ?? 1;
     const calibrated = new Map<Rung, number>();
-    // Calibrate lazily, best rung first, and stop at the first that fits: an idle machine
-    // measures one rung, a loaded one only as many as it needs.
+    // Calibrate lazily and stop at the first rung that fits: the best first (an idle machine
+    // measures that one only), then the cheapest (when even it does not fit, the refusal comes
+    // after two encodes, not after the whole ladder), then the ones between, best first.
     const free = this.budget - running.reduce((a, b) => a + b, 0);
-    for (const rung of ladder) {
+    const order = ladder.length > 2 ? [ladder[0]!, ladder[ladder.length - 1]!, ...ladder.slice(1, -1)] : [...ladder];
+    for (const [i, rung] of order.entries()) {
       const c = await calibrate(rung);
       if (c === undefined) continue;
       calibrated.set(rung, c);
-      if (predictCost(c, factor) <= free) break;
+      const fits = predictCost(c, factor) <= free;
+      if (fits && i !== 1) break;
+      // The cheapest fits: one of the rungs between may too, and it is better.
+      if (!fits && i === 1 && ladder.length > 2) break;
     }
     const cost = (r: Rung): number | undefined => {
       const c = calibrated.get(r);

@@ -79,6 +79,24 @@ test('ConversionLoad: measured costs replace predictions, teach the source shape
   c.ticket.release();
 });
 
+test('ConversionLoad: a refusal measures the best and the cheapest rung only; a fit below the best is the best that fits', async () => {
+  const load = new ConversionLoad({ cores: 2, cpuSecondsOf: () => undefined });
+  const calibrated: string[] = [];
+  const calibrate = async (r: Rung): Promise<number | undefined> => (calibrated.push(r.id), costs[r.id]);
+  const a = await load.admit(ladder, { key: 'k' }, calibrate, 0);
+  assert.ok(a.ok && a.ticket.rung.id === '1080p-veryfast');
+  calibrated.length = 0;
+  const b = await load.admit(ladder, { key: 'k' }, calibrate, 0);
+  assert.ok(b.ok && b.ticket.rung.id === '720p-superfast', 'free 0.6: the best rung that fits, not the cheapest');
+  assert.deepEqual(calibrated, ['1080p-veryfast', '720p-ultrafast', '720p-veryfast', '720p-superfast']);
+  calibrated.length = 0;
+  const c = await load.admit(ladder, { key: 'k' }, calibrate, 0);
+  assert.equal(c.ok, false);
+  assert.deepEqual(calibrated, ['1080p-veryfast', '720p-ultrafast'], 'refused after two calibrations');
+  if (b.ok) b.ticket.release();
+  if (a.ok) a.ticket.release();
+});
+
 test('ConversionLoad: when nothing can be calibrated, one conversion per core', async () => {
   const load = new ConversionLoad({ cores: 1, cpuSecondsOf: () => undefined });
   const none = async (): Promise<undefined> => undefined;
