@@ -56,6 +56,9 @@ interface Running {
   cost?: number;
 }
 
+/** How much room beyond the cheapest rung's cost makes measuring the rungs between worth it. */
+const ROOM_FOR_BETTER = 1.5;
+
 /** Without any measurement (calibration failed): the old fixed limit, one conversion per core. */
 function unmeasuredLimit(cores: number): number {
   return Math.max(1, Math.floor(cores));
@@ -138,19 +141,24 @@ export class ConversionLoad {
     const running = [...this.#running].map((r) => r.cost ?? r.predicted);
     const factor = this.#factors.get(shape.key) ?? 1;
     const calibrated = new Map<Rung, number>();
-    // Calibrate lazily and stop at the first rung that fits: the best first (an idle machine
-    // measures that one only), then the cheapest (when even it does not fit, the refusal comes
-    // after two encodes, not after the whole ladder), then the ones between, best first.
+    // Calibrate lazily: the best rung (an idle machine measures that one only), then the
+    // cheapest, so a refusal comes after two encodes, not after the whole ladder. Each
+    // calibration is a couple of seconds of CPU on a machine already converting: the rungs
+    // between are measured only when the cheapest leaves clear room (half as much again).
     const free = this.budget - running.reduce((a, b) => a + b, 0);
-    const order = ladder.length > 2 ? [ladder[0]!, ladder[ladder.length - 1]!, ...ladder.slice(1, -1)] : [...ladder];
-    for (const [i, rung] of order.entries()) {
+    const last = ladder.length - 1;
+    const order = last > 0 ? [0, last] : [0];
+    for (let step = 0; step < order.length; step++) {
+      const rung = ladder[order[step]!]!;
       const c = await calibrate(rung);
       if (c === undefined) continue;
       calibrated.set(rung, c);
-      const fits = predictCost(c, factor) <= free;
-      if (fits && i !== 1) break;
-      // The cheapest fits: one of the rungs between may too, and it is better.
-      if (!fits && i === 1 && ladder.length > 2) break;
+      const cost = predictCost(c, factor);
+      if (order[step] === last && last > 1 && cost * ROOM_FOR_BETTER <= free) {
+        order.push(...ladder.slice(1, last).map((_, i) => i + 1));
+        continue;
+      }
+      if (cost <= free) break;
     }
     const cost = (r: Rung): number | undefined => {
       const c = calibrated.get(r);

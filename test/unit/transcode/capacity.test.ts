@@ -79,7 +79,7 @@ test('ConversionLoad: measured costs replace predictions, teach the source shape
   c.ticket.release();
 });
 
-test('ConversionLoad: a refusal measures the best and the cheapest rung only; a fit below the best is the best that fits', async () => {
+test('ConversionLoad: the best rung, then the cheapest; the rungs between only when the cheapest leaves clear room', async () => {
   const load = new ConversionLoad({ cores: 2, cpuSecondsOf: () => undefined });
   const calibrated: string[] = [];
   const calibrate = async (r: Rung): Promise<number | undefined> => (calibrated.push(r.id), costs[r.id]);
@@ -87,13 +87,22 @@ test('ConversionLoad: a refusal measures the best and the cheapest rung only; a 
   assert.ok(a.ok && a.ticket.rung.id === '1080p-veryfast');
   calibrated.length = 0;
   const b = await load.admit(ladder, { key: 'k' }, calibrate, 0);
-  assert.ok(b.ok && b.ticket.rung.id === '720p-superfast', 'free 0.6: the best rung that fits, not the cheapest');
+  assert.ok(b.ok && b.ticket.rung.id === '720p-superfast', 'free 0.6 is 1.5x the cheapest (0.4): the best rung between that fits');
   assert.deepEqual(calibrated, ['1080p-veryfast', '720p-ultrafast', '720p-veryfast', '720p-superfast']);
   calibrated.length = 0;
   const c = await load.admit(ladder, { key: 'k' }, calibrate, 0);
   assert.equal(c.ok, false);
   assert.deepEqual(calibrated, ['1080p-veryfast', '720p-ultrafast'], 'refused after two calibrations');
   if (b.ok) b.ticket.release();
+  // Free 0.55 is less than 1.5x the cheapest: the cheapest at once.
+  const tight = new ConversionLoad({ cores: 2, cpuSecondsOf: () => undefined });
+  const big = await tight.admit(ladder, { key: 'k' }, async (r) => (r.id === '1080p-veryfast' ? 1.25 : costs[r.id]), 0);
+  calibrated.length = 0;
+  const d = await tight.admit(ladder, { key: 'k' }, calibrate, 0);
+  assert.ok(d.ok && d.ticket.rung.id === '720p-ultrafast');
+  assert.deepEqual(calibrated, ['1080p-veryfast', '720p-ultrafast']);
+  if (d.ok) d.ticket.release();
+  if (big.ok) big.ticket.release();
   if (a.ok) a.ticket.release();
 });
 
