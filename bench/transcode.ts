@@ -7,6 +7,7 @@
  * service), so the torrent download under the read is part of each figure, timed from the
  * request (after metadata).
  *   npx tsx bench/transcode.ts [seconds]
+ *   npx tsx bench/transcode.ts capacity [seconds]   (two 1080p HEVC conversions at once, a third refused: transcode-capacity.ts)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,13 @@ import { startWorld } from '../test/sim/world.js';
 import { startService } from '../test/sim/service.js';
 import { activeProcesses } from '../src/transcode/ffmpeg-stream.js';
 
-const SECONDS = Number(process.argv[2] ?? 30);
+const CAPACITY = process.argv[2] === 'capacity';
+const SECONDS = Number(process.argv[CAPACITY ? 3 : 2] ?? 30);
+if (CAPACITY) {
+  const { capacityBench } = await import('./transcode-capacity.js');
+  await capacityBench(Number(process.argv[3] ?? 40));
+  process.exit(0);
+}
 
 interface Row {
   clip: string;

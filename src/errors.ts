@@ -21,6 +21,7 @@ export const ERRORS = {
   E_CROSS_ORIGIN: { exitCode: 1, httpStatus: 403, hint: 'state-changing requests must come from the web remote itself' },
   E_BAD_BLOCKLIST: { exitCode: 2, httpStatus: 400, hint: 'give a readable PeerGuardian p2p, dat or CIDR list (gzip ok) to --blocklist' },
   E_BUSY: { exitCode: 1, httpStatus: 503, hint: 'all transcodes are in use; retry shortly or play the original stream' },
+  E_CAPACITY: { exitCode: 1, httpStatus: 503, hint: 'stop another converted stream, play the original, or retry when one ends' },
   E_TRANSCODE: { exitCode: 1, httpStatus: 502, hint: 'ffmpeg failed; play the original stream or try the other format' },
   E_DEVICE_NOT_FOUND: { exitCode: 1, httpStatus: 404, hint: 'list the TVs with `torrent-live devices`; check --interface and that the TV is on' },
   E_DEVICE_TIMEOUT: { exitCode: 1, httpStatus: 504, hint: 'the TV stopped answering; check it is on and on the same network' },

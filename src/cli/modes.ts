@@ -19,7 +19,7 @@ import { lanAddresses } from '../server/auth-hosts.js';
 import { isLoopbackAddress } from '../server/auth-rules.js';
 import { runFindSpiesOnly } from './find-spies.js';
 import { startTvDiscovery } from '../service/devices-part.js';
-import { interfaceAddress } from '../service/lan-address.js';
+import { interfaceAddress, listensEverywhere, strmAddress } from '../service/lan-address.js';
 import { exportStrmFromService } from '../adapters/index.js';
 import { externalIpv4, isCastError } from '@torrent-live/casting';
 import { isVideoName } from '../core/torrent-manager.js';
@@ -153,10 +153,17 @@ export async function run(command: Exclude<Command, { mode: 'help' } | { mode: '
       });
     }
     case 'export-strm': {
-      const address = interfaceAddress(command.config) ?? externalIpv4(os.networkInterfaces())[0] ?? '127.0.0.1';
+      const host = command.config.httpHost;
+      const { address, warning } = strmAddress({ host, interfaceAddress: interfaceAddress(command.config), externals: externalIpv4(os.networkInterfaces()) });
+      if (warning) {
+        if (command.config.json) process.stdout.write(`${JSON.stringify({ event: 'warning', time: new Date().toISOString(), message: warning, code: 'W_STRM_ADDRESS' })}\n`);
+        else process.stderr.write(`torrent-live: warning: ${warning}\n`);
+      }
       const port = command.config.httpPort;
+      // A service bound to one address does not answer on 127.0.0.1.
+      const local = listensEverywhere(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       const written = await exportStrmFromService({
-        serviceUrl: `http://127.0.0.1:${port}`,
+        serviceUrl: `http://${local}:${port}`,
         publicBaseUrl: `http://${address}:${port}`,
         stateDir: storeLayout(command.config.storeDir).stateDir,
         dir: command.dir,

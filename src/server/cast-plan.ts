@@ -6,6 +6,7 @@
 import type { DeviceInfo, MediaSpec } from '@torrent-live/casting';
 import type { TranscodeFormat } from '../config.js';
 import type { EventBus } from '../events.js';
+import { TorrentLiveError } from '../errors.js';
 import { DEVICE_PROFILES, capabilitiesFromProtocolInfo, castProfileForModel, type DeviceCapabilities } from '../transcode/capabilities.js';
 import { decisionFields, type Decision } from '../transcode/decide.js';
 import { planPlayback } from '../transcode/playback.js';
@@ -40,7 +41,7 @@ export function planCast(probed: ProbeResult | undefined, caps: DeviceCapabiliti
   };
 }
 
-export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache; bus: EventBus }) {
+export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache; bus: EventBus; capacityCheck?: (decision: Decision, probed: ProbeResult | undefined) => Promise<string | undefined> }) {
   const media = castMedia(opts);
   return async (infoHash: string, fileIndex: number, device: DeviceInfo, requested?: TranscodeFormat): Promise<MediaSpec> => {
     const session = opts.manager.session(infoHash);
@@ -54,6 +55,9 @@ export function castMediaResolver(opts: CastMediaOptions & { probes: ProbeCache;
       opts.bus.emit('warning', { message: `could not probe ${infoHash}/${fileIndex} for ${device.name}: ${(err as Error).message}` });
     }
     const plan = planCast(probed, capabilitiesFor(device), requested);
+    // Refused here, the viewer reads why in the remote; refused when the TV asks, the TV only shows "error".
+    const refused = plan.decision && plan.transcode ? await opts.capacityCheck?.(plan.decision, probed) : undefined;
+    if (refused) throw new TorrentLiveError('E_CAPACITY', `cannot cast torrent ${infoHash} file ${fileIndex} to ${device.name}: it needs a video conversion, and ${refused}`);
     if (plan.decision) {
       opts.bus.emit('transcode', { infoHash, fileIndex, device: device.name, startSeconds: 0, ...decisionFields(plan.decision) });
     }

@@ -9,6 +9,7 @@ import type { EventBus } from '../events.js';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import type { Auth } from '../server/auth.js';
 import { castMediaResolver } from '../server/cast-plan.js';
+import type { TranscodeHandler } from '../transcode/transcode-route.js';
 import { devicesApi } from '../server/devices-api.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
 import { interfaceAddress } from './lan-address.js';
@@ -29,7 +30,7 @@ export interface DevicesPart extends ServicePart {
 }
 
 export async function startDevicesPart(
-  ctx: { config: Readonly<Config>; manager: TorrentManager; auth: Auth; bus: EventBus; probes: ProbeCache; port: () => number },
+  ctx: { config: Readonly<Config>; manager: TorrentManager; auth: Auth; bus: EventBus; probes: ProbeCache; port: () => number; capacityCheck?: Pick<TranscodeHandler, 'capacityCheck'>['capacityCheck'] },
   options: TvDiscoveryOptions,
 ): Promise<DevicesPart> {
   const discovery = await startTvDiscovery(ctx.config, options);
@@ -37,7 +38,7 @@ export async function startDevicesPart(
   const baseUrlFor = (deviceAddress: string): string => `http://${pickInterfaceAddress(os.networkInterfaces(), interfaceAddress(ctx.config), deviceAddress)}:${ctx.port()}`;
   const api = devicesApi({
     discovery,
-    media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, probes: ctx.probes, bus: ctx.bus }),
+    media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, probes: ctx.probes, bus: ctx.bus, ...(ctx.capacityCheck ? { capacityCheck: ctx.capacityCheck } : {}) }),
     onCast: (device, state) => ctx.bus.emit('cast', { device: device.name, state }),
   });
   return {

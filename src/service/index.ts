@@ -36,6 +36,8 @@ import { ProbeCache } from '../transcode/probe-cache.js';
 import { decisionFields } from '../transcode/decide.js';
 import { webRemoteRouter } from '../web/router.js';
 import { playbackRouter } from '../server/playback-api.js';
+import { transcoderStatusRouter } from '../server/transcoder-status.js';
+import { detectEncoderOnce } from '../transcode/hw-encoders.js';
 import { startDevicesPart, type TvDiscoveryOptions } from './devices-part.js';
 import { mediaServerPart, type MediaServerOptions } from './media-server-part.js';
 import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
@@ -150,8 +152,11 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     const probes = new ProbeCache({ ffprobePath: defaultFfprobePath(config.ffmpegPath ?? 'ffmpeg') });
     const ctx = { config, store, bus, manager, auth, probes, port: () => port };
 
+    // Hardware encoders are found by test encodes now, as media servers do, not at the first film.
+    const encoder = options.transcode?.encoder ?? detectEncoderOnce(config.ffmpegPath ?? 'ffmpeg');
     const transcode = createTranscodeHandler({
       ...options.transcode,
+      encoder,
       manager,
       bus,
       probes,
@@ -160,9 +165,14 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     });
     // The web player's playback decision reads the same probes the transcoder and TVs use.
     const playback = playbackRouter({ manager, probes });
-    parts.push({ name: 'transcode', register: (app) => (app.transcode(transcode), app.apiRoutes(playback)), close: async () => undefined });
+    parts.push({
+      name: 'transcode',
+      register: (app) => (app.transcode(transcode), app.apiRoutes(playback), app.apiRoutes(transcoderStatusRouter(transcode))),
+      // No test encode may outlive the service.
+      close: async () => void (await encoder.catch(() => undefined)),
+    });
     parts.push(mediaServerPart(ctx, options.mediaServer));
-    const devices = options.tvs === false ? undefined : await startDevicesPart(ctx, options.tvs ?? {});
+    const devices = options.tvs === false ? undefined : await startDevicesPart({ ...ctx, capacityCheck: transcode.capacityCheck }, options.tvs ?? {});
     if (devices) parts.push(devices);
     if (options.webRemote !== false) parts.push({ name: 'web-remote', register: (app) => app.pageRoutes(webRemoteRouter()), close: async () => undefined });
 

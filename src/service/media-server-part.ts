@@ -14,7 +14,7 @@ import { adapterRouters, originalStreamHeaders, startDlnaAdvertiser, type SsdpAd
 import type { Auth } from '../server/auth.js';
 import { subtitleOffers } from '../server/subtitle-offers.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
-import { interfaceAddress } from './lan-address.js';
+import { announceAddresses, interfaceAddress } from './lan-address.js';
 import type { ServicePart } from './part.js';
 
 export interface MediaServerOptions {
@@ -56,8 +56,9 @@ export function mediaServerPart(
     },
     listening: async () => {
       if (options.advertise === false) return;
-      const address = interfaceAddress(ctx.config);
-      for (const a of address ? [address] : externalIpv4(os.networkInterfaces())) {
+      const plan = announceAddresses({ host: ctx.config.httpHost, interfaceAddress: interfaceAddress(ctx.config), externals: externalIpv4(os.networkInterfaces()) });
+      if (plan.warning) ctx.bus.emit('warning', { message: plan.warning, code: 'W_DLNA_ADDRESS' });
+      for (const a of plan.addresses) {
         try {
           advertisers.push(await startDlnaAdvertiser({ interfaceAddress: a, httpPort: ctx.port(), stateDir: ctx.store.stateDir, ...(options.ssdpPort ? { ssdpPort: options.ssdpPort } : {}) }));
         } catch (err) {

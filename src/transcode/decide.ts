@@ -127,3 +127,13 @@ export function decideWithoutProbe(caps: DeviceCapabilities, container: OutputCo
     reason: `the file could not be probed (${why}); converting video and audio`,
   };
 }
+
+/**
+ * A picture subtitle drawn into the picture needs the video re-encoded whatever else fits: a copy
+ * becomes a conversion, and the reason says which track is burnt in.
+ */
+export function withBurnIn(d: Decision, caps: Pick<DeviceCapabilities, 'webmVideo'>, track: { index: number; codec: string }): Decision {
+  const burn = `burning subtitle track ${track.index} (${track.codec}) into the picture`;
+  if (d.video !== 'copy') return { ...d, reason: `${d.reason}; ${burn}` };
+  return { ...d, action: 'transcode', video: d.container === 'mp4' ? 'h264' : caps.webmVideo, reason: `${d.reason}; ${burn}, so the video is re-encoded` };
+}

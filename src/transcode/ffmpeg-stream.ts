@@ -41,7 +41,30 @@ export interface RunningFfmpeg {
   stop(): void;
 }
 
-export function startFfmpeg(opts: { ffmpegPath: string; plan: FfmpegPlan; graceMs?: number; onStart?: (commandLine: string) => void }): RunningFfmpeg {
+/** `-progress pipe:2` lines are `key=value`; ffmpeg's own messages never are. */
+const PROGRESS_LINE = /^[a-z_0-9]+=\S*$/;
+
+/** Stderr without the progress reports, for error messages. */
+export function withoutProgress(stderr: string): string {
+  return stderr.split('\n').filter((l) => !PROGRESS_LINE.test(l.trim())).join('\n');
+}
+
+/** The media time in an `out_time_us=N` progress line (microseconds; `N/A` before the first frame). */
+export function progressSeconds(line: string): number | undefined {
+  const m = /^out_time_us=(\d+)$/.exec(line.trim());
+  return m ? Number(m[1]) / 1e6 : undefined;
+}
+
+export function startFfmpeg(opts: {
+  ffmpegPath: string;
+  plan: FfmpegPlan;
+  graceMs?: number;
+  onStart?: (commandLine: string) => void;
+  /** The process id once it runs (to read its CPU time). */
+  onPid?: (pid: number) => void;
+  /** Media seconds written so far, from the plan's `-progress pipe:2` reports. */
+  onProgress?: (mediaSeconds: number) => void;
+}): RunningFfmpeg {
   const output = new PassThrough();
   let proc: ChildProcess | undefined;
   let stopped = false;
@@ -51,7 +74,8 @@ export function startFfmpeg(opts: { ffmpegPath: string; plan: FfmpegPlan; graceM
     settle = resolve;
   });
   let stderrTail = '';
-  const cmd = ffmpeg({ stdoutLines: 20 })
+  // Progress reports share stderr with the errors: room for both in the kept lines.
+  const cmd = ffmpeg({ stdoutLines: opts.onProgress ? 80 : 20 })
     .setFfmpegPath(opts.ffmpegPath)
     .input(opts.plan.input)
     .inputOptions(...opts.plan.inputOptions)
@@ -71,11 +95,19 @@ export function startFfmpeg(opts: { ffmpegPath: string; plan: FfmpegPlan; graceM
   const finish = (): void => {
     if (procExit && reported) settle({ ...procExit, stderr: stderrTail, stopped });
   };
+  if (opts.onProgress) {
+    const onProgress = opts.onProgress;
+    cmd.on('stderr', (line: string) => {
+      const t = progressSeconds(line);
+      if (t !== undefined) onProgress(t);
+    });
+  }
   cmd.on('start', (commandLine: string) => {
     // fluent-ffmpeg exposes the child only as an untyped field.
     proc = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
     if (proc) {
       live.add(proc);
+      if (proc.pid !== undefined) opts.onPid?.(proc.pid);
       proc.once('exit', (code, signal) => {
         live.delete(proc!);
         clearTimeout(killTimer);
@@ -91,7 +123,7 @@ export function startFfmpeg(opts: { ffmpegPath: string; plan: FfmpegPlan; graceM
     if (stopped) kill();
   });
   cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-    stderrTail = (stderr ?? '').trim().split('\n').slice(-5).join('\n') || err.message;
+    stderrTail = withoutProgress(stderr ?? '').trim().split('\n').slice(-5).join('\n') || err.message;
     reported = true;
     // No process at all: spawn failed or the capability check refused the command.
     if (!proc) settle({ code: null, signal: null, stderr: stderrTail, stopped });

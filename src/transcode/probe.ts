@@ -38,7 +38,7 @@ export interface ProbeResult {
   durationSeconds: number | undefined;
   /** The whole file's bitrate in bits/s (ffprobe's format bit_rate), when it says. */
   bitRate?: number;
-  video?: { codec: string; profile?: string; width: number; height: number; pixFmt?: string };
+  video?: { codec: string; profile?: string; width: number; height: number; pixFmt?: string; /** Frames per second, when ffprobe says (the encode cost scales with it). */ fps?: number };
   /** The first audio stream: the one a conversion maps (`0:a:0`) and most players start with. */
   audio?: { codec: string; channels: number };
   /** Every audio stream, in file order (at most MAX_TRACKS). */
@@ -91,6 +91,14 @@ function positive(value: unknown): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** ffprobe's `N/D` rate; `0/0` and absurd values (a VFR file's timebase) are no rate. */
+export function frameRate(value: unknown): number | undefined {
+  const m = typeof value === 'string' ? /^(\d+)\/(\d+)$/.exec(value) : null;
+  if (!m || Number(m[2]) === 0) return undefined;
+  const fps = Number(m[1]) / Number(m[2]);
+  return fps > 0 && fps <= 240 ? Math.round(fps * 1000) / 1000 : undefined;
+}
+
 /**
  * Parses `ffprobe -print_format json -show_format -show_streams`. Throws on output that is not
  * that shape; the first video and audio streams are the ones players pick by default. Cover art
@@ -127,7 +135,8 @@ export function parseProbeOutput(output: string): ProbeResult {
   if (v && videoCodec) {
     const profile = text(v['profile']);
     const pixFmt = text(v['pix_fmt']);
-    result.video = { codec: videoCodec, width: positive(v['width']) ?? 0, height: positive(v['height']) ?? 0, ...(profile ? { profile } : {}), ...(pixFmt ? { pixFmt } : {}) };
+    const fps = frameRate(v['avg_frame_rate']) ?? frameRate(v['r_frame_rate']);
+    result.video = { codec: videoCodec, width: positive(v['width']) ?? 0, height: positive(v['height']) ?? 0, ...(profile ? { profile } : {}), ...(pixFmt ? { pixFmt } : {}), ...(fps ? { fps } : {}) };
   }
   if (a && audioCodec) result.audio = { codec: audioCodec, channels: positive(a['channels']) ?? 2 };
   return result;

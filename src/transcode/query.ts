@@ -1,10 +1,12 @@
-/** The transcode query (`?transcode=mp4|webm&t=SECONDS&device=ID`) checked as plain data. */
+/** The transcode query (`?transcode=mp4|webm&t=SECONDS&device=ID&burn=N`) checked as plain data. */
 import type { OutputContainer } from './capabilities.js';
 
 export interface TranscodeQuery {
   container: OutputContainer;
   startSeconds: number;
   device: string;
+  /** `burn=N`: picture subtitle track N drawn into the converted picture. */
+  burnSubtitle?: number;
 }
 
 /** Ten days: far past any film, small enough that ffmpeg's parser never sees exponent form. */
@@ -31,5 +33,11 @@ export function parseTranscodeQuery(query: Record<string, unknown>, knownDevices
   if (device === undefined || !knownDevices.includes(device)) {
     return { ok: false, message: `device=${String(query['device']).slice(0, 40)} is unknown; use one of ${knownDevices.join(', ')}` };
   }
-  return { ok: true, value: { container, startSeconds, device } };
+  let burnSubtitle: number | undefined;
+  if (query['burn'] !== undefined) {
+    const b = single(query['burn']);
+    if (b === undefined || !/^\d{1,2}$/.test(b)) return { ok: false, message: `burn=${String(query['burn']).slice(0, 40)} is not a subtitle track; give its number among the file's subtitle tracks, e.g. burn=0` };
+    burnSubtitle = Number(b);
+  }
+  return { ok: true, value: { container, startSeconds, device, ...(burnSubtitle !== undefined ? { burnSubtitle } : {}) } };
 }

@@ -6,13 +6,14 @@
  * `?t=`, which restarts ffmpeg with input seeking. The real duration goes in X-Content-Duration
  * and Content-Duration so players show the whole length, and the timestamps carry `t`.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { TorrentManager } from '../core/torrent-manager.js';
 import type { EventBus } from '../events.js';
 import { sendJsonError } from '../server/json-error.js';
 import { DEVICE_PROFILES } from './capabilities.js';
-import { decide, decideWithoutProbe, type Decision } from './decide.js';
+import { decide, decideWithoutProbe, withBurnIn, type Decision } from './decide.js';
 import { buildFfmpegArgs, formatSeconds, toArgv } from './ffmpeg-args.js';
 import type { Readable } from 'node:stream';
 import { checkBinary, KILL_GRACE_MS, Slots, startFfmpeg, type FfmpegExit } from './ffmpeg-stream.js';
@@ -23,6 +24,10 @@ import { convertedShape, dlnaFeaturesFor, dlnaProfileOf } from './dlna-profiles.
 import { parseTranscodeQuery } from './query.js';
 import { startSessionFileSource } from './source-server.js';
 import { createSubtitleHandler } from './subtitle-route.js';
+import { calibrate as calibrateRung, procCpuSeconds, type CalibrationKey } from './calibrate.js';
+import { ConversionLoad, type Calibrate, type SourceShape, type Ticket } from './conversion-load.js';
+import { detectEncoderOnce, type EncoderChoice, type EncoderProbe, type VideoEncoder } from './hw-encoders.js';
+import { ladderFor, type Rung } from './ladder.js';
 
 export interface TranscodeLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -45,7 +50,7 @@ export interface TranscodeOptions {
   ffmpegPath?: string;
   /** ffprobe binary; default: next to ffmpegPath, else `ffprobe` from PATH. */
   ffprobePath?: string;
-  /** ffmpeg processes at once; default 2 (one per core on the target 2-core box). */
+  /** ffmpeg processes at once; default 4 (video re-encodes are further held to what the capacity model admits). */
   maxConcurrent?: number;
   /** How long a request waits for a free slot before 503 E_BUSY; default 5 s. */
   queueWaitMs?: number;
@@ -55,11 +60,34 @@ export interface TranscodeOptions {
   onDecision?: (record: TranscodeRecord) => void;
   /** Probe answers shared with the cast plan and DLNA listings; default: a cache of its own. */
   probes?: ProbeCache;
+  /** The H.264 encoder found by test encodes (the service starts them); default: detected at the first conversion. */
+  encoder?: Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }>;
+  /** The capacity model's inputs, measured unless given (tests inject them). */
+  capacity?: {
+    cores?: number;
+    calibrate?: (key: CalibrationKey) => Promise<number | undefined>;
+    cpuSecondsOf?: (pid: number) => number | undefined;
+    settleMs?: number;
+  };
+}
+
+/** What the transcoder runs with and what it carries now (`GET /api/transcoder`). */
+export interface TranscoderStatus {
+  encoder: VideoEncoder;
+  encoderReason: string;
+  hardwareTests: EncoderProbe[];
+  cores: number;
+  budgetCores: number;
+  conversions: Array<{ rung: string; cost: number; measured: boolean }>;
 }
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
 
-export type TranscodeHandler = (req: Request, res: Response, target: TranscodeTarget) => Promise<void>;
+export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeTarget) => Promise<void>) & {
+  status(): Promise<TranscoderStatus>;
+  /** Why a conversion with this decision would be refused now (E_CAPACITY), or undefined. */
+  capacityCheck(decision: Decision, probed: ProbeResult | undefined): Promise<string | undefined>;
+};
 
 const BINARY_RECHECK_MS = 10_000;
 
@@ -84,7 +112,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
   const ffmpegPath = opts.ffmpegPath ?? 'ffmpeg';
   const ffprobePath = opts.ffprobePath ?? defaultFfprobePath(ffmpegPath);
   const log = opts.log ?? (() => {});
-  const slots = new Slots(opts.maxConcurrent ?? 2);
+  const slots = new Slots(opts.maxConcurrent ?? 4);
   const probes = opts.probes ?? new ProbeCache({ ffprobePath });
   let binary: { ok: boolean; message: string; at: number } | undefined;
   let warned = false;
@@ -94,6 +122,46 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     const r = await checkBinary(ffmpegPath);
     binary = r.ok ? { ok: true, message: r.version, at: Date.now() } : { ok: false, message: r.message, at: Date.now() };
     return binary;
+  };
+
+  const cores = opts.capacity?.cores ?? os.availableParallelism();
+  const load = new ConversionLoad({ cores, cpuSecondsOf: opts.capacity?.cpuSecondsOf ?? procCpuSeconds, ...(opts.capacity?.settleMs !== undefined ? { settleMs: opts.capacity.settleMs } : {}) });
+  const calibrate = opts.capacity?.calibrate ?? ((k: CalibrationKey) => calibrateRung(ffmpegPath, k));
+  let detected = opts.encoder;
+  const encoder = (): Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }> => (detected ??= detectEncoderOnce(ffmpegPath));
+
+  /** The ladder, cost group and calibration a video re-encode of this source is judged by. */
+  const conversionShape = async (decision: Decision, probed: ProbeResult | undefined, source?: { url: string; startSeconds: number }): Promise<{ ladder: Rung[]; shape: SourceShape; calibrate: Calibrate; encoder: VideoEncoder }> => {
+    const enc: VideoEncoder = decision.video === 'h264' ? (await encoder()).choice.encoder : 'libx264';
+    // Unprobed: assume a 1080p film, the common case and the dear one.
+    const width = probed?.video?.width || 1920;
+    const height = probed?.video?.height || 1080;
+    const fps = probed?.video?.fps;
+    const shape = { key: probed?.video ? `${probed.video.codec}/${probed.video.pixFmt ?? '?'}/${height}` : 'unprobed' };
+    return {
+      ladder: ladderFor(decision.scaleHeight ?? height, fps),
+      shape,
+      calibrate: (rung) => calibrate({ sourceWidth: width, sourceHeight: height, ...(fps ? { sourceFps: fps } : {}), rung, encoder: enc, video: decision.video, ...(source && probed?.video ? { source: { ...source, shape: shape.key } } : {}) }),
+      encoder: enc,
+    };
+  };
+
+  /**
+   * A video re-encode is admitted by the capacity model at the best ladder rung that holds real
+   * time beside the others; copies and sound-only conversions cost little and are not counted.
+   */
+  const admitConversion = async (decision: Decision, probed: ProbeResult | undefined, source: { url: string; startSeconds: number }, signal: AbortSignal): Promise<{ ok: true; ticket: Ticket; encoder: VideoEncoder } | { ok: false; message: string }> => {
+    const c = await conversionShape(decision, probed, source);
+    const admission = await load.admit(c.ladder, c.shape, c.calibrate, opts.queueWaitMs ?? 5_000, signal);
+    return admission.ok ? { ok: true, ticket: admission.ticket, encoder: c.encoder } : admission;
+  };
+
+  /** Why a conversion with this decision would be refused now, or undefined when it would run. */
+  const capacityCheck = async (decision: Decision, probed: ProbeResult | undefined): Promise<string | undefined> => {
+    if (decision.video === 'copy') return undefined;
+    const c = await conversionShape(decision, probed);
+    const r = await load.preview(c.ladder, c.shape, c.calibrate);
+    return r.ok ? undefined : r.message;
   };
 
   const subtitles = createSubtitleHandler({ manager, probes, ffmpegPath, ffmpegAvailable, log, ...(opts.graceMs ? { graceMs: opts.graceMs } : {}) });
@@ -109,7 +177,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     if (res.destroyed) gone.abort();
     const parsed = parseTranscodeQuery(req.query as Record<string, unknown>, Object.keys(DEVICE_PROFILES));
     if (!parsed.ok) return sendJsonError(res, 'E_BAD_ARGUMENT', parsed.message);
-    const { container, startSeconds, device } = parsed.value;
+    const { container, startSeconds, device, burnSubtitle } = parsed.value;
     const session = manager.session(target.infoHash);
     const file = session?.files[target.fileIndex];
     if (!session || !file) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} has no file ${target.fileIndex}`);
@@ -128,6 +196,8 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     if (gone.signal.aborted) return;
     const source = await startSessionFileSource(session, target.fileIndex);
     let release: (() => void) | undefined;
+    let ticket: Ticket | undefined;
+    let videoEncoder: VideoEncoder = 'libx264';
     try {
       let probed: ProbeResult | undefined;
       try {
@@ -141,7 +211,14 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex}: ffmpeg does not know its ${unknown.join(' and ')} codec, so it cannot be converted`, `play the original: /stream/${target.infoHash}/${target.fileIndex}`);
       }
       const caps = DEVICE_PROFILES[device]!;
-      const decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
+      let decision = probed ? decide(probed, caps, { container }) : decideWithoutProbe(caps, container, 'ffprobe failed');
+      if (burnSubtitle !== undefined) {
+        const track = probed?.subtitleTracks[burnSubtitle];
+        if (!probed) return sendJsonError(res, 'E_TRANSCODE', `torrent ${target.infoHash} file ${target.fileIndex} could not be probed, so its subtitle track ${burnSubtitle} cannot be burnt in`, 'retry once more of the file has downloaded, or play it without burn=');
+        if (!track) return sendJsonError(res, 'E_NOT_FOUND', `torrent ${target.infoHash} file ${target.fileIndex} has ${probed.subtitleTracks.length} subtitle track(s); there is no track ${burnSubtitle} to burn in`);
+        if (track.text) return sendJsonError(res, 'E_BAD_ARGUMENT', `subtitle track ${burnSubtitle} is text (${track.codec}): it is sent as WebVTT (?format=vtt&track=${burnSubtitle}), not burnt in; burn= is for picture subtitles (PGS, VobSub)`);
+        decision = withBurnIn(decision, caps, track);
+      }
       const duration = probed?.durationSeconds;
       if (duration !== undefined && startSeconds >= duration) {
         return sendJsonError(res, 'E_BAD_ARGUMENT', `t=${startSeconds} is past the end of the file (${formatSeconds(duration)} s)`);
@@ -158,6 +235,7 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
         'X-Transcode-Decision': decisionHeader(decision),
         'X-Transcode-Reason': headerSafe(decision.reason),
         ...(startSeconds > 0 ? { 'X-Transcode-Start': formatSeconds(startSeconds) } : {}),
+        ...(burnSubtitle !== undefined ? { 'X-Transcode-Burn': String(burnSubtitle) } : {}),
         ...(duration !== undefined ? { 'X-Content-Duration': formatSeconds(duration), 'Content-Duration': String(Math.round(duration)) } : {}),
         // DLNA renderers ask for this: converted content (CI=1), no byte seeking (OP=00), streaming,
         // and the profile the conversion really has (the one the listing's <res> claims).
@@ -168,6 +246,19 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       if (req.method === 'HEAD') {
         res.status(200).set(headers).end();
         return;
+      }
+      if (decision.video !== 'copy') {
+        const admitted = await admitConversion(decision, probed, { url: source.url, startSeconds }, gone.signal);
+        if (gone.signal.aborted) return;
+        if (!admitted.ok) {
+          log({ level: 'warn', msg: 'conversion refused', infoHash: target.infoHash, fileIndex: target.fileIndex, reason: admitted.message });
+          res.set('Retry-After', '10');
+          return sendJsonError(res, 'E_CAPACITY', `torrent ${target.infoHash} file ${target.fileIndex}: ${admitted.message}`, 'stop another converted stream, or play the original stream if this screen can');
+        }
+        ticket = admitted.ticket;
+        videoEncoder = admitted.encoder;
+        headers['X-Transcode-Rung'] = `${ticket.rung.id}; encoder=${videoEncoder}`;
+        log({ level: 'info', msg: 'conversion admitted', infoHash: target.infoHash, fileIndex: target.fileIndex, rung: ticket.rung.id, encoder: videoEncoder, predictedCores: ticket.predicted });
       }
       release = await slots.acquire(opts.queueWaitMs ?? 5_000, gone.signal);
       if (gone.signal.aborted) return;
@@ -187,10 +278,21 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
       if (splice) {
         await runFfmpeg(req, res, headers, { start: () => startSplicedFfmpeg({ ffmpegPath, plan: splice, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: `${splice.head.join(' ')} | ${splice.tail.join(' ')} | ${splice.join.join(' ')}`, gone: gone.signal, what });
       } else {
-        const plan = buildFfmpegArgs({ input: source.url, decision, startSeconds, ...(probed?.video ? { sourceHeight: probed.video.height } : {}), ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}) });
-        await runFfmpeg(req, res, headers, { start: () => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS }), commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
+        const t = ticket;
+        const plan = buildFfmpegArgs({
+          input: source.url,
+          decision,
+          startSeconds,
+          ...(probed?.video ? { sourceHeight: probed.video.height, ...(probed.video.fps ? { sourceFps: probed.video.fps } : {}) } : {}),
+          ...(probed?.bitRate ? { sourceBitRate: probed.bitRate } : {}),
+          ...(t ? { rung: t.rung, encoder: videoEncoder, progress: true } : {}),
+          ...(burnSubtitle !== undefined ? { burnSubtitle } : {}),
+        });
+        const start = (): ReturnType<typeof startFfmpeg> => startFfmpeg({ ffmpegPath, plan, graceMs: opts.graceMs ?? KILL_GRACE_MS, ...(t ? { onPid: t.attach, onProgress: t.progress } : {}) });
+        await runFfmpeg(req, res, headers, { start, commandLine: toArgv(plan).join(' '), gone: gone.signal, what });
       }
     } finally {
+      ticket?.release();
       release?.();
       await source.close();
     }
@@ -271,5 +373,9 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     else sendJsonError(res, 'E_TRANSCODE', `ffmpeg failed on torrent ${o.what.infoHash} file ${o.what.fileIndex}: ${headerSafe(exit.stderr || `exit ${exit.code ?? exit.signal}`)}`, 'play the original stream, or try the other format');
   };
 
-  return handler;
+  const status = async (): Promise<TranscoderStatus> => {
+    const e = await encoder();
+    return { encoder: e.choice.encoder, encoderReason: e.choice.reason, hardwareTests: e.probes, cores, budgetCores: load.budget, conversions: load.costs() };
+  };
+  return Object.assign(handler, { status, capacityCheck });
 }

@@ -75,3 +75,24 @@ export const api = {
   post: (path: string, body: unknown = {}) => apiRequest('POST', path, body),
   delete: (path: string) => apiRequest('DELETE', path),
 };
+
+/**
+ * Why a stream URL the <video> element could not play was refused (a conversion past the
+ * server's capacity, ffmpeg missing...): the server's own message, or undefined when it now
+ * answers with media (then the failure was the browser's, not the server's).
+ */
+export async function streamRefusal(url: string, fetchImpl: Fetch = fetch): Promise<{ code: string; message: string } | undefined> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  } catch {
+    return undefined;
+  }
+  if (response.ok) {
+    // Media, not an error: stop the conversion this request started.
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  return describeFailure(response.status, body);
+}

@@ -8,7 +8,7 @@
  * giving up with a message.
  */
 import { browserCanPlay, measureAbilities } from './abilities.js';
-import { api } from './api-client.js';
+import { api, streamRefusal } from './api-client.js';
 import { announce, byId, h } from './dom.js';
 import { FedTrack } from './subtitle-track.js';
 import { conversionNote, fileTime, playbackFromApi, withStart, type PlaybackSubtitleView, type PlaybackView } from './playback.js';
@@ -155,6 +155,13 @@ export class Player {
       this.#load(streamPath(current.infoHash, current.fileIndex, 'mp4'));
       return;
     }
-    announce(this.#message, 'This file cannot be played in the browser, even converted (is ffmpeg installed on the server?). Cast it to a TV instead.', 'error');
+    // The element does not say why; the server does (a conversion past its capacity, no ffmpeg).
+    const src = this.#video.getAttribute('src')!;
+    const generation = this.#generation;
+    announce(this.#message, 'The conversion did not play; asking the server why…', 'info');
+    void streamRefusal(src).then((refusal) => {
+      if (generation !== this.#generation) return;
+      announce(this.#message, refusal ? `The server cannot convert this file now: ${refusal.message}` : 'This file cannot be played in the browser, even converted (is ffmpeg installed on the server?). Cast it to a TV instead.', 'error');
+    });
   }
 }

@@ -97,3 +97,13 @@ test('without a probe everything is converted, and the reason says why', () => {
   assert.deepEqual([d.action, d.video, d.audio], ['transcode', 'vp8', 'opus']);
   assert.match(d.reason, /ffprobe timed out/);
 });
+
+test('burning a picture subtitle in turns a copy into a conversion and says so', async () => {
+  const { withBurnIn } = await import('../../../src/transcode/decide.js');
+  const copy = { action: 'remux' as const, container: 'mp4' as const, video: 'copy' as const, audio: 'copy' as const, reason: 'plays h264' };
+  const burnt = withBurnIn(copy, { webmVideo: 'vp9' }, { index: 2, codec: 'hdmv_pgs_subtitle' });
+  assert.equal(burnt.action, 'transcode');
+  assert.equal(burnt.video, 'h264');
+  assert.match(burnt.reason, /burning subtitle track 2 \(hdmv_pgs_subtitle\) into the picture, so the video is re-encoded/);
+  assert.equal(withBurnIn({ ...copy, container: 'webm' }, { webmVideo: 'vp9' }, { index: 0, codec: 'dvd_subtitle' }).video, 'vp9');
+});

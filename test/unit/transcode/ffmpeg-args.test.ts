@@ -92,3 +92,29 @@ test('a conversion never spends much more than the source: the video capped just
   assert.equal(after(vp9, '-b:v'), '1672k', 'the 4 Mbit/s a 1080p VP9 would get, capped by a 1 Mbit/s source (less the Opus)');
   assert.equal(after(vp9, '-maxrate'), '1672k');
 });
+
+test('a ladder rung sets the preset, the height and the frame-rate cap; the bitrate is capped by the source and the screen', () => {
+  const film: Decision = { action: 'transcode', container: 'mp4', video: 'h264', audio: 'aac', reason: '' };
+  const at720 = toArgv(buildFfmpegArgs({ input: 'http://x/', decision: film, sourceHeight: 1080, sourceFps: 60, sourceBitRate: 5_500_000, rung: { id: '720p-ultrafast-30fps', height: 720, preset: 'ultrafast', maxFps: 30 }, progress: true }));
+  assert.equal(after(at720, '-preset'), 'ultrafast');
+  assert.equal(after(at720, '-vf'), 'scale=-2:720,fps=30');
+  assert.equal(after(at720, '-maxrate'), '5000k', 'the screen needs 5 Mbit/s at 720p, under the source cap of 9.74');
+  assert.equal(after(at720, '-progress'), 'pipe:2');
+  const at1080 = toArgv(buildFfmpegArgs({ input: 'http://x/', decision: film, sourceHeight: 1080, sourceFps: 24, sourceBitRate: 5_500_000, rung: { id: '1080p-veryfast', height: 1080, preset: 'veryfast' } }));
+  assert.equal(after(at1080, '-vf'), undefined, 'no scale, no fps filter for a 24 fps 1080p source at its own size');
+  assert.equal(after(at1080, '-maxrate'), '9740k', 'under twice the source (1.8x less the sound)');
+  const vaapi = toArgv(buildFfmpegArgs({ input: 'http://x/', decision: film, sourceHeight: 1080, rung: { id: '720p-veryfast', height: 720, preset: 'veryfast' }, encoder: 'h264_vaapi' }));
+  assert.equal(after(vaapi, '-vaapi_device'), '/dev/dri/renderD128');
+  assert.equal(after(vaapi, '-vf'), 'scale=-2:720,format=nv12,hwupload');
+  assert.equal(after(vaapi, '-c:v'), 'h264_vaapi');
+});
+
+test('a picture subtitle is burnt in through a filter graph that scales it to the video', () => {
+  const film: Decision = { action: 'transcode', container: 'mp4', video: 'h264', audio: 'aac', reason: '' };
+  const argv = toArgv(buildFfmpegArgs({ input: 'http://x/', decision: film, sourceHeight: 1080, rung: { id: '720p-veryfast', height: 720, preset: 'veryfast' }, burnSubtitle: 1 }));
+  assert.equal(after(argv, '-filter_complex'), '[0:s:1][0:v:0]scale2ref[sub][base];[base][sub]overlay=eof_action=pass:repeatlast=0,scale=-2:720[vout]');
+  assert.equal(after(argv, '-map'), '[vout]');
+  assert.equal(after(argv, '-vf'), undefined);
+  const copy = toArgv(buildFfmpegArgs({ input: 'http://x/', decision: { ...film, video: 'copy' }, burnSubtitle: 0 }));
+  assert.equal(after(copy, '-filter_complex'), undefined, 'a copied picture cannot carry a burnt subtitle');
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, apiRequest, describeFailure } from '../../../src/web/client/api-client.js';
+import { ApiError, apiRequest, describeFailure, streamRefusal } from '../../../src/web/client/api-client.js';
 
 test('describeFailure prefers the server message, falls back per status', () => {
   assert.deepEqual(describeFailure(400, { error: { code: 'E_BAD_SOURCE', message: 'bad magnet' } }), { code: 'E_BAD_SOURCE', message: 'bad magnet' });
@@ -28,4 +28,15 @@ test('apiRequest sends JSON, parses replies, and throws ApiError with the user m
     return true;
   });
   await assert.rejects(apiRequest('GET', '/x', undefined, async () => { throw new TypeError('fetch failed'); }), { code: 'E_NETWORK' });
+});
+
+test('streamRefusal reads the server reason for a refused stream, and stops a stream that now plays', async () => {
+  const refused = await streamRefusal('/stream/x/0?transcode=mp4', async () => new Response(JSON.stringify({ error: { code: 'E_CAPACITY', message: 'this machine cannot convert another video in real time' } }), { status: 503 }));
+  assert.deepEqual(refused, { code: 'E_CAPACITY', message: 'this machine cannot convert another video in real time' });
+  let cancelled = false;
+  const body = new ReadableStream({ cancel: () => void (cancelled = true) });
+  assert.equal(await streamRefusal('/s', async () => new Response(body, { status: 200 })), undefined);
+  assert.equal(cancelled, true);
+  assert.equal(await streamRefusal('/s', async () => Promise.reject(new Error('offline'))), undefined);
+  assert.equal((await streamRefusal('/s', async () => new Response('<html>', { status: 502 })))!.message, 'The server answered 502.');
 });
