@@ -61,7 +61,8 @@ async function bundleClient(): Promise<string> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const external = Object.keys(pkg.dependencies).flatMap((name) => [name, `${name}/*`]);
-  const outfile = path.join(root, 'build', 'bench-lookup-client.mjs');
+  // Under node_modules so its imports of npm packages resolve, and apart from build/ (npm run build empties it).
+  const outfile = path.join(root, 'node_modules', '.cache', 'torrent-live-bench', 'lookup-client.mjs');
   await build({ absWorkingDir: root, entryPoints: ['bench/lookup-client.ts'], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', external, logLevel: 'warning' });
   return outfile;
 }
