@@ -230,7 +230,7 @@ export async function startLibtorrentPeer(opts: LibtorrentPeerOptions): Promise<
     });
 
   const command = (cmd: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`${what} has exited; cannot ask it ${cmd}`));
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`${what} has exited (${child.exitCode ?? child.signalCode}); cannot ask it ${cmd}; stderr: ${stderr.slice(-1500)}`));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       replies.set(id, { resolve, reject });
