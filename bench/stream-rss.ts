@@ -22,6 +22,7 @@ import { pseudoRandomBytes, type TorrentFixture } from '../test/sim/fixtures.js'
 import { startDhtNetwork } from '../test/sim/dht-network.js';
 import { startSeeder } from '../test/sim/seeder.js';
 import { productNodeArgs } from './product-node-args.js';
+import { cpuSeconds, statusKb } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { gib: { type: 'string', default: '2' }, baseline: { type: 'string' }, net: { type: 'string', default: '215' } } });
@@ -48,24 +49,6 @@ function periodicFixture(pieces: number): TorrentFixture {
     return pattern.subarray(at, at + n);
   };
   return { dir: '', name, torrentFile, torrentPath: '', infoHash, magnet: `magnet:?xt=urn:btih:${infoHash}`, pieceLength: PIECE, pieces, content: pattern, bytesAt, files: [{ path: name, length, offset: 0, bytes: pattern }] };
-}
-
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-function statusKb(pid: number, field: string): number {
-  try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
-    return line ? Number(line.split(/\s+/)[1]) : NaN;
-  } catch {
-    return NaN;
-  }
 }
 
 interface Sample {

@@ -27,6 +27,7 @@ import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
 import { readStream } from './read-stream.js';
 import { productNodeArgs } from './product-node-args.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
+import { cpuSeconds } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' }, baseline: { type: 'string' } } });
@@ -104,16 +105,6 @@ async function startWanWorld(fx: TorrentFixture, specs: PeerSpec[]): Promise<Wan
       await dht.close();
     },
   };
-}
-
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 function peakRssMb(pid: number): number {

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import DHT from 'bittorrent-dht';
 import { ROOT } from '../test/sim/cli-process.js';
+import { cpuSeconds } from './proc-stats.js';
 
 const SECONDS = Number(process.argv[2] ?? 30);
 const TARGET = '127.173.0.1';
@@ -25,11 +26,6 @@ async function freeUdpPort(): Promise<number> {
   const { port } = s.address();
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function flood(port: number, seconds: number): Promise<number> {

@@ -1,0 +1,22 @@
+/** What the benches read of another process from /proc (Linux): its CPU time and memory. */
+import fs from 'node:fs';
+
+/** CPU seconds (user + system) the process has used so far; NaN once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** A kB field of /proc/PID/status (VmRSS, VmHWM...); NaN once the process is gone. */
+export function statusKb(pid: number, field: string): number {
+  try {
+    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+    return line ? Number(line.split(/\s+/)[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
