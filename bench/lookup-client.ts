@@ -21,10 +21,20 @@ interface ClientArgs {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ClientArgs;
 const source = lookupSource(args.kind, args);
+if (process.env['LOOKUP_TRACE']) {
+  const start = source.start.bind(source);
+  source.start = (ih: string) => {
+    const session = start(ih);
+    session.on('peer', (p: { host: string; port: number }) => process.stderr.write(`H ${performance.now().toFixed(1)} ${ih.slice(0, 8)} ${p.host}:${p.port}\n`));
+    return session;
+  };
+}
 const svc = await startService({ bootstrap: args.bootstrap, peerSource: source, storeDir: args.storeDir });
+if (process.env['LOOKUP_TRACE']) svc.bus.subscribe((e) => process.stderr.write(`E ${performance.now().toFixed(1)} ${JSON.stringify(e).slice(0, 200)}\n`));
 const results: Array<{ fromStartMs: number; fromPostMs: number; connectedIps: string[] }> = [];
 try {
   for (const infoHash of args.infoHashes) {
+    if (process.env['LOOKUP_TRACE']) process.stderr.write(`POST ${performance.now().toFixed(1)} ${infoHash.slice(0, 8)}\n`);
     const { firstByteMs } = await timeFirstByte(svc, infoHash);
     results.push({
       // performance.now() counts from this process's start: the whole wait a user of the command has.

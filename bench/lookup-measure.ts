@@ -38,7 +38,18 @@ export function lookupSource(kind: LookupKind, opts: { bootstrap: string[]; host
         openKrpc: async () => {
           const socket = wanSocket(opts.rttMs);
           await new Promise<void>((r) => socket.bind(0, opts.host, () => r()));
-          return new KrpcClient({ socket, adaptiveTimeouts: true });
+          const client = new KrpcClient({ socket, adaptiveTimeouts: true });
+          if (process.env['LOOKUP_TRACE']) {
+            const q = client.query.bind(client);
+            (client as { query: typeof q }).query = (to, method, args) => {
+              const t0 = performance.now();
+              const ih = Buffer.isBuffer(args['info_hash']) ? args['info_hash'].toString('hex').slice(0, 8) : '-';
+              const p = q(to, method, args);
+              p.then((r) => process.stderr.write(`T ${t0.toFixed(1)} ${(performance.now() - t0).toFixed(1)} ${method} ${ih} ${to.host} ok ${Array.isArray(r['values']) ? r['values'].length : 0}\n`), (e: Error) => process.stderr.write(`T ${t0.toFixed(1)} ${(performance.now() - t0).toFixed(1)} ${method} ${ih} ${to.host} fail ${e.message}\n`));
+              return p;
+            };
+          }
+          return client;
         },
       })
     : new PlainLookupPeerSource({ bootstrap: opts.bootstrap, bindAddress: opts.host, relookupIntervalMs: 2_000, socket: wanSocket(opts.rttMs) });

@@ -15,6 +15,10 @@
  *
  *   npm run bench:lookup-shapes            # every shape, 5 runs each, RTT 0
  *   RTT_MS=50 RUNS=3 SHAPES=spread,silent20 npm run bench:lookup-shapes
+ *   LOOKUP_TRACE=1 RUNS=1 SHAPES=spread npm run bench:lookup-shapes 2>trace.txt
+ * The last writes, per client process, a line per KRPC query of the private lookup (T: sent at,
+ * round trip, infohash prefix, node, values), per peer handed to the engine (H), per service
+ * event (E) and per POST: where a lookup waits, in milliseconds from process start.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -9,6 +9,7 @@
 import { makeDecoy } from './decoy.js';
 import { compareDistance, randomId, type RandomBytes } from './node-id.js';
 import { estimateNetworkSize } from './network-size.js';
+import { EARLY_FRONT_MIN, earlyVettingSize } from './early-ask.js';
 import { vetNodes, type AddressBook, type NodeRecord, type VetReason, type WeakReason } from './vet.js';
 import { getPeersOf, walk, WALK_CLOSEST, type GetPeersAnswer, type WalkResult } from './walk.js';
 import type { KrpcClient } from './krpc.js';
@@ -155,11 +156,6 @@ class Front {
   }
 }
 
-/**
- * Early questions wait until the front holds this many nodes: the size estimate uses its outer
- * half, so up to 7 sybils packed next to the target cannot inflate it.
- */
-export const EARLY_FRONT_MIN = 16;
 
 export async function sweep(opts: SweepOptions): Promise<SweepResult> {
   const decoy = makeDecoy(opts.real, { randomBytes: opts.randomBytes });
@@ -205,10 +201,9 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
   const waiting: NodeRecord[] = [];
   const maybeAskEarly = (node: NodeRecord) => {
     if (!book || asked.has(keyOf(node)) || !front.has(node)) return;
-    // Probed clean before the front was big enough to trust an estimate: checked again as it grows.
-    if (front.size < EARLY_FRONT_MIN) return void waiting.push(node);
-    const estimate = estimateNetworkSize(decoy, front.ids());
-    const size = opts.knownNetworkSize ? Math.min(estimate, opts.knownNetworkSize) : estimate;
+    const size = earlyVettingSize(front.size, () => estimateNetworkSize(decoy, front.ids()), opts.knownNetworkSize);
+    // Probed clean before any estimate can be trusted (a cold walk's small front): checked again as it grows.
+    if (size === undefined) return void waiting.push(node);
     const v = vetNodes([node], [decoy, opts.real], book, { networkSize: size, bep42MinKeep: 0, dnsblListed: new Set(), ...ruleOptions });
     if (v.kept.length !== 1) return;
     if (opts.dnsbl && !dnsblAnswers.has(node.host)) return;
