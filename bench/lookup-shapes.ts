@@ -133,7 +133,7 @@ for (const name of picked) {
       await world.close();
     }
     const last = (k: LookupKind) => STAGES.map((s) => Math.round(results[k].at(-1)![s])).join('/');
-    console.log(`${name} run ${run + 1}/${RUNS}: private ${last('private')} ms, plain ${last('plain')} ms (cold/second/restart)`);
+    console.log(`${name} run ${run + 1}/${RUNS}: private ${last('private')} ms, plain ${last('plain')} ms (cold/second/restart); watcher peers connected: private ${results.private.at(-1)!.watcherPeers}, plain ${results.plain.at(-1)!.watcherPeers}`);
   }
   const row: Record<string, string | number> = { shape: shape.label };
   for (const stage of STAGES) {
