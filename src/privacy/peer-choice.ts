@@ -28,6 +28,11 @@ export interface PeerEvidence {
   firstResponderOnly: boolean;
   /** How many of our lookups for other infohashes returned it too. */
   otherLookups: number;
+  /**
+   * Rank (1 = closest) of its closest voucher among the clean nodes the latest walk heard, by
+   * distance to the infohash; undefined before a round has ended.
+   */
+  closestVoucherRank?: number | undefined;
 }
 
 export type Tier = 'independent' | 'several-nodes' | 'single-node' | 'ranked-down';
@@ -37,7 +42,10 @@ const TIER_ORDER: Record<Tier, number> = { independent: 0, 'several-nodes': 1, '
 export const CROSS_LOOKUP_LIMIT = 2;
 /**
  * Peers vouched by several nodes that must be at hand before a single-node peer is never used:
- * with fewer, a torrent with one or two seeders would lose peers it may need.
+ * with fewer, a torrent with one or two seeders would lose peers it may need. Short of them,
+ * single-node peers stand in, up to this many in use at a time: the ones whose voucher is closest
+ * to the infohash first (announces are stored on the closest nodes; a quiet watcher's only reason
+ * to be asked is being among the 40 closest to the decoy), the next one only when one in use fails.
  */
 export const MIN_VOUCHED_PEERS = 3;
 
@@ -49,6 +57,8 @@ export interface RankedPeer {
   probed: number;
   /** Why it sits where it does, for audit.ndjson. */
   why: string;
+  /** See PeerEvidence.closestVoucherRank. */
+  voucherRank?: number | undefined;
 }
 
 /** The /24 of an IPv4 address (/48 of an IPv6 one): nodes one operator runs usually share it. */
@@ -67,13 +77,14 @@ export function rankPeer(e: PeerEvidence): RankedPeer {
   if (e.firstResponderOnly) downs.push('only the first node to answer named it');
   if (e.otherLookups > CROSS_LOOKUP_LIMIT) downs.push(`returned in ${e.otherLookups} lookups for other torrents`);
   const tier: Tier = downs.length ? 'ranked-down' : base;
-  const why = `${ips.size} node(s) in ${subnets} /24(s), ${e.probedVouchers} passed a decoy probe${downs.length ? `; ranked down: ${downs.join(', ')}` : ''}`;
-  return { peer: e.peer, tier, nodes: ips.size, subnets, probed: e.probedVouchers, why };
+  const near = e.closestVoucherRank !== undefined ? `, closest voucher ranked ${e.closestVoucherRank} from the infohash` : '';
+  const why = `${ips.size} node(s) in ${subnets} /24(s), ${e.probedVouchers} passed a decoy probe${near}${downs.length ? `; ranked down: ${downs.join(', ')}` : ''}`;
+  return { peer: e.peer, tier, nodes: ips.size, subnets, probed: e.probedVouchers, why, voucherRank: e.closestVoucherRank };
 }
 
-/** Better first: tier, then /24s, then nodes, then probed nodes. */
+/** Better first: tier, then /24s, then nodes, then probed nodes, then the voucher nearest the infohash. */
 export function compareRanked(a: RankedPeer, b: RankedPeer): number {
-  return TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.subnets - a.subnets || b.nodes - a.nodes || b.probed - a.probed;
+  return TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.subnets - a.subnets || b.nodes - a.nodes || b.probed - a.probed || (a.voucherRank ?? Infinity) - (b.voucherRank ?? Infinity) || 0;
 }
 
 export const isVouched = (r: RankedPeer) => TIER_ORDER[r.tier] <= TIER_ORDER['several-nodes'];
@@ -85,6 +96,8 @@ export interface PeerChoiceRules {
   exclude?: ReadonlySet<string>;
   /** Vouched peers already in use, counted toward MIN_VOUCHED_PEERS. */
   vouchedInUse?: number;
+  /** Single-node and ranked-down peers in use (standing in for vouched ones). */
+  standInsInUse?: number;
   random: () => number;
 }
 
@@ -133,9 +146,12 @@ export function choosePeers(evidence: readonly PeerEvidence[], rules: PeerChoice
   shuffle(ok, rules.random);
   ok.sort(compareRanked);
   const vouched = ok.filter(isVouched);
-  const enough = vouched.length + (rules.vouchedInUse ?? 0) >= MIN_VOUCHED_PEERS;
-  const usable = enough ? vouched : ok;
-  const held = enough ? ok.filter((r) => !isVouched(r)) : [];
+  const vouchedAtHand = vouched.length + (rules.vouchedInUse ?? 0);
+  const enough = vouchedAtHand >= MIN_VOUCHED_PEERS;
+  const standIns = enough ? 0 : Math.max(0, MIN_VOUCHED_PEERS - vouchedAtHand - (rules.standInsInUse ?? 0));
+  const weak = ok.filter((r) => !isVouched(r));
+  const usable = [...vouched, ...weak.slice(0, standIns)];
+  const held = weak.slice(standIns);
   return { chosen: usable.slice(0, rules.maxPeers), spare: usable.slice(rules.maxPeers), held, dropped };
 }
 

@@ -3,7 +3,7 @@
  * which were handed to the engine, which are connected, which were condemned, and which wait as
  * spares. It decides what to hand next (peer-choice.ts ranks); the session does the I/O.
  */
-import { choosePeers, isVouched, MIN_VOUCHED_PEERS, rankPeer, type PeerEvidence, type RankedPeer } from './peer-choice.js';
+import { choosePeers, compareRanked, isVouched, MIN_VOUCHED_PEERS, rankPeer, type PeerEvidence, type RankedPeer } from './peer-choice.js';
 import type { PeerAddress } from './peer-source.js';
 
 /**
@@ -24,6 +24,9 @@ interface Evidence {
 
 export const peerKey = (p: PeerAddress) => `${p.host}:${p.port}`;
 
+/** A peer in use that the pool gives up, and why (for audit.ndjson). */
+export type Retired = RankedPeer & { because: string };
+
 export interface PeerPoolOptions {
   infoHash: string;
   maxPeers: () => number;
@@ -43,7 +46,13 @@ export class PeerPool {
   readonly #condemned = new Set<string>();
   /** Handed, but the engine's latest attempt found nobody there: neither pending nor in use. */
   readonly #unreachable = new Set<string>();
+  /** Handed, and the engine has stopped trying it: a stand-in's place is free only then (a failed RC4 dial is followed by a plaintext one). */
+  readonly #givenUp = new Set<string>();
   #spare: RankedPeer[] = [];
+  /** Rank of each node (host:port) by distance to the infohash, the best any round's end gave it. */
+  #holderRanks = new Map<string, number>();
+  /** Single-node peers wait for a round's end (vouched ones may still be on their way); after it, they may replace failed ones at once. */
+  #roundEnded = false;
 
   constructor(opts: PeerPoolOptions) {
     this.#opts = opts;
@@ -69,12 +78,27 @@ export class PeerPool {
     for (const e of this.#evidence.values()) if (e.vouchers.size === 1 && e.vouchers.has(firstFrom)) e.firstOnly = true;
   }
 
+  /**
+   * A round's clean nodes, closest to the infohash first: stand-ins named by closer nodes go first.
+   * A node keeps the best rank any round gave it, so one that is silent in a later round does not
+   * make the peer it named look far.
+   */
+  setHolderRanks(closestFirst: readonly string[]): void {
+    closestFirst.forEach((node, i) => this.#holderRanks.set(node, Math.min(i + 1, this.#holderRanks.get(node) ?? Infinity)));
+  }
+
   vouchersOf(peer: PeerAddress): string[] {
     return [...(this.#evidence.get(peerKey(peer))?.vouchers ?? [])];
   }
 
   #asEvidence(e: Evidence): PeerEvidence {
+    let closest: number | undefined;
+    if (this.#holderRanks.size) {
+      // A voucher no round counted among its clean nodes ranks after them all.
+      for (const v of e.vouchers) closest = Math.min(closest ?? Infinity, this.#holderRanks.get(v) ?? this.#holderRanks.size + 1);
+    }
     return {
+      closestVoucherRank: closest,
       peer: e.peer,
       vouchers: e.vouchers,
       // Only vetted nodes that answered every probe decoy cleanly are ever asked the real question.
@@ -115,7 +139,16 @@ export class PeerPool {
   }
 
   #vouchedInUse(): number {
-    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k) && !this.#unreachable.has(k)).length;
+    return this.#inUse(isVouched);
+  }
+
+  #inUse(counts: (r: RankedPeer) => boolean): number {
+    return [...this.#handed].filter(([k, r]) => counts(r) && !this.#condemned.has(k) && !this.#unreachable.has(k)).length;
+  }
+
+  /** Single-node peers handed and neither refused nor given up by the engine (host:port). */
+  #standInsInUse(): string[] {
+    return [...this.#handed].filter(([k, r]) => !isVouched(r) && !this.#condemned.has(k) && !this.#givenUp.has(k)).map(([k]) => k);
   }
 
   /** Handed but neither connected, unreachable nor refused yet. */
@@ -129,29 +162,48 @@ export class PeerPool {
   }
 
   /**
-   * What to hand the engine now. While answers stream in, only vouched peers; at the end of a
-   * round single-node peers too, but only while fewer than MIN_VOUCHED_PEERS vouched ones exist.
-   * `retire`: single-node peers in use that enough vouched peers now replace (dropped first).
+   * What to hand the engine now. While the first round's answers stream in, only vouched peers; from
+   * its end single-node peers too, but only while fewer than MIN_VOUCHED_PEERS vouched ones exist,
+   * and no more of them in use than vouched ones are missing.
+   * `retire`: single-node peers in use that enough vouched peers now replace (dropped first), or that
+   * a stand-in named by a node nearer the infohash replaces.
    */
-  next(streaming: boolean): { hand: RankedPeer[]; retire: RankedPeer[] } {
+  next(streaming: boolean): { hand: RankedPeer[]; retire: Retired[] } {
     const choice = choosePeers(this.#evidenceList(), {
       maxPeers: this.#budget(),
       isBlocked: this.#opts.isBlocked,
       exclude: new Set([...this.#handed.keys(), ...this.#condemned]),
       vouchedInUse: this.#vouchedInUse(),
+      standInsInUse: this.#standInsInUse().length,
       random: this.#opts.random,
     });
-    const hand = streaming ? choice.chosen.filter(isVouched) : choice.chosen;
+    if (!streaming) this.#roundEnded = true;
+    const hand = streaming && !this.#roundEnded ? choice.chosen.filter(isVouched) : choice.chosen;
     for (const r of hand) this.#handed.set(peerKey(r.peer), r);
     if (streaming) return { hand, retire: [] };
     this.#spare = choice.spare;
-    const retire: RankedPeer[] = [];
+    const retire: Retired[] = [];
     if (this.#vouchedInUse() >= MIN_VOUCHED_PEERS) {
       for (const [k, r] of this.#handed) {
         if (isVouched(r) || this.#condemned.has(k)) continue;
         this.condemn(r.peer);
-        retire.push(r);
+        retire.push({ ...r, because: 'replaced by vouched peers' });
       }
+      return { hand, retire };
+    }
+    // A later round may hear stand-ins named by nodes nearer the infohash than the ones in use (a
+    // holder that was silent the first time): the farthest in use makes way for each.
+    const inUse = this.#standInsInUse()
+      .map((k) => rankPeer(this.#asEvidence(this.#evidence.get(k)!)))
+      .sort(compareRanked);
+    for (const better of choice.held) {
+      const worst = inUse.at(-1);
+      if (!worst || compareRanked(better, worst) >= 0) break;
+      inUse.pop();
+      this.condemn(worst.peer);
+      retire.push({ ...worst, because: 'replaced by a stand-in named by a node nearer the infohash' });
+      this.#handed.set(peerKey(better.peer), better);
+      hand.push(better);
     }
     return { hand, retire };
   }
@@ -183,12 +235,14 @@ export class PeerPool {
 
   connected(peer: PeerAddress): void {
     this.#unreachable.delete(peerKey(peer));
+    this.#givenUp.delete(peerKey(peer));
     this.#connected.add(peerKey(peer));
   }
 
   /** The engine's attempt failed (it may still retry it later, which reports connected then). */
-  unreachable(peer: PeerAddress): void {
+  unreachable(peer: PeerAddress, givenUp = true): void {
     const k = peerKey(peer);
+    if (givenUp && this.#handed.has(k) && !this.#connected.has(k)) this.#givenUp.add(k);
     if (this.#handed.has(k) && !this.#connected.has(k)) this.#unreachable.add(k);
   }
 

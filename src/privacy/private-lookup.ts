@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { EventBus } from '../events.js';
 import { KrpcClient } from './krpc.js';
 import type { UdpOpener } from '../route/udp-socket.js';
-import { defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
+import { compareDistance, defaultRandomBytes, idFromHex, type RandomBytes } from './node-id.js';
 import type { RankedPeer } from './peer-choice.js';
 import { PeerPool, peerKey } from './peer-pool.js';
 import { defaultResolveHost, resolveBootstrap, retryDelayMs, unreachableMessage, type ResolveHost } from './dht-reach.js';
@@ -89,6 +89,11 @@ export interface LookupContext {
 export function answeredCleanly(result: SweepResult): CompactNode[] {
   const bad = new Set([...result.findings.map((f) => f.ip), ...result.suspicions.map((s) => s.ip), ...result.dropped.map((d) => d.node.host)]);
   return result.walk.responded.filter((n) => !n.values.length && !bad.has(n.host));
+}
+
+/** Nodes closest to `target` first. */
+function byDistance(target: Buffer, nodes: readonly CompactNode[]): CompactNode[] {
+  return [...nodes].sort((a, b) => compareDistance(target, a.id, b.id));
 }
 
 class PrivateSession extends EventEmitter implements PeerSession {
@@ -172,6 +177,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
       this.emit('drop', r.peer, 'lost-vouching');
     }
     if (!askReal) return;
+    this.#pool.setHolderRanks(byDistance(this.#real, answeredCleanly(result)).map(peerKey));
     if (firstFrom && result.answers.some((a) => a.values.length && peerKey(a.node) !== firstFrom)) this.#pool.markFirstResponder(firstFrom);
     this.#handNext(false);
   }
@@ -195,7 +201,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
     for (const r of hand) this.#hand(r);
     // Single-node peers were a stopgap; once enough vouched peers exist they are dropped first.
     for (const r of retire) {
-      this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `replaced by vouched peers: ${r.why}` });
+      this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `${r.because}: ${r.why}` });
       this.emit('drop', r.peer, 'weakly-vouched');
     }
   }
@@ -248,21 +254,17 @@ class PrivateSession extends EventEmitter implements PeerSession {
       watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'connected', ...(detail.transport ? { transport: detail.transport } : {}), ...(detail.encryption ? { encryption: detail.encryption } : {}) });
       return;
     }
-    if (verdict === 'closed') return this.#pool.closed(peer);
+    if (verdict === 'closed') {
+      this.#pool.closed(peer);
+      return this.#handSoon();
+    }
     if (verdict === 'unreachable') {
-      this.#pool.unreachable(peer);
+      this.#pool.unreachable(peer, detail.givenUp ?? false);
       if (detail.givenUp) watch.audit({ kind: 'peer', ip: peer.host, port: peer.port, infoHash: this.infoHash, state: 'unreachable', reason: detail.reason ?? 'no answer' });
       // Its slot is free: hand the next peer now rather than at the end of the lookup (vouched
       // peers only, as while answers stream in; spares are ranked once a round ends).
       for (const r of this.#pool.fromSpare()) this.#hand(r);
-      // Once per turn however many dials failed in it: ranking is linear in the peers known.
-      if (!this.#handPending) {
-        this.#handPending = true;
-        setImmediate(() => {
-          this.#handPending = false;
-          this.#handNext(true);
-        });
-      }
+      this.#handSoon();
       return;
     }
     if (verdict === 'slow') {
@@ -281,6 +283,18 @@ class PrivateSession extends EventEmitter implements PeerSession {
       const from = parseHostPort(sources[0]!);
       watch.suspect(from.host, from.port, 'bad-source', this.infoHash);
     }
+    // A stand-in that failed makes room for the next one.
+    this.#handSoon();
+  }
+
+  /** Once per turn however many peers failed in it: ranking is linear in the peers known. */
+  #handSoon(): void {
+    if (this.#handPending) return;
+    this.#handPending = true;
+    setImmediate(() => {
+      this.#handPending = false;
+      this.#handNext(true);
+    });
   }
 
   stop(): void {

@@ -73,3 +73,15 @@ test('the pick within a rank is random: different seeds order equal peers differ
   const picks = new Set([1, 2, 3, 4, 5].map((s) => choosePeers(all, { maxPeers: 5, isBlocked: () => false, random: seededRandom(s) }).chosen.map((p) => p.peer.host).sort().join()));
   assert.ok(picks.size > 1);
 });
+
+test('short of vouched peers, single-node stand-ins fill only the missing places, the voucher nearest the infohash first', () => {
+  const singles = [7, 2, 30, 1, 12].map((rank, i) => evidence(`127.9.6.${i + 1}`, [`1.1.${i}.1:1`], { closestVoucherRank: rank }));
+  const none = choosePeers(singles, { ...open, maxPeers: 20 });
+  assert.deepEqual(none.chosen.map((c) => c.voucherRank), [1, 2, 7], 'three stand-ins, nearest vouchers first');
+  assert.deepEqual(none.held.map((c) => c.voucherRank), [12, 30]);
+  assert.match(none.chosen[0]!.why, /closest voucher ranked 1 from the infohash/);
+  const oneVouched = choosePeers([...singles, evidence('127.9.6.9', ['1.1.1.1:1', '2.2.2.2:1'])], { ...open, maxPeers: 20 });
+  assert.deepEqual(oneVouched.chosen.map((c) => c.peer.host), ['127.9.6.9', '127.9.6.4', '127.9.6.2']);
+  const inUse = choosePeers(singles, { ...open, maxPeers: 20, standInsInUse: 2 });
+  assert.deepEqual(inUse.chosen.map((c) => c.voucherRank), [1], 'stand-ins already in use count');
+});

@@ -64,3 +64,32 @@ test('losing a voucher keeps a single-node peer while fewer than three vouched p
   assert.deepEqual(lost.map((r) => r.peer.host), ['10.1.0.2'], 'b had only the revoked nodes; a keeps one voucher and is all there is');
   assert.deepEqual(pool.vouchersOf(a), ['192.0.2.1:6881']);
 });
+
+test('stand-ins: none while the first round streams, the nearest three at its end, the next one as soon as one fails', () => {
+  const pool = new PeerPool({ infoHash: 'ab'.repeat(20), maxPeers: () => 10, isBlocked: () => false, random: () => 0.5, peerLookups: new Map(), dialAhead: 0 });
+  const nodes = Array.from({ length: 6 }, (_, i) => `192.0.2.${i + 1}:6881`);
+  nodes.forEach((node, i) => pool.absorb([{ host: `10.3.0.${i + 1}`, port: 6881 }], node));
+  assert.equal(pool.next(true).hand.length, 0, 'no vouched peer yet, and the round is not over');
+  pool.setHolderRanks([...nodes].reverse());
+  const first = pool.next(false).hand;
+  assert.deepEqual(first.map((r) => r.peer.host), ['10.3.0.6', '10.3.0.5', '10.3.0.4'], 'named by the nodes nearest the infohash');
+  assert.equal(pool.next(true).hand.length, 0, 'three in use');
+  pool.condemn(first[0]!.peer);
+  assert.deepEqual(pool.next(true).hand.map((r) => r.peer.host), ['10.3.0.3'], 'one failed, the next nearest replaces it');
+  pool.unreachable(first[1]!.peer);
+  assert.deepEqual(pool.next(true).hand.map((r) => r.peer.host), ['10.3.0.2']);
+});
+
+test('a later round that hears a nearer voucher swaps it in for the farthest stand-in in use', () => {
+  const pool = new PeerPool({ infoHash: 'ab'.repeat(20), maxPeers: () => 10, isBlocked: () => false, random: () => 0.5, peerLookups: new Map(), dialAhead: 0 });
+  const watchers = [1, 2, 3].map((i) => `203.0.113.${i}:6881`);
+  watchers.forEach((node, i) => pool.absorb([{ host: `10.8.0.${i + 1}`, port: 6881 }], node));
+  pool.setHolderRanks(['192.0.2.1:6881', ...watchers]);
+  assert.equal(pool.next(false).hand.length, 3, 'the holder nearest the infohash was silent: three watchers stand in');
+  // The next round hears the holder, first of all, with the seeder it stores.
+  pool.absorb([{ host: '10.4.0.1', port: 6881 }], '192.0.2.1:6881');
+  pool.setHolderRanks(['192.0.2.1:6881', ...watchers.slice(0, 2)]);
+  const { hand, retire } = pool.next(false);
+  assert.deepEqual(hand.map((r) => r.peer.host), ['10.4.0.1']);
+  assert.deepEqual(retire.map((r) => [r.peer.host, r.because]), [['10.8.0.3', 'replaced by a stand-in named by a node nearer the infohash']], 'the farthest goes; a voucher silent this round keeps its earlier rank');
+});
