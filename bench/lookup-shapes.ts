@@ -105,7 +105,7 @@ async function measure(client: string, kind: LookupKind, bootstrap: string[], fi
       watcherPeers: all.reduce((n, r) => n + r.connectedIps.filter((ip) => ip.startsWith('127.238.')).length, 0),
     };
   } finally {
-    fs.rmSync(storeDir, { recursive: true, force: true });
+    if (!process.env["KEEP_STORE"]) fs.rmSync(storeDir, { recursive: true, force: true }); else console.log("store", kind, storeDir);
   }
 }
 
