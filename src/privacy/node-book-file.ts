@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { formatNodeBook, NODE_BOOK_FILE, NODE_BOOK_FILE_MAX_BYTES, parseNodeBook, type NodeBookState } from './node-book.js';
-import { writeAtomic } from './spy-files.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 
 export async function readNodeBook(storeDir: string): Promise<NodeBookState> {
   const file = path.join(storeDir, NODE_BOOK_FILE);
@@ -17,5 +17,5 @@ export async function readNodeBook(storeDir: string): Promise<NodeBookState> {
 
 export async function writeNodeBook(storeDir: string, state: NodeBookState): Promise<void> {
   await fs.mkdir(storeDir, { recursive: true });
-  await writeAtomic(path.join(storeDir, NODE_BOOK_FILE), formatNodeBook(state));
+  await writeFileAtomic(path.join(storeDir, NODE_BOOK_FILE), formatNodeBook(state));
 }

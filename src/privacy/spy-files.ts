@@ -8,6 +8,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { formatP2p } from './blocklist.js';
 import type { SpyRecord } from './spy-registry.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 
 export const SPIES_TXT = 'spies.txt';
 export const SPIES_P2P = 'spies.p2p';
@@ -48,18 +49,11 @@ export async function readSpiesTxt(storeDir: string): Promise<string[]> {
   }
 }
 
-/** Writes both lists atomically (temp file + rename) so a crash never leaves half a list. */
+/** Writes both lists atomically (core/atomic-file.ts) so a crash never leaves half a list. */
 export async function writeSpyLists(storeDir: string, spies: readonly SpyRecord[]): Promise<void> {
   await fs.mkdir(storeDir, { recursive: true });
-  await writeAtomic(path.join(storeDir, SPIES_TXT), formatSpiesTxt(spies.map((s) => s.ip)));
-  await writeAtomic(path.join(storeDir, SPIES_P2P), formatSpiesP2p(spies));
-}
-
-/** Temp file + rename: a crash leaves the old file or the new one, never half of one. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
+  await writeFileAtomic(path.join(storeDir, SPIES_TXT), formatSpiesTxt(spies.map((s) => s.ip)));
+  await writeFileAtomic(path.join(storeDir, SPIES_P2P), formatSpiesP2p(spies));
 }
 
 export type AuditEntry =
