@@ -78,7 +78,8 @@ export interface TranscoderStatus {
   hardwareTests: EncoderProbe[];
   cores: number;
   budgetCores: number;
-  conversions: Array<{ rung: string; cost: number; measured: boolean }>;
+  /** `held`: the cores it keeps (its planned share, or its cost when dearer). */
+  conversions: Array<{ rung: string; cost: number; measured: boolean; held: number }>;
 }
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
