@@ -43,6 +43,7 @@ import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
 import { openConfiguredRoute } from '../route/index.js';
 import type { TorrentRoute } from '../route/torrent-route.js';
 import { routeRouter } from '../server/route-api.js';
+import { httpBase } from '../server/http-base.js';
 
 export interface ServiceOptions {
   bus?: EventBus;
@@ -198,7 +199,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       privacy,
       discovery: devices?.discovery,
       route,
-      localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${http.port}`,
+      localUrl: httpBase(localHost, http.port),
       close: () => closeInReverse(parts),
     };
   } catch (err) {
