@@ -197,6 +197,9 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     }
 
     if (gone.signal.aborted) return;
+    // The first conversion runs the hardware test encodes: started now, they overlap the probe
+    // instead of adding to the time to first byte (a copy that never needs them pays ~0.3 s CPU once).
+    if (container === 'mp4') void encoder().catch(() => undefined);
     const source = await startSessionFileSource(session, target.fileIndex);
     let release: (() => void) | undefined;
     let ticket: Ticket | undefined;
