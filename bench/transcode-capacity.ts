@@ -1,8 +1,8 @@
 /**
  * Two simultaneous conversions of a 1080p 10-bit HEVC film at 5.5 Mbit/s (made here by ffmpeg),
  * and a third asked while both run: with the measured capacity (calibration encodes, then each
- * ffmpeg's CPU time against its progress) the first gets the best rung that fits alone, the
- * second the best that fits beside it, the third is refused (503 E_CAPACITY). Each conversion is
+ * ffmpeg's CPU time against its progress) each gets the best rung that fits its share of the
+ * budget (planned for at least two at once), the third is refused (503 E_CAPACITY). Each conversion is
  * read as fast as it comes, so media seconds over wall seconds is the speed the machine holds;
  * the output bitrate is checked against twice the source's and the screen's cap.
  */
@@ -82,7 +82,7 @@ export async function capacityBench(seconds: number): Promise<void> {
       const during = await status();
       const third = await convert(url, 'third');
       const results = [await first, await second, third];
-      console.log(`while both ran: ${during.conversions.map((c) => `${c.rung} ${c.cost.toFixed(2)} cores${c.measured ? ' (measured)' : ' (predicted)'}`).join(', ')}; budget ${during.budgetCores} of ${during.cores} cores`);
+      console.log(`while both ran: ${during.conversions.map((c) => `${c.rung} ${c.cost.toFixed(2)} cores${c.measured ? ' (measured)' : ' (predicted)'}, holding ${c.held.toFixed(2)}`).join(', ')}; budget ${during.budgetCores} of ${during.cores} cores`);
       console.log('conversion | HTTP | rung                             | TTFB s | wall s | media s | speed x | Mbit/s out');
       for (const r of results) {
         const speed = r.wallS ? (r.mediaS / r.wallS).toFixed(2) : '-';

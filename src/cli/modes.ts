@@ -19,10 +19,11 @@ import { lanAddresses } from '../server/auth-hosts.js';
 import { isLoopbackAddress } from '../server/auth-rules.js';
 import { runFindSpiesOnly } from './find-spies.js';
 import { startTvDiscovery } from '../service/devices-part.js';
-import { interfaceAddress, listensEverywhere, strmAddress } from '../service/lan-address.js';
+import { interfaceAddress, strmBaseUrls } from '../service/lan-address.js';
 import { exportStrmFromService } from '../adapters/index.js';
 import { externalIpv4, isCastError } from '@torrent-live/casting';
 import { isVideoName } from '../core/torrent-manager.js';
+import { httpBase } from '../server/http-base.js';
 
 export async function resolveSources(list: string): Promise<TorrentSource[]> {
   const parts = splitSourceList(list, fileSourceReader.exists);
@@ -35,7 +36,7 @@ export async function resolveSources(list: string): Promise<TorrentSource[]> {
 function phoneUrls(config: Readonly<Config>, port: number): string[] {
   const wildcard = config.httpHost === '0.0.0.0' || config.httpHost === '::';
   const hosts = wildcard ? lanAddresses() : isLoopbackAddress(config.httpHost) ? [] : [config.httpHost];
-  return hosts.map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
+  return hosts.map((h) => httpBase(h, port));
 }
 
 /** After Ctrl-C/SIGTERM, how long a graceful close may take before the process exits anyway. */
@@ -153,18 +154,15 @@ export async function run(command: Exclude<Command, { mode: 'help' } | { mode: '
       });
     }
     case 'export-strm': {
-      const host = command.config.httpHost;
-      const { address, warning } = strmAddress({ host, interfaceAddress: interfaceAddress(command.config), externals: externalIpv4(os.networkInterfaces()) });
+      const { serviceUrl, publicBaseUrl, warning } = strmBaseUrls({ host: command.config.httpHost, interfaceAddress: interfaceAddress(command.config), externals: externalIpv4(os.networkInterfaces()), port: command.config.httpPort });
       if (warning) {
         if (command.config.json) process.stdout.write(`${JSON.stringify({ event: 'warning', time: new Date().toISOString(), message: warning, code: 'W_STRM_ADDRESS' })}\n`);
         else process.stderr.write(`torrent-live: warning: ${warning}\n`);
       }
-      const port = command.config.httpPort;
-      // A service bound to one address does not answer on 127.0.0.1.
-      const local = listensEverywhere(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      // A service bound to one address does not answer on 127.0.0.1: strmBaseUrls reads it there.
       const written = await exportStrmFromService({
-        serviceUrl: `http://${local}:${port}`,
-        publicBaseUrl: `http://${address}:${port}`,
+        serviceUrl,
+        publicBaseUrl,
         stateDir: storeLayout(command.config.storeDir).stateDir,
         dir: command.dir,
       });

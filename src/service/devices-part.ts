@@ -14,6 +14,7 @@ import { devicesApi } from '../server/devices-api.js';
 import type { ProbeCache } from '../transcode/probe-cache.js';
 import { interfaceAddress } from './lan-address.js';
 import type { ServicePart } from './part.js';
+import { httpBase } from '../server/http-base.js';
 
 export type TvDiscoveryOptions = Partial<DiscoveryOptions> & { ssdpPort?: number };
 
@@ -35,7 +36,7 @@ export async function startDevicesPart(
 ): Promise<DevicesPart> {
   const discovery = await startTvDiscovery(ctx.config, options);
   // A TV gets URLs on the address of its own subnet; the port is read when a cast happens.
-  const baseUrlFor = (deviceAddress: string): string => `http://${pickInterfaceAddress(os.networkInterfaces(), interfaceAddress(ctx.config), deviceAddress)}:${ctx.port()}`;
+  const baseUrlFor = (deviceAddress: string): string => httpBase(pickInterfaceAddress(os.networkInterfaces(), interfaceAddress(ctx.config), deviceAddress), ctx.port());
   const api = devicesApi({
     discovery,
     media: castMediaResolver({ manager: ctx.manager, streamUrl: (b, h, i) => ctx.auth.streamUrl(b, h, i), baseUrlFor, probes: ctx.probes, bus: ctx.bus, ...(ctx.capacityCheck ? { capacityCheck: ctx.capacityCheck } : {}) }),

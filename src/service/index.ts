@@ -37,13 +37,13 @@ import { decisionFields } from '../transcode/decide.js';
 import { webRemoteRouter } from '../web/router.js';
 import { playbackRouter } from '../server/playback-api.js';
 import { transcoderStatusRouter } from '../server/transcoder-status.js';
-import { detectEncoderOnce } from '../transcode/hw-encoders.js';
 import { startDevicesPart, type TvDiscoveryOptions } from './devices-part.js';
 import { mediaServerPart, type MediaServerOptions } from './media-server-part.js';
 import { closeInReverse, type ServiceApp, type ServicePart } from './part.js';
 import { openConfiguredRoute } from '../route/index.js';
 import type { TorrentRoute } from '../route/torrent-route.js';
 import { routeRouter } from '../server/route-api.js';
+import { httpBase } from '../server/http-base.js';
 
 export interface ServiceOptions {
   bus?: EventBus;
@@ -152,11 +152,10 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     const probes = new ProbeCache({ ffprobePath: defaultFfprobePath(config.ffmpegPath ?? 'ffmpeg') });
     const ctx = { config, store, bus, manager, auth, probes, port: () => port };
 
-    // Hardware encoders are found by test encodes now, as media servers do, not at the first film.
-    const encoder = options.transcode?.encoder ?? detectEncoderOnce(config.ffmpegPath ?? 'ffmpeg');
+    // Hardware encoders are found by test encodes when a conversion first needs one (or the status
+    // is asked), not here: three ffmpeg runs at every start for a feature many sessions never use.
     const transcode = createTranscodeHandler({
       ...options.transcode,
-      encoder,
       manager,
       bus,
       probes,
@@ -169,7 +168,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       name: 'transcode',
       register: (app) => (app.transcode(transcode), app.apiRoutes(playback), app.apiRoutes(transcoderStatusRouter(transcode))),
       // No test encode may outlive the service.
-      close: async () => void (await encoder.catch(() => undefined)),
+      close: () => transcode.close(),
     });
     parts.push(mediaServerPart(ctx, options.mediaServer));
     const devices = options.tvs === false ? undefined : await startDevicesPart({ ...ctx, capacityCheck: transcode.capacityCheck }, options.tvs ?? {});
@@ -200,7 +199,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       privacy,
       discovery: devices?.discovery,
       route,
-      localUrl: `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${http.port}`,
+      localUrl: httpBase(localHost, http.port),
       close: () => closeInReverse(parts),
     };
   } catch (err) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { pickInterfaceAddress } from '@torrent-live/casting';
 import type { Config } from '../config.js';
 import { TorrentLiveError } from '../errors.js';
+import { httpBase } from '../server/http-base.js';
 
 /** The one address `--interface` names, or undefined for "every non-internal IPv4". */
 export function interfaceAddress(config: Pick<Config, 'interface'>): string | undefined {
@@ -53,4 +54,15 @@ export function strmAddress(o: { host: string | undefined; interfaceAddress: str
     return { address: host, warning: `.strm URLs use ${host}, where HTTP listens (--host), not --interface ${o.interfaceAddress} where nothing answers; give both the same address, or --host 0.0.0.0, to serve the interface` };
   }
   return { address: host };
+}
+
+/**
+ * The two base URLs `export-strm` needs: where it reads the service's list (127.0.0.1 when HTTP
+ * listens everywhere, else `--host`, which is the only address that answers) and what the .strm
+ * files carry (strmAddress). IPv6 addresses are bracketed.
+ */
+export function strmBaseUrls(o: { host: string | undefined; interfaceAddress: string | undefined; externals: readonly string[]; port: number }): { serviceUrl: string; publicBaseUrl: string; warning?: string } {
+  const { address, warning } = strmAddress(o);
+  const local = listensEverywhere(o.host) ? '127.0.0.1' : o.host!;
+  return { serviceUrl: httpBase(local, o.port), publicBaseUrl: httpBase(address, o.port), ...(warning ? { warning } : {}) };
 }

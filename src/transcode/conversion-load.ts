@@ -1,12 +1,13 @@
 /**
- * The conversions running now and what each costs, for admission: a new video conversion gets the
- * best ladder rung that fits beside the others, or is refused with the reason (capacity.ts decides;
+ * The conversions running now and what each costs and holds, for admission: a new video conversion
+ * gets the best ladder rung that fits its share of the budget beside the others, or is refused with
+ * the reason (capacity.ts decides;
  * this module holds the state and does the measuring). A conversion counts at its predicted cost
  * until its own ffmpeg has been measured (CPU time against media time, from its progress
  * reports), then at what it really costs; the measurement also corrects later predictions for
  * sources of the same shape. The clock, calibration and CPU readings are passed in.
  */
-import { budgetFor, chooseRung, measuredCost, predictCost, refusalMessage, sourceFactor, type CostSample } from './capacity.js';
+import { budgetFor, chooseRung, measuredCost, plannedConversions, predictCost, refusalMessage, sourceFactor, type CostSample, type Holding } from './capacity.js';
 import type { Rung } from './ladder.js';
 
 /** Readings kept per conversion: the cost is taken over this many seconds of progress. */
@@ -49,6 +50,8 @@ interface Running {
   rung: Rung;
   base: number;
   predicted: number;
+  /** The share of the budget it was planned with, kept while it runs (0 when unplanned). */
+  held: number;
   pid?: number;
   /** Its ffmpeg runs and its CPU time can be read: a measurement is coming. */
   measurable: boolean;
@@ -88,9 +91,12 @@ export class ConversionLoad {
     return budgetFor(this.#o.cores);
   }
 
-  /** What the running conversions cost now (measured, else predicted), for logs and the bench. */
-  costs(): Array<{ rung: string; cost: number; measured: boolean }> {
-    return [...this.#running].map((r) => ({ rung: r.rung.id, cost: r.cost ?? r.predicted, measured: r.cost !== undefined }));
+  /** What the running conversions cost now (measured, else predicted) and hold, for logs and the bench. */
+  costs(): Array<{ rung: string; cost: number; measured: boolean; held: number }> {
+    return [...this.#running].map((r) => {
+      const cost = r.cost ?? r.predicted;
+      return { rung: r.rung.id, cost, measured: r.cost !== undefined, held: Math.max(cost, r.held) };
+    });
   }
 
   /**
@@ -138,14 +144,18 @@ export class ConversionLoad {
   }
 
   async #try(ladder: readonly Rung[], shape: SourceShape, calibrate: Calibrate, dryRun = false): Promise<Admission> {
-    const running = [...this.#running].map((r) => r.cost ?? r.predicted);
+    const holdings: Holding[] = [...this.#running].map((r) => ({ cost: r.cost ?? r.predicted, held: r.held }));
+    const running = holdings.map((h) => h.cost);
     const factor = this.#factors.get(shape.key) ?? 1;
     const calibrated = new Map<Rung, number>();
-    // Calibrate lazily: the best rung (an idle machine measures that one only), then the
-    // cheapest, so a refusal comes after two encodes, not after the whole ladder. Each
-    // calibration is a couple of seconds of CPU on a machine already converting: the rungs
-    // between are measured only when the cheapest leaves clear room (half as much again).
-    const free = this.budget - running.reduce((a, b) => a + b, 0);
+    const free = this.budget - holdings.reduce((a, h) => a + Math.max(h.cost, h.held), 0);
+    // Calibrate lazily: the best rung first (its cost sets how many conversions of this source
+    // the budget is planned for, hence this one's share), then the cheapest, so a refusal comes
+    // after two encodes, not after the whole ladder. Each calibration is a couple of seconds of
+    // CPU on a machine maybe already converting: the rungs between are measured only when the
+    // cheapest leaves clear room (half as much again).
+    let share = this.budget / plannedConversions(this.budget, undefined);
+    let target = Math.min(share, free);
     const last = ladder.length - 1;
     const order = last > 0 ? [0, last] : [0];
     for (let step = 0; step < order.length; step++) {
@@ -154,11 +164,15 @@ export class ConversionLoad {
       if (c === undefined) continue;
       calibrated.set(rung, c);
       const cost = predictCost(c, factor);
-      if (order[step] === last && last > 1 && cost * ROOM_FOR_BETTER <= free) {
+      if (order[step] === 0) {
+        share = this.budget / plannedConversions(this.budget, cost);
+        target = Math.min(share, free);
+      }
+      if (order[step] === last && last > 1 && cost * ROOM_FOR_BETTER <= target) {
         order.push(...ladder.slice(1, last).map((_, i) => i + 1));
         continue;
       }
-      if (cost <= free) break;
+      if (cost <= target) break;
     }
     const cost = (r: Rung): number | undefined => {
       const c = calibrated.get(r);
@@ -168,20 +182,20 @@ export class ConversionLoad {
       if (running.length >= unmeasuredLimit(this.#o.cores)) {
         return { ok: false, message: `this machine cannot convert another video now: ${running.length} conversions are running and the encode speed could not be measured (the calibration encode failed)` };
       }
-      return { ok: true, ticket: this.#ticket(ladder[0]!, 0, 0, shape.key, dryRun), reason: `${ladder[0]!.id} (encode speed not measurable)` };
+      return { ok: true, ticket: this.#ticket(ladder[0]!, 0, 0, 0, shape.key, dryRun), reason: `${ladder[0]!.id} (encode speed not measurable)` };
     }
-    const choice = chooseRung(ladder, cost, running, this.budget);
+    const choice = chooseRung(ladder, cost, holdings, this.budget, share);
     if (!choice.ok) return { ok: false, message: refusalMessage(choice, running.length, this.#o.cores) };
     return {
       ok: true,
-      ticket: this.#ticket(choice.rung, choice.cost / factor, choice.cost, shape.key, dryRun),
-      reason: `${choice.rung.id}: needs ${choice.cost.toFixed(2)} of ${choice.free.toFixed(2)} free cores`,
+      ticket: this.#ticket(choice.rung, choice.cost / factor, choice.cost, choice.held, shape.key, dryRun),
+      reason: `${choice.rung.id}: needs ${choice.cost.toFixed(2)} cores of its ${share.toFixed(2)}-core share (${Math.round(this.budget / share)} planned at once), ${choice.free.toFixed(2)} free`,
     };
   }
 
   /** `base` is the prediction before the shape's learnt factor: what the measurement is compared with. */
-  #ticket(rung: Rung, base: number, predicted: number, shape: string, dryRun = false): Ticket {
-    const r: Running = { shape, rung, base, predicted, measurable: false, samples: [] };
+  #ticket(rung: Rung, base: number, predicted: number, held: number, shape: string, dryRun = false): Ticket {
+    const r: Running = { shape, rung, base, predicted, held, measurable: false, samples: [] };
     if (!dryRun) this.#running.add(r);
     let released = false;
     return {

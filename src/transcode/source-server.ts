@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { planByteServe } from '../server/range.js';
 import type { TorrentSession } from '../core/engine.js';
+import { httpBase } from '../server/http-base.js';
 
 export interface FileSource {
   name: string;
@@ -65,7 +66,7 @@ export async function startSourceServer(file: FileSource, host = '127.0.0.1'): P
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}${route}`,
+    url: `${httpBase(host, port)}${route}`,
     bytesServed: () => served,
     close: () => {
       closing ??= new Promise<void>((resolve) => {

@@ -60,7 +60,7 @@ export interface TranscodeOptions {
   onDecision?: (record: TranscodeRecord) => void;
   /** Probe answers shared with the cast plan and DLNA listings; default: a cache of its own. */
   probes?: ProbeCache;
-  /** The H.264 encoder found by test encodes (the service starts them); default: detected at the first conversion. */
+  /** The H.264 encoder found by test encodes; default: detected once, when a conversion or the status first needs it. */
   encoder?: Promise<{ choice: EncoderChoice; probes: EncoderProbe[] }>;
   /** The capacity model's inputs, measured unless given (tests inject them). */
   capacity?: {
@@ -78,7 +78,8 @@ export interface TranscoderStatus {
   hardwareTests: EncoderProbe[];
   cores: number;
   budgetCores: number;
-  conversions: Array<{ rung: string; cost: number; measured: boolean }>;
+  /** `held`: the cores it keeps (its planned share, or its cost when dearer). */
+  conversions: Array<{ rung: string; cost: number; measured: boolean; held: number }>;
 }
 
 export type TranscodeTarget = { infoHash: string; fileIndex: number; contentType: string };
@@ -87,6 +88,8 @@ export type TranscodeHandler = ((req: Request, res: Response, target: TranscodeT
   status(): Promise<TranscoderStatus>;
   /** Why a conversion with this decision would be refused now (E_CAPACITY), or undefined. */
   capacityCheck(decision: Decision, probed: ProbeResult | undefined): Promise<string | undefined>;
+  /** Settles once the hardware test encodes it started (if any) have ended. */
+  close(): Promise<void>;
 };
 
 const BINARY_RECHECK_MS = 10_000;
@@ -194,6 +197,9 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     }
 
     if (gone.signal.aborted) return;
+    // The first conversion runs the hardware test encodes: started now, they overlap the probe
+    // instead of adding to the time to first byte (a copy that never needs them pays ~0.3 s CPU once).
+    if (container === 'mp4') void encoder().catch(() => undefined);
     const source = await startSessionFileSource(session, target.fileIndex);
     let release: (() => void) | undefined;
     let ticket: Ticket | undefined;
@@ -377,5 +383,6 @@ export function createTranscodeHandler(opts: TranscodeOptions & { manager: Torre
     const e = await encoder();
     return { encoder: e.choice.encoder, encoderReason: e.choice.reason, hardwareTests: e.probes, cores, budgetCores: load.budget, conversions: load.costs() };
   };
-  return Object.assign(handler, { status, capacityCheck });
+  const close = async (): Promise<void> => void (await detected?.catch(() => undefined));
+  return Object.assign(handler, { status, capacityCheck, close });
 }

@@ -99,6 +99,8 @@ test('each clip transcodes while downloading: valid codecs, real duration, seek 
   const clips = await Promise.all((['h264-aac-mp4', 'hevc-ac3-mkv', 'mpeg4-mp3-avi'] as const).map((k) => clipFixture(k)));
   const world = own(await startWorld({ fixtures: clips.map((c) => c.fx), rateBytesPerSec: 400 * 1024, dhtSize: 30 }));
   const svc = own(await startService({ bootstrap: world.dht.bootstrap }));
+  // Run the hardware test encodes before the clock that matters starts (start used to run them).
+  assert.equal((await fetch(`${svc.baseUrl}/api/transcoder`)).status, 200);
   const decisions = (): string[] => svc.events.flatMap((e) => (e.event === 'transcode' ? [e.action] : []));
   type Kind = 'h264-aac-mp4' | 'hevc-ac3-mkv' | 'mpeg4-mp3-avi';
   // The MP4 plays as is, but asked through ?transcode=mp4 ffmpeg rewrites its container: a remux.
@@ -154,6 +156,9 @@ test('no ffmpeg outlives its request; a full slot table answers 503 E_BUSY; bad 
   // Slow enough that ffmpeg is still waiting for pieces when the client leaves.
   const world = own(await startWorld({ fixtures: [fx], rateBytesPerSec: 150 * 1024, dhtSize: 30 }));
   const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { transcode: { maxConcurrent: 1, queueWaitMs: 300, graceMs: 1000 } } }));
+  // The hardware test encodes run at the first need: paid here (start used to run them), they do
+  // not delay the first conversion while the slow torrent fills the pieces the seek must find missing.
+  assert.equal((await fetch(`${svc.baseUrl}/api/transcoder`)).status, 200);
   const fetched = await add(svc, fx);
   const url = `${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4`;
   const abort = new AbortController();
