@@ -112,17 +112,17 @@ export class BencodeReader {
   }
 
   /**
-   * Calls `onEntry` for each key of the dictionary at `pos` (its value starts at `valueAt`);
-   * `onEntry` returns where the value ends, or undefined to have it skipped. Returns the
-   * dictionary's end.
+   * Calls `onEntry` for each key of the dictionary at `pos` (its value starts at `valueAt`; the
+   * key is compared with `is`, not made a string); `onEntry` returns where the value ends, or
+   * undefined to have it skipped. Returns the dictionary's end.
    */
-  dict(pos: number, onEntry: (key: string, valueAt: number) => number | undefined): number {
+  dict(pos: number, onEntry: (key: ByteRange, valueAt: number) => number | undefined): number {
     if (this.bytes[pos] !== DICT) this.#fail(pos, 'not a dictionary');
     let p = pos + 1;
     while (this.bytes[p] !== END) {
       if (p >= this.bytes.length) this.#fail(p, 'truncated');
       const key = this.bytesAt(p);
-      p = onEntry(this.bytes.toString('latin1', key.start, key.end), key.end) ?? this.skip(key.end);
+      p = onEntry(key, key.end) ?? this.skip(key.end);
     }
     return p + 1;
   }
@@ -136,6 +136,13 @@ export class BencodeReader {
       p = onItem(p, i) ?? this.skip(p);
     }
     return p + 1;
+  }
+
+  /** Whether the byte string is `text` (ASCII). */
+  is(range: ByteRange, text: string): boolean {
+    if (range.end - range.start !== text.length) return false;
+    for (let i = 0; i < text.length; i++) if (this.bytes[range.start + i] !== text.charCodeAt(i)) return false;
+    return true;
   }
 
   utf8(range: ByteRange): string {

@@ -36,16 +36,26 @@ export async function existingFileSizes(paths: readonly string[], root: string, 
     return known;
   };
   const sizes = new Array<number>(paths.length).fill(0);
-  for (let i = 0; i < paths.length; i += STAT_BATCH) {
-    const batch = paths.slice(i, i + STAT_BATCH);
-    await Promise.all(
-      batch.map(async (file, j) => {
-        const cut = file.lastIndexOf(sep);
-        if (cut > 0 && !(await folderExists(file.slice(0, cut)))) return;
-        const s = await stat(file);
-        if (s && !s.isDirectory()) sizes[i + j] = s.size;
-      }),
-    );
+  // Folders first, each once; then only the files in folders that exist, a batch at a time.
+  const folderOf = paths.map((file) => {
+    const cut = file.lastIndexOf(sep);
+    return cut > 0 ? file.slice(0, cut) : root;
+  });
+  const unique = [...new Set(folderOf)];
+  const present = new Set<string>();
+  for (let i = 0; i < unique.length; i += STAT_BATCH) {
+    const batch = unique.slice(i, i + STAT_BATCH);
+    const exists = await Promise.all(batch.map(folderExists));
+    batch.forEach((folder, j) => exists[j] && present.add(folder));
+  }
+  const wanted = paths.flatMap((_, i) => (present.has(folderOf[i]!) ? [i] : []));
+  for (let i = 0; i < wanted.length; i += STAT_BATCH) {
+    const batch = wanted.slice(i, i + STAT_BATCH);
+    const stats = await Promise.all(batch.map((k) => stat(paths[k]!)));
+    batch.forEach((k, j) => {
+      const s = stats[j];
+      if (s && !s.isDirectory()) sizes[k] = s.size;
+    });
   }
   return sizes;
 }

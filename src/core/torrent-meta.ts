@@ -94,7 +94,7 @@ export function readInfo(torrentFile: Uint8Array): InfoFields {
   for (let pos = 1; r.bytes[pos] !== END; ) {
     if (pos >= r.bytes.length) throw new Error('no info dictionary');
     const key = r.bytesAt(pos);
-    if (r.bytes.toString('latin1', key.start, key.end) === 'info') return infoFields(r, key.end);
+    if (r.is(key, 'info')) return infoFields(r, key.end);
     pos = r.skip(key.end);
   }
   throw new Error('no info dictionary');
@@ -103,62 +103,64 @@ export function readInfo(torrentFile: Uint8Array): InfoFields {
 function infoFields(r: BencodeReader, at: number): InfoFields {
   if (r.kindAt(at) !== 'dict') throw new Error('info is not a dictionary');
   const fields: Partial<InfoFields> & { utf8Name?: string } = {};
-  const end = r.dict(at, (k, v) => {
+  const end = r.dict(at, (key, v) => {
     const kind = r.kindAt(v);
-    if ((k === 'name' || k === 'name.utf-8') && kind === 'bytes') {
+    if (kind === 'bytes' && (r.is(key, 'name') || r.is(key, 'name.utf-8'))) {
       const range = r.bytesAt(v);
-      if (k === 'name') fields.name = r.utf8(range);
+      if (r.is(key, 'name')) fields.name = r.utf8(range);
       else fields.utf8Name = r.utf8(range);
       return range.end;
     }
-    if ((k === 'piece length' || k === 'length') && kind === 'int') {
+    if (kind === 'int' && (r.is(key, 'piece length') || r.is(key, 'length'))) {
       const n = r.intAt(v);
-      if (k === 'length') fields.length = usableLength(n.value);
+      if (r.is(key, 'length')) fields.length = usableLength(n.value);
       else fields.pieceLength = n.value;
       return n.end;
     }
-    if (k === 'pieces' && kind === 'bytes') {
+    if (kind === 'bytes' && r.is(key, 'pieces')) {
       const range = r.bytesAt(v);
       fields.pieces = r.bytes.toString('hex', range.start, range.end);
       return range.end;
     }
-    if (k === 'files') {
-      if (kind !== 'list') throw new ShapeError('no files, or a file without a usable length');
-      const files: Array<{ length: number; path: string[] }> = [];
-      fields.files = files;
-      return r.list(v, (item, index) => {
-        if (r.kindAt(item) !== 'dict') throw new ShapeError('no files, or a file without a usable length');
-        let fileLength: number | undefined;
-        let path: string[] | undefined;
-        let utf8Path: string[] | undefined;
-        const itemEnd = r.dict(item, (fk, fv) => {
-          if (fk === 'length' && r.kindAt(fv) === 'int') {
-            const n = r.intAt(fv);
-            fileLength = usableLength(n.value);
-            return n.end;
-          }
-          if (fk !== 'path' && fk !== 'path.utf-8') return undefined;
-          const segments: string[] = [];
-          const pathEnd = r.list(fv, (s) => {
-            if (r.kindAt(s) !== 'bytes') throw new ShapeError(`file ${index}'s path holds something other than names`);
-            if (segments.length >= MAX_PATH_SEGMENTS) throw new ShapeError(`file ${index}'s path has more than ${MAX_PATH_SEGMENTS} segments`);
-            const range = r.bytesAt(s);
-            segments.push(r.utf8(range));
-            return range.end;
-          });
-          if (fk === 'path') path = segments;
-          else utf8Path = segments;
-          return pathEnd;
-        });
-        if (fileLength === undefined) throw new ShapeError('no files, or a file without a usable length');
-        files.push({ length: fileLength, path: utf8Path ?? path ?? [] });
-        return itemEnd;
-      });
-    }
-    return undefined;
+    if (!r.is(key, 'files')) return undefined;
+    if (kind !== 'list') throw new ShapeError('no files, or a file without a usable length');
+    const files: Array<{ length: number; path: string[] }> = [];
+    fields.files = files;
+    return r.list(v, (item, index) => fileFields(r, item, index, files));
   });
   const { utf8Name, ...rest } = fields;
   return { ...rest, ...(utf8Name !== undefined ? { name: utf8Name } : {}), bytes: r.bytes.subarray(at, end) };
+}
+
+/** One entry of `files` onto `out`: its length and path segments (`path.utf-8` over `path`). Returns its end. */
+function fileFields(r: BencodeReader, item: number, index: number, out: Array<{ length: number; path: string[] }>): number {
+  if (r.kindAt(item) !== 'dict') throw new ShapeError('no files, or a file without a usable length');
+  let fileLength: number | undefined;
+  let path: string[] | undefined;
+  let utf8Path: string[] | undefined;
+  const end = r.dict(item, (key, v) => {
+    if (r.is(key, 'length') && r.kindAt(v) === 'int') {
+      const n = r.intAt(v);
+      fileLength = usableLength(n.value);
+      return n.end;
+    }
+    const plain = r.is(key, 'path');
+    if (!plain && !r.is(key, 'path.utf-8')) return undefined;
+    const segments: string[] = [];
+    const pathEnd = r.list(v, (s) => {
+      if (r.kindAt(s) !== 'bytes') throw new ShapeError(`file ${index}'s path holds something other than names`);
+      if (segments.length >= MAX_PATH_SEGMENTS) throw new ShapeError(`file ${index}'s path has more than ${MAX_PATH_SEGMENTS} segments`);
+      const range = r.bytesAt(s);
+      segments.push(r.utf8(range));
+      return range.end;
+    });
+    if (plain) path = segments;
+    else utf8Path = segments;
+    return pathEnd;
+  });
+  if (fileLength === undefined) throw new ShapeError('no files, or a file without a usable length');
+  out.push({ length: fileLength, path: utf8Path ?? path ?? [] });
+  return end;
 }
 
 function usableLength(n: number): number {

@@ -37,7 +37,9 @@ export function torrentsRouter(
   /** A view with its first `limit` files, written in slices (a torrent may have tens of thousands). */
   const writeView = (out: SlicedWriter, view: TorrentView, base: string, limit: FileLimit): Promise<boolean> => {
     const files = limit < view.files.length ? view.files.slice(0, limit) : view.files;
-    return writeJsonWithLongArray(out, { ...view, fileCount: view.files.length }, 'files', files, (f) => fileView(f, view.infoHash, base));
+    // The view may hold only the first `limit` files (TorrentManager.view): the count is the session's.
+    const fileCount = manager.session(view.infoHash)?.files.length ?? view.files.length;
+    return writeJsonWithLongArray(out, { ...view, fileCount }, 'files', files, (f) => fileView(f, view.infoHash, base));
   };
   /** `?files=`, or undefined once a 400 has been sent. */
   const filesLimit = (req: Request, res: express.Response, fallback: FileLimit): FileLimit | undefined => {
@@ -64,7 +66,7 @@ export function torrentsRouter(
     const limit = filesLimit(req, res, Infinity);
     if (limit === undefined) return;
     const base = baseUrlOf(req);
-    const view = manager.get(req.params.infoHash, base);
+    const view = manager.get(req.params.infoHash, base, limit);
     if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
     const out = slicedWriter(res.type('json'));
     if (await writeView(out, view, base, limit)) out.end();
@@ -99,7 +101,7 @@ export function torrentsRouter(
       }
       const base = baseUrlOf(req);
       const out = slicedWriter(res.status(201).type('json'));
-      if (await writeView(out, manager.get(infoHash, base)!, base, limit)) out.end();
+      if (await writeView(out, manager.get(infoHash, base, limit)!, base, limit)) out.end();
     } catch (err) {
       sendError(res, err);
     }

@@ -35,8 +35,8 @@ test('dict and list walk entries in place; unread values are skipped', () => {
   const r = reader('d1:ai7e1:bl2:xy2:zwe1:cd1:dleee');
   const seen: string[] = [];
   const end = r.dict(0, (key, at) => {
-    seen.push(`${key}:${r.kindAt(at)}`);
-    if (key !== 'b') return undefined;
+    seen.push(`${r.utf8(key)}:${r.kindAt(at)}`);
+    if (!r.is(key, 'b')) return undefined;
     return r.list(at, (item) => {
       const range = r.bytesAt(item);
       seen.push(r.utf8(range));
