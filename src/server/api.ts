@@ -106,7 +106,7 @@ export function torrentsRouter(
     const { offset, limit, q, media } = query.value;
     const files = media ? mediaFilesOf(view.files) : view.files;
     const page = pageOfFiles(files, q, offset, limit, q.trim() ? lowerNamesOf(files, lowerNames) : undefined);
-    res.set('Cache-Control', 'no-store').json({ infoHash: view.infoHash, name: view.name, fileCount: view.files.length, ...(media ? { mediaFileCount: files.length } : {}), matched: page.matched, offset, limit, files: page.items.map((f) => fileView(f, view.infoHash, base)) });
+    res.set('Cache-Control', 'no-store').json({ infoHash: view.infoHash, fileCount: view.files.length, ...(media ? { mediaFileCount: files.length } : {}), matched: page.matched, offset, limit, files: page.items.map((f) => fileView(f, view.infoHash, base)) });
   });
   router.post('/api/torrents', express.json({ limit: MAX_API_BODY_BYTES }), async (req, res) => {
     const limit = filesLimit(req, res, POST_VIEW_FILES);

@@ -44,7 +44,7 @@ def files_page(t, query):
     listed = [f for f in t["files"] if media(f)] if query.get("media") == ["true"] else t["files"]
     offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["100"])[0])
     assert limit <= 1000, "the service refuses pages over 1,000"
-    return {"infoHash": t["infoHash"], "name": t["name"], "fileCount": len(t["files"]), "matched": len(listed), "offset": offset, "limit": limit, "files": listed[offset:offset + limit]}
+    return {"infoHash": t["infoHash"], "fileCount": len(t["files"]), "matched": len(listed), "offset": offset, "limit": limit, "files": listed[offset:offset + limit]}
 
 
 class FakeService(BaseHTTPRequestHandler):

@@ -47,8 +47,12 @@ class Api:
         # media files it has (mediaFileCount); its files are asked a page at a time.
         return self._request("GET", "/api/torrents?files=0") or []
 
+    def torrent(self, info_hash):
+        """The torrent's view without its files (name, counts): they come a page at a time."""
+        return self._request("GET", "/api/torrents/" + urllib.parse.quote(info_hash, safe="") + "?files=0")
+
     def files(self, info_hash, offset=0, limit=FILE_PAGE, media=True):
-        """One page of a torrent's files: {name, fileCount, matched, offset, limit, files}."""
+        """One page of a torrent's files: {infoHash, fileCount, matched, offset, limit, files}."""
         query = {"offset": int(offset), "limit": int(limit)}
         if media:
             query["media"] = "true"
@@ -61,7 +65,7 @@ class Api:
         found = [f for f in page.get("files", []) if f.get("index") == index]
         if not found:
             raise ApiError("the torrent has no file %d any more" % index)
-        return page, found[0]
+        return found[0]
 
     def add(self, source):
         return self._request("POST", "/api/torrents", {"source": source})

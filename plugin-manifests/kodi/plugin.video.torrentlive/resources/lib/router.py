@@ -119,8 +119,8 @@ class Plugin:
     def list_files(self):
         info_hash = self.params.get("infohash", "")
         offset = max(0, _whole(self.params.get("offset"), 0))
+        name = (self.api.torrent(info_hash) or {}).get("name", "")
         page = self.api.files(info_hash, offset=offset)
-        name = page.get("name", "")
         xbmcplugin.setContent(self.handle, "videos")
         files = page.get("files", [])
         for f in files:
@@ -154,8 +154,8 @@ class Plugin:
         index = _whole(self.params.get("index"), -1)
         if index < 0:
             raise ApiError("no file index in %r; list the torrent's files again" % self.params.get("index"))
-        page, f = self.api.file(self.params.get("infohash", ""), index)
-        return {"infoHash": page.get("infoHash", self.params.get("infohash", "")), "name": page.get("name", "")}, f
+        t = self.api.torrent(self.params.get("infohash", ""))
+        return t, self.api.file(t["infoHash"], index)
 
     def play(self):
         t, f = self._file()
