@@ -5,7 +5,7 @@
  * recorded in the store's state and comes back at the next start; removing one forgets it there.
  */
 import fs from 'node:fs/promises';
-import mime from 'mime';
+import { mimeTypeOfName } from './mime-of-name.js';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
@@ -64,7 +64,7 @@ export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'>
 const FILE_VIEW_BASES = 4;
 
 export function mimeFor(name: string): string {
-  return mime.getType(name) ?? 'application/octet-stream';
+  return mimeTypeOfName(name) ?? 'application/octet-stream';
 }
 
 /** Video by its name's MIME type (mime knows mkv, avi, ts, wmv, flv...). */
