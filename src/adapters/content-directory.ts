@@ -4,7 +4,7 @@
  */
 import type { CatalogTorrent } from '../core/catalog.js';
 import { didlLite, UPNP_ERRORS, UpnpError, type DidlContainer, type DidlItem, type DidlObject } from '@torrent-live/casting';
-import { asMediaFile, countMediaFiles, fileByIndex, mediaClassOf, VIDEO_CLASS, type MediaFile } from './media-files.js';
+import { asMediaFile, countMediaFiles, fileByIndex, mediaPositions, VIDEO_CLASS, type MediaFile } from './media-files.js';
 import { itemResources, withQuery } from './dlna-resources.js';
 import { subtitleOffers } from '../server/subtitle-offers.js';
 import type { ProbeResult } from '../transcode/probe.js';
@@ -96,8 +96,8 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
     // BrowseMetadata always answers with exactly the one object; paging does not apply.
     return { result: didlLite(all), numberReturned: 1, totalMatches: 1, updateId: snapshot.updateId };
   }
-  // Children are paged before they are turned into DIDL objects: only the page costs more than
-  // a filter over the files.
+  // Children are paged before they are turned into DIDL objects, over the list's media positions
+  // (found once per torrent): a page costs the page.
   let page: DidlObject[];
   let totalMatches: number;
   if (ref.kind === 'root') {
@@ -105,9 +105,9 @@ export function browse(snapshot: CatalogSnapshot, req: BrowseRequest, ctx: Brows
     page = pageOf(snapshot.torrents, req.startingIndex, req.requestedCount).map(torrentContainer);
   } else if (ref.kind === 'torrent') {
     const torrent = torrentOf(ref.infoHash);
-    const files = torrent.files.filter((f) => mediaClassOf(f.mime) !== undefined);
-    totalMatches = files.length;
-    page = pageOf(files, req.startingIndex, req.requestedCount).map((f) => fileItem(torrent, asMediaFile(torrent, f)!, ctx));
+    const positions = mediaPositions(torrent.files).all;
+    totalMatches = positions.length;
+    page = pageOf(positions, req.startingIndex, req.requestedCount).map((i) => fileItem(torrent, asMediaFile(torrent, torrent.files[i]!)!, ctx));
   } else {
     // An item has no children, but browsing a file that does not exist is still 701.
     const torrent = torrentOf(ref.infoHash);

@@ -39,12 +39,36 @@ export function asMediaFile(torrent: CatalogTorrent, f: CatalogFile, only?: Medi
 
 /** How many files mediaFiles would return, without building them. */
 export function countMediaFiles(torrent: CatalogTorrent, only?: MediaClass): number {
-  let n = 0;
-  for (const f of torrent.files) {
+  const positions = mediaPositions(torrent.files);
+  return only === undefined ? positions.all.length : only === VIDEO_CLASS ? positions.videos : positions.all.length - positions.videos;
+}
+
+export interface MediaPositions {
+  /** Where the media files are in the list, in order. */
+  all: readonly number[];
+  videos: number;
+}
+
+const positionsCache = new WeakMap<object, MediaPositions>();
+
+/**
+ * Which positions of a file list are media files, found once per list (a torrent's files never
+ * change, and the catalog hands out one array per torrent): a DLNA page then costs the page, not
+ * a pass over 50,000 files per request.
+ */
+export function mediaPositions(files: readonly CatalogFile[]): MediaPositions {
+  let found = positionsCache.get(files);
+  if (found) return found;
+  const all: number[] = [];
+  let videos = 0;
+  files.forEach((f, i) => {
     const mediaClass = mediaClassOf(f.mime);
-    if (mediaClass && (!only || mediaClass === only)) n++;
-  }
-  return n;
+    if (!mediaClass) return;
+    all.push(i);
+    if (mediaClass === VIDEO_CLASS) videos++;
+  });
+  positionsCache.set(files, (found = { all, videos }));
+  return found;
 }
 
 /** The file with this index, looked up directly (files are listed in index order). */

@@ -4,21 +4,25 @@
  * are written, so what is on disk is always good, and resume is a hash check of what is there.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import crypto from 'node:crypto';
 import FSChunkStore from 'fs-chunk-store';
 import { TorrentLiveError } from '../errors.js';
 import { resolveAllInStore } from './store-paths.js';
+import { existingFileSizes } from './file-sizes.js';
 import { pieceRangeOfFile, type TorrentMeta } from './torrent-meta.js';
 
 export class PieceStore {
   #store: FSChunkStore | undefined;
   readonly #paths: string[];
+  readonly #root: string;
   readonly #meta: TorrentMeta;
   #closed = false;
 
   constructor(meta: TorrentMeta, dataDir: string) {
     this.#meta = meta;
-    this.#paths = resolveAllInStore(dataDir, meta.files.map((f) => f.name));
+    this.#root = path.resolve(dataDir);
+    this.#paths = resolveAllInStore(this.#root, meta.files.map((f) => f.name));
   }
 
   /**
@@ -53,8 +57,7 @@ export class PieceStore {
    */
   async verifyExisting(onPiece: (index: number) => void): Promise<number> {
     const candidate = new Uint8Array(this.#meta.pieceCount).fill(1);
-    // File sizes are asked in batches, without blocking: a torrent may name 50,000 files.
-    const sizes = await statSizes(this.#paths, STAT_BATCH);
+    const sizes = await existingFileSizes(this.#paths, this.#root, statOrUndefined);
     this.#meta.files.forEach((f, i) => {
       const size = sizes[i] ?? 0;
       if (size >= f.length) return;
@@ -91,15 +94,9 @@ export class PieceStore {
   }
 }
 
-/** Files whose size is asked at once while looking for resumable pieces. */
-const STAT_BATCH = 256;
-
-/** Each path's size (0 when missing), asked `batch` at a time so the event loop keeps turning. */
-async function statSizes(paths: readonly string[], batch: number): Promise<number[]> {
-  const sizes: number[] = [];
-  for (let i = 0; i < paths.length; i += batch) {
-    const slice = paths.slice(i, i + batch);
-    sizes.push(...(await Promise.all(slice.map((p) => fs.promises.stat(p).then((s) => s.size, () => 0)))));
-  }
-  return sizes;
+function statOrUndefined(file: string): Promise<fs.Stats | undefined> {
+  return fs.promises.stat(file).then(
+    (s) => s,
+    () => undefined,
+  );
 }

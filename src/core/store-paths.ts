@@ -57,19 +57,27 @@ export function resolveInStore(storeRoot: string, relativePath: string): string 
 }
 
 /**
- * The same for every file of a torrent, the root resolved once. A safe relative path has no empty,
- * `.` or `..` segment and no separator inside one, so joining is already normal; the check stays.
+ * The same for every file of a torrent, the root resolved once. Each segment is sanitised again
+ * and checked on its own (never empty, `.` or `..`, never holding a separator), which is what
+ * makes the joined path normal and inside the root: proved per segment in one pass, where
+ * `path.normalize` of 50,000 whole paths cost more than the rest of the add.
  */
 export function resolveAllInStore(storeRoot: string, relativePaths: readonly string[]): string[] {
   const root = path.resolve(storeRoot);
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
   return relativePaths.map((relativePath) => {
-    const safe = safeRelativePath(relativePath);
-    const full = prefix + (path.sep === '/' ? safe : safe.split('/').join(path.sep));
-    if (path.normalize(full) !== full || !full.startsWith(prefix)) {
-      throw new TorrentLiveError('E_UNSAFE_PATH', `"${relativePath}" resolves outside the store ${root}`);
+    const segments = relativePath.includes('\\') ? relativePath.split(/[\\/]+/) : relativePath.split('/');
+    let full = prefix;
+    let kept = 0;
+    for (const segment of segments) {
+      if (segment === '' || segment === '.') continue;
+      const safe = sanitizeSegment(segment);
+      if (safe === '..' || safe === '.' || safe === '' || safe.includes('/') || safe.includes('\\')) {
+        throw new TorrentLiveError('E_UNSAFE_PATH', `"${relativePath}" resolves outside the store ${root}`);
+      }
+      full += kept++ === 0 ? safe : path.sep + safe;
     }
-    return full;
+    return kept === 0 ? `${full}_` : full;
   });
 }
 
@@ -90,10 +98,16 @@ export interface RawInfoNames {
 export function torrentFilePaths(info: RawInfoNames): string[] {
   // A view of the decoded bytes, not a copy of each of a torrent's 100,000 segments.
   const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
-  const top = sanitizeSegment(text(info['name.utf-8'] ?? info.name));
-  const raw = info.files
-    ? info.files.map((f) => [top, ...(f['path.utf-8'] ?? f.path ?? []).map((s) => sanitizeSegment(text(s)))].join('/'))
-    : [top];
+  return storeFilePaths(text(info['name.utf-8'] ?? info.name), info.files?.map((f) => (f['path.utf-8'] ?? f.path ?? []).map(text)));
+}
+
+/**
+ * The same from names already decoded: the torrent's name and, for a multi-file torrent, each
+ * file's path segments (undefined for a single-file torrent).
+ */
+export function storeFilePaths(name: string, files: ReadonlyArray<readonly string[]> | undefined): string[] {
+  const top = sanitizeSegment(name);
+  const raw = files ? files.map((segments) => joinSanitized(top, segments)) : [top];
   const taken = new Set<string>();
   // The next suffix to try per path: 50,000 files of one name would otherwise try 1+2+...+50,000.
   // Suffixes below it were taken, and taken paths stay taken, so the result is the same.
@@ -110,4 +124,10 @@ export function torrentFilePaths(info: RawInfoNames): string[] {
     taken.add(`${lower}~${n}`);
     return `${p}~${n}`;
   });
+}
+
+function joinSanitized(top: string, segments: readonly string[]): string {
+  let out = top;
+  for (const s of segments) out += `/${sanitizeSegment(s)}`;
+  return out;
 }

@@ -5,7 +5,7 @@
  * recorded in the store's state and comes back at the next start; removing one forgets it there.
  */
 import fs from 'node:fs/promises';
-import mime from 'mime';
+import { mimeTypeOfName } from './mime-of-name.js';
 import { TorrentLiveError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { PeerSession, PeerSource } from '../privacy/peer-source.js';
@@ -64,7 +64,7 @@ export interface TorrentView extends CatalogTorrent, Omit<SessionStatus, 'name'>
 const FILE_VIEW_BASES = 4;
 
 export function mimeFor(name: string): string {
-  return mime.getType(name) ?? 'application/octet-stream';
+  return mimeTypeOfName(name) ?? 'application/octet-stream';
 }
 
 /** Video by its name's MIME type (mime knows mkv, avi, ts, wmv, flv...). */
@@ -238,14 +238,18 @@ export class TorrentManager implements Catalog {
     }
   }
 
-  view(session: TorrentSession, baseUrl: string): TorrentView {
+  /**
+   * `fileLimit`: the caller lists only the first N files. Until a listing has built every view,
+   * only those are built: the 201 of an add lists 1,000 of 50,000.
+   */
+  view(session: TorrentSession, baseUrl: string, fileLimit = Infinity): TorrentView {
     const status = session.status();
     return {
       ...status,
       spiesBlocked: this.#opts.spiesBlocked?.(session.infoHash) ?? 0,
       ...(this.dhtNodes(session.infoHash) !== undefined ? { dhtNodes: this.dhtNodes(session.infoHash)! } : {}),
       name: session.name ?? session.infoHash,
-      files: this.#fileViews(session, baseUrl),
+      files: this.#fileViews(session, baseUrl, fileLimit),
     };
   }
 
@@ -254,11 +258,14 @@ export class TorrentManager implements Catalog {
    * built once per session and base URL, so a 50,000-file listing does not rebuild 50,000 objects
    * per request. Shared between callers, who must not mutate them.
    */
-  #fileViews(session: TorrentSession, baseUrl: string): CatalogFile[] {
+  #fileViews(session: TorrentSession, baseUrl: string, limit = Infinity): CatalogFile[] {
     let byBase = this.#fileViewCache.get(session);
     const cached = byBase?.get(baseUrl);
     if (cached) return cached;
-    const files = session.files.map((f) => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: streamUrl(baseUrl, session.infoHash, f.index) }));
+    const prefix = streamUrl(baseUrl, session.infoHash, 0).slice(0, -1);
+    const fileView = (f: TorrentSession['files'][number]): CatalogFile => ({ index: f.index, name: f.name, length: f.length, mime: mimeFor(f.name), url: prefix + f.index });
+    if (limit < session.files.length) return session.files.slice(0, limit).map(fileView);
+    const files = session.files.map(fileView);
     if (files.length === 0) return files;
     if (!byBase || byBase.size >= FILE_VIEW_BASES) this.#fileViewCache.set(session, (byBase = new Map()));
     byBase.set(baseUrl, files);
@@ -269,9 +276,9 @@ export class TorrentManager implements Catalog {
     return this.sessions().map((s) => this.view(s, baseUrl));
   }
 
-  get(infoHash: string, baseUrl: string): TorrentView | undefined {
+  get(infoHash: string, baseUrl: string, fileLimit = Infinity): TorrentView | undefined {
     const s = this.session(infoHash);
-    return s ? this.view(s, baseUrl) : undefined;
+    return s ? this.view(s, baseUrl, fileLimit) : undefined;
   }
 
   #publishProgress(): void {

@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import bencode from 'bencode';
 import { TorrentLiveError } from '../errors.js';
-import { torrentFilePaths, type RawInfoNames } from './store-paths.js';
+import { storeFilePaths } from './store-paths.js';
+import { BencodeReader } from './bencode-reader.js';
 
 /** Pieces beyond 64 MiB are not something any client makes; refusing them bounds our buffers. */
 export const MAX_PIECE_BYTES = 64 * 1024 * 1024;
@@ -29,21 +30,20 @@ export interface TorrentMeta {
  */
 export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash?: string): Promise<TorrentMeta> {
   const bad = (why: string) => new TorrentLiveError('E_BAD_TORRENT', expectedInfoHash ? `torrent ${expectedInfoHash}: ${why}` : why);
-  let raw;
+  let info: InfoFields;
   try {
-    raw = rawInfo(torrentFile);
+    info = readInfo(torrentFile);
   } catch (err) {
+    if (err instanceof ShapeError) throw bad(err.message);
     throw bad(`metadata does not decode (${err instanceof Error ? err.message : String(err)})`);
   }
-  const infoHash = crypto.createHash('sha1').update(raw.infoBytes).digest('hex');
+  const infoHash = crypto.createHash('sha1').update(info.bytes).digest('hex');
   if (expectedInfoHash !== undefined && infoHash !== expectedInfoHash) throw bad(`metadata hashes to ${infoHash}`);
-  const info = raw.info;
-  const pieceLength = info['piece length'];
-  if (typeof pieceLength !== 'number' || !Number.isSafeInteger(pieceLength) || pieceLength <= 0 || pieceLength > MAX_PIECE_BYTES || pieceLength % 1024 !== 0) throw bad(`piece length ${String(pieceLength)} is not usable`);
-  const pieces = info['pieces'];
-  if (!(pieces instanceof Uint8Array) || pieces.length === 0 || pieces.length % 20 !== 0) throw bad('no pieces');
-  const lengths = fileLengths(info);
-  if (!lengths) throw bad('no files, or a file without a usable length');
+  const { pieceLength, pieces } = info;
+  if (pieceLength === undefined || pieceLength <= 0 || pieceLength > MAX_PIECE_BYTES || pieceLength % 1024 !== 0) throw bad(`piece length ${String(pieceLength)} is not usable`);
+  if (!pieces || pieces.length === 0 || pieces.length % 40 !== 0) throw bad('no pieces');
+  const lengths = info.files ? info.files.map((f) => f.length) : info.length !== undefined ? [info.length] : undefined;
+  if (!lengths || lengths.length === 0) throw bad('no files, or a file without a usable length');
   let length = 0;
   const offsets = lengths.map((l) => {
     const offset = length;
@@ -51,16 +51,14 @@ export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash?: stri
     return offset;
   });
   if (length <= 0 || !Number.isSafeInteger(length)) throw bad('no files or no pieces');
-  const pieceCount = pieces.length / 20;
+  const pieceCount = pieces.length / 40;
   if (pieceCount !== Math.ceil(length / pieceLength)) throw bad(`${pieceCount} piece hashes for ${length} bytes`);
-  const hex = Buffer.from(pieces).toString('hex');
-  const pieceHashes = Array.from({ length: pieceCount }, (_, i) => hex.slice(i * 40, i * 40 + 40));
+  const pieceHashes = Array.from({ length: pieceCount }, (_, i) => pieces.slice(i * 40, i * 40 + 40));
   // Names from the raw segments: a parser's joined paths would have resolved `..` already.
-  const names = torrentFilePaths(info as RawInfoNames);
-  const rawName = info['name.utf-8'] ?? info['name'];
+  const names = storeFilePaths(info.name ?? '', info.files?.map((f) => f.path));
   return {
     infoHash,
-    name: rawName instanceof Uint8Array ? Buffer.from(rawName).toString('utf8') : infoHash,
+    name: info.name ?? infoHash,
     pieceLength,
     length,
     pieceCount,
@@ -69,19 +67,105 @@ export async function parseMeta(torrentFile: Uint8Array, expectedInfoHash?: stri
   };
 }
 
-/** Each file's length (a single-file torrent has one), or undefined when one is missing or bad. */
-function fileLengths(info: Record<string, unknown>): number[] | undefined {
-  const usable = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  const files = info['files'];
-  if (files === undefined) return usable(info['length']) ? [info['length']] : undefined;
-  if (!Array.isArray(files) || files.length === 0) return undefined;
-  const lengths: number[] = [];
-  for (const f of files) {
-    const l = (f as { length?: unknown } | null)?.length;
-    if (!usable(l)) return undefined;
-    lengths.push(l);
+/** A well-formed bencoding that is not a usable info dictionary: said as it is, not as "does not decode". */
+class ShapeError extends Error {}
+
+/** What parseMeta needs of an info dictionary, read in place (bencode-reader.ts). */
+interface InfoFields {
+  /** The dictionary's exact bytes: the infohash is their SHA-1. */
+  bytes: Uint8Array;
+  name?: string;
+  pieceLength?: number;
+  /** The piece hashes as hex, 40 characters each. */
+  pieces?: string;
+  length?: number;
+  /** Each file's length and path segments (`path.utf-8` where given), decoded. */
+  files?: Array<{ length: number; path: string[] }>;
+}
+
+/** Path segments one file may have: deeper than any folder tree, and a bound on a stranger's list. */
+export const MAX_PATH_SEGMENTS = 256;
+
+/** The top-level `info` dictionary, walked once; only the fields above become values. */
+export function readInfo(torrentFile: Uint8Array): InfoFields {
+  const r = new BencodeReader(torrentFile);
+  if (r.kindAt(0) !== 'dict') throw new Error('not a bencoded dictionary');
+  // The top level is walked only as far as `info`: what follows it is never read.
+  for (let pos = 1; r.bytes[pos] !== END; ) {
+    if (pos >= r.bytes.length) throw new Error('no info dictionary');
+    const key = r.bytesAt(pos);
+    if (r.is(key, 'info')) return infoFields(r, key.end);
+    pos = r.skip(key.end);
   }
-  return lengths;
+  throw new Error('no info dictionary');
+}
+
+function infoFields(r: BencodeReader, at: number): InfoFields {
+  if (r.kindAt(at) !== 'dict') throw new Error('info is not a dictionary');
+  const fields: Partial<InfoFields> & { utf8Name?: string } = {};
+  const end = r.dict(at, (key, v) => {
+    const kind = r.kindAt(v);
+    if (kind === 'bytes' && (r.is(key, 'name') || r.is(key, 'name.utf-8'))) {
+      const range = r.bytesAt(v);
+      if (r.is(key, 'name')) fields.name = r.utf8(range);
+      else fields.utf8Name = r.utf8(range);
+      return range.end;
+    }
+    if (kind === 'int' && (r.is(key, 'piece length') || r.is(key, 'length'))) {
+      const n = r.intAt(v);
+      if (r.is(key, 'length')) fields.length = usableLength(n.value);
+      else fields.pieceLength = n.value;
+      return n.end;
+    }
+    if (kind === 'bytes' && r.is(key, 'pieces')) {
+      const range = r.bytesAt(v);
+      fields.pieces = r.bytes.toString('hex', range.start, range.end);
+      return range.end;
+    }
+    if (!r.is(key, 'files')) return undefined;
+    if (kind !== 'list') throw new ShapeError('no files, or a file without a usable length');
+    const files: Array<{ length: number; path: string[] }> = [];
+    fields.files = files;
+    return r.list(v, (item, index) => fileFields(r, item, index, files));
+  });
+  const { utf8Name, ...rest } = fields;
+  return { ...rest, ...(utf8Name !== undefined ? { name: utf8Name } : {}), bytes: r.bytes.subarray(at, end) };
+}
+
+/** One entry of `files` onto `out`: its length and path segments (`path.utf-8` over `path`). Returns its end. */
+function fileFields(r: BencodeReader, item: number, index: number, out: Array<{ length: number; path: string[] }>): number {
+  if (r.kindAt(item) !== 'dict') throw new ShapeError('no files, or a file without a usable length');
+  let fileLength: number | undefined;
+  let path: string[] | undefined;
+  let utf8Path: string[] | undefined;
+  const end = r.dict(item, (key, v) => {
+    if (r.is(key, 'length') && r.kindAt(v) === 'int') {
+      const n = r.intAt(v);
+      fileLength = usableLength(n.value);
+      return n.end;
+    }
+    const plain = r.is(key, 'path');
+    if (!plain && !r.is(key, 'path.utf-8')) return undefined;
+    const segments: string[] = [];
+    const pathEnd = r.list(v, (s) => {
+      if (r.kindAt(s) !== 'bytes') throw new ShapeError(`file ${index}'s path holds something other than names`);
+      if (segments.length >= MAX_PATH_SEGMENTS) throw new ShapeError(`file ${index}'s path has more than ${MAX_PATH_SEGMENTS} segments`);
+      const range = r.bytesAt(s);
+      segments.push(r.utf8(range));
+      return range.end;
+    });
+    if (plain) path = segments;
+    else utf8Path = segments;
+    return pathEnd;
+  });
+  if (fileLength === undefined) throw new ShapeError('no files, or a file without a usable length');
+  out.push({ length: fileLength, path: utf8Path ?? path ?? [] });
+  return end;
+}
+
+function usableLength(n: number): number {
+  if (n < 0) throw new ShapeError('no files, or a file without a usable length');
+  return n;
 }
 
 const DICT = 0x64;

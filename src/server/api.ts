@@ -5,7 +5,7 @@
  * how many there are in `fileCount`, so a 50,000-file torrent need not travel whole.
  */
 import express, { type Request } from 'express';
-import type { TorrentManager, TorrentView } from '../core/torrent-manager.js';
+import { mimeFor, type TorrentManager, type TorrentView } from '../core/torrent-manager.js';
 import { slicedWriter, writeJsonWithLongArray, type SlicedWriter } from './sliced-response.js';
 import { isNetworkSource, MAX_TORRENT_FILE_BYTES } from '../core/sources.js';
 import { echoInput } from '../errors.js';
@@ -15,6 +15,20 @@ import { lowerNamesOf, pageOfFiles } from '../web/client/file-search.js';
 
 /** A base64 .torrent at the largest accepted size, plus JSON framing. */
 export const MAX_API_BODY_BYTES = Math.ceil((MAX_TORRENT_FILE_BYTES * 4) / 3) + 4096;
+
+/** Video or audio by MIME type: what the Kodi add-on and M3U players list. */
+function isMediaMime(f: { mime: string }): boolean {
+  return f.mime.startsWith('video/') || f.mime.startsWith('audio/');
+}
+
+const mediaCounts = new WeakMap<object, number>();
+
+/** How many of a session's files are video or audio, counted once per file list. */
+function mediaCountOf(files: ReadonlyArray<{ name: string }>): number {
+  let n = mediaCounts.get(files);
+  if (n === undefined) mediaCounts.set(files, (n = files.filter((f) => isMediaMime({ mime: mimeFor(f.name) })).length));
+  return n;
+}
 
 export function baseUrlOf(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -30,14 +44,28 @@ export function torrentsRouter(
 ): express.Router {
   const router = express.Router();
   const lowerNames = new WeakMap<object, readonly string[]>();
+  const mediaOnly = new WeakMap<object, TorrentView['files']>();
+  /** The video and audio files of a list, kept as long as the list (a torrent's files never change). */
+  const mediaFilesOf = (files: TorrentView['files']): TorrentView['files'] => {
+    let media = mediaOnly.get(files);
+    if (!media) mediaOnly.set(files, (media = files.filter(isMediaMime)));
+    return media;
+  };
   const fileView = (f: TorrentView['files'][number], infoHash: string, base: string): object => {
     const duration = opts.durationOf?.(infoHash, f.index);
     return { ...f, ...(opts.streamUrl ? { url: opts.streamUrl(base, infoHash, f.index) } : {}), ...(duration !== undefined ? { durationSeconds: Math.round(duration * 1000) / 1000 } : {}) };
   };
-  /** A view with its first `limit` files, written in slices (a torrent may have tens of thousands). */
+  /**
+   * A view with its first `limit` files, written in slices (a torrent may have tens of thousands).
+   * `mediaFileCount` lets a media center say how many it will list without fetching them.
+   */
   const writeView = (out: SlicedWriter, view: TorrentView, base: string, limit: FileLimit): Promise<boolean> => {
     const files = limit < view.files.length ? view.files.slice(0, limit) : view.files;
-    return writeJsonWithLongArray(out, { ...view, fileCount: view.files.length }, 'files', files, (f) => fileView(f, view.infoHash, base));
+    // The view may hold only the first `limit` files (TorrentManager.view): the count is the session's.
+    const fileCount = manager.session(view.infoHash)?.files.length ?? view.files.length;
+    const session = manager.session(view.infoHash);
+    const mediaFileCount = session ? mediaCountOf(session.files) : view.files.filter(isMediaMime).length;
+    return writeJsonWithLongArray(out, { ...view, fileCount, mediaFileCount }, 'files', files, (f) => fileView(f, view.infoHash, base));
   };
   /** `?files=`, or undefined once a 400 has been sent. */
   const filesLimit = (req: Request, res: express.Response, fallback: FileLimit): FileLimit | undefined => {
@@ -64,7 +92,7 @@ export function torrentsRouter(
     const limit = filesLimit(req, res, Infinity);
     if (limit === undefined) return;
     const base = baseUrlOf(req);
-    const view = manager.get(req.params.infoHash, base);
+    const view = manager.get(req.params.infoHash, base, limit);
     if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
     const out = slicedWriter(res.type('json'));
     if (await writeView(out, view, base, limit)) out.end();
@@ -75,9 +103,10 @@ export function torrentsRouter(
     const base = baseUrlOf(req);
     const view = manager.get(req.params.infoHash, base);
     if (!view) return sendJsonError(res, 'E_NOT_FOUND', `no torrent ${req.params.infoHash} is loaded`);
-    const { offset, limit, q } = query.value;
-    const page = pageOfFiles(view.files, q, offset, limit, q.trim() ? lowerNamesOf(view.files, lowerNames) : undefined);
-    res.set('Cache-Control', 'no-store').json({ infoHash: view.infoHash, fileCount: view.files.length, matched: page.matched, offset, limit, files: page.items.map((f) => fileView(f, view.infoHash, base)) });
+    const { offset, limit, q, media } = query.value;
+    const files = media ? mediaFilesOf(view.files) : view.files;
+    const page = pageOfFiles(files, q, offset, limit, q.trim() ? lowerNamesOf(files, lowerNames) : undefined);
+    res.set('Cache-Control', 'no-store').json({ infoHash: view.infoHash, fileCount: view.files.length, ...(media ? { mediaFileCount: files.length } : {}), matched: page.matched, offset, limit, files: page.items.map((f) => fileView(f, view.infoHash, base)) });
   });
   router.post('/api/torrents', express.json({ limit: MAX_API_BODY_BYTES }), async (req, res) => {
     const limit = filesLimit(req, res, POST_VIEW_FILES);
@@ -99,7 +128,7 @@ export function torrentsRouter(
       }
       const base = baseUrlOf(req);
       const out = slicedWriter(res.status(201).type('json'));
-      if (await writeView(out, manager.get(infoHash, base)!, base, limit)) out.end();
+      if (await writeView(out, manager.get(infoHash, base, limit)!, base, limit)) out.end();
     } catch (err) {
       sendError(res, err);
     }

@@ -41,6 +41,8 @@ export interface FilePageQuery {
   offset: number;
   limit: number;
   q: string;
+  /** `?media=true`: video and audio files only (what a media center lists), paged among themselves. */
+  media?: true;
 }
 
 export function parseFilePageQuery(query: Record<string, QueryValue>): Parsed<FilePageQuery> {
@@ -51,5 +53,7 @@ export function parseFilePageQuery(query: Record<string, QueryValue>): Parsed<Fi
   const q = query['q'] ?? '';
   if (typeof q !== 'string') return { ok: false, message: 'q must be given once' };
   if (q.length > MAX_FILE_QUERY_LENGTH) return { ok: false, message: `q must be at most ${MAX_FILE_QUERY_LENGTH} characters` };
-  return { ok: true, value: { offset: offset.value, limit: limit.value, q } };
+  const media = query['media'];
+  if (media !== undefined && media !== 'true' && media !== 'false') return { ok: false, message: 'media must be true or false' };
+  return { ok: true, value: { offset: offset.value, limit: limit.value, q, ...(media === 'true' ? { media: true as const } : {}) } };
 }

@@ -4,23 +4,10 @@
  * URL) and the .srt/.vtt files beside it (`?format=vtt` on theirs). Pure: each screen makes its
  * URL from `fileIndex` and `query` with its own base and token.
  */
-import path from 'node:path';
-import { isVideoName } from '../core/torrent-manager.js';
 import type { ProbeResult } from '../transcode/probe.js';
+import { buildSubtitleIndex, subtitleIndexOf, subtitlesFromIndex, type SubtitleFile } from './subtitle-index.js';
 
-export const SUBTITLE_EXTENSIONS = ['.srt', '.vtt'];
-
-export interface SubtitleFile {
-  index: number;
-  language: string;
-  label: string;
-}
-
-function stem(name: string): string {
-  const base = path.posix.basename(name);
-  const dot = base.lastIndexOf('.');
-  return (dot > 0 ? base.slice(0, dot) : base).toLowerCase();
-}
+export { SUBTITLE_EXTENSIONS, type SubtitleFile } from './subtitle-index.js';
 
 /**
  * Subtitles for a video: .srt/.vtt files in the same folder whose name starts with the video's
@@ -28,23 +15,7 @@ function stem(name: string): string {
  * folder holds a single video (torrents often name them `Subs/English.srt` style).
  */
 export function findSubtitles(files: ReadonlyArray<{ index: number; name: string }>, videoIndex: number): SubtitleFile[] {
-  const video = files.find((f) => f.index === videoIndex);
-  if (!video) return [];
-  const dir = path.posix.dirname(video.name);
-  const videoStem = stem(video.name);
-  const isSub = (n: string) => SUBTITLE_EXTENSIONS.includes(path.posix.extname(n).toLowerCase());
-  const siblings = files.filter((f) => f.index !== videoIndex && isSub(f.name));
-  const sameDir = siblings.filter((f) => path.posix.dirname(f.name) === dir);
-  const named = sameDir.filter((f) => stem(f.name).startsWith(videoStem));
-  const onlyVideo = files.filter((f) => path.posix.dirname(f.name) === dir && isVideoName(f.name)).length === 1;
-  const subDirs = siblings.filter((f) => /(^|\/)(subs?|subtitles?)\//i.test(f.name) && path.posix.dirname(path.posix.dirname(f.name)) === dir);
-  const chosen = named.length ? named : onlyVideo ? [...sameDir, ...subDirs] : [];
-  return chosen.map((f) => {
-    const s = stem(f.name);
-    const tag = s.startsWith(videoStem) ? s.slice(videoStem.length).replace(/^[.\-_ ]+/, '') : s;
-    const language = /^[a-z]{2,3}$/i.test(tag) ? tag.toLowerCase() : 'und';
-    return { index: f.index, language, label: tag || 'Subtitles' };
-  });
+  return subtitlesFromIndex(buildSubtitleIndex(files), videoIndex, Infinity);
 }
 
 export interface SubtitleOffer {
@@ -93,6 +64,7 @@ export function subtitleOffers(files: ReadonlyArray<{ index: number; name: strin
     language: languageTag(t.language),
     label: t.title ?? (t.language && t.language !== 'und' ? t.language : `Track ${t.index + 1}`),
   }));
-  const beside = findSubtitles(files, videoIndex).map((s): SubtitleOffer => ({ source: 'file', fileIndex: s.index, query: 'format=vtt', language: languageTag(s.language), label: s.label }));
+  // The list's index, built once: DLNA and the add-on ask this for every video of a page.
+  const beside = subtitlesFromIndex(subtitleIndexOf(files), videoIndex, MAX_SUBTITLE_OFFERS).map((s): SubtitleOffer => ({ source: 'file', fileIndex: s.index, query: 'format=vtt', language: languageTag(s.language), label: s.label }));
   return [...embedded, ...beside].slice(0, MAX_SUBTITLE_OFFERS);
 }

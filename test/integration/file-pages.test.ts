@@ -49,6 +49,9 @@ test(`a ${FILES}-file torrent: paged views, a searchable file list, a bounded me
   const found = (await (await page('?q=EPISODE%201999')).json()) as Page;
   assert.deepEqual({ matched: found.matched, files: found.files.map((f) => f.name) }, { matched: 1, files: ['many files/season 1/episode 1999.mp4'] });
   assert.equal(((await (await page('')).json()) as Page).files.length, 100, 'a page without limit');
+  const media = (await (await page('?media=true&offset=10&limit=2')).json()) as Page & { mediaFileCount: number };
+  assert.deepEqual([media.mediaFileCount, media.matched, media.files.map((f) => f.index)], [FILES, FILES, [10, 11]], 'media=true: every file here is a video');
+  assert.equal((listed[0] as View & { mediaFileCount?: number }).mediaFileCount, FILES);
   for (const bad of ['?limit=1001', '?offset=-1', `?q=${'x'.repeat(201)}`, '?q=a&q=b']) assert.equal((await page(bad)).status, 400, bad);
   assert.equal((await fetch(`${base}/api/torrents/${'0'.repeat(40)}/files`)).status, 404);
 

@@ -18,3 +18,10 @@ test('a page query is bounded: offset, limit up to the maximum, a short search g
   assert.equal(parseFilePageQuery({ q: 'x'.repeat(MAX_FILE_QUERY_LENGTH + 1) }).ok, false);
   assert.equal(parseFilePageQuery({ q: ['a', 'b'] }).ok, false);
 });
+
+test('?media=true pages the video and audio files only; anything but true or false is refused', () => {
+  assert.deepEqual(parseFilePageQuery({ media: 'true', limit: '500' }), { ok: true, value: { offset: 0, limit: 500, q: '', media: true } });
+  assert.deepEqual(parseFilePageQuery({ media: 'false' }), { ok: true, value: { offset: 0, limit: DEFAULT_FILE_PAGE, q: '' } });
+  assert.equal(parseFilePageQuery({ media: 'yes' }).ok, false);
+  assert.equal(parseFilePageQuery({ media: ['true', 'true'] }).ok, false);
+});

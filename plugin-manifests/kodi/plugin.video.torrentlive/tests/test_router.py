@@ -1,6 +1,7 @@
 """Routes against a fake torrent-live API on loopback (the live service is tested in live_service.py)."""
 import json
 import threading
+import urllib.parse
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +18,33 @@ TORRENT = {
         {"index": 1, "name": "Show/notes.txt", "length": 1000, "mime": "text/plain", "url": "http://h/stream/%s/1?st=y" % HASH},
     ],
 }
+
+
+BIG_HASH = "b" * 40
+BIG = {
+    "infoHash": BIG_HASH, "name": "Big", "length": 1200 * 2000, "ready": True,
+    "files": [f for i in range(1200) for f in (
+        {"index": 2 * i, "name": "Big/e%04d.mkv" % i, "length": 1000, "mime": "video/x-matroska", "url": "http://h/stream/%s/%d?st=x" % (BIG_HASH, 2 * i)},
+        {"index": 2 * i + 1, "name": "Big/e%04d.nfo" % i, "length": 1000, "mime": "text/plain", "url": "http://h/stream/%s/%d?st=y" % (BIG_HASH, 2 * i + 1)},
+    )],
+}
+
+
+def media(f):
+    return f["mime"].startswith(("video/", "audio/"))
+
+
+def view(t, files_limit):
+    """What the service answers for a torrent view with ?files=N: the first N files and the counts."""
+    return dict(t, files=t["files"][:files_limit], fileCount=len(t["files"]), mediaFileCount=len([f for f in t["files"] if media(f)]))
+
+
+def files_page(t, query):
+    """GET /api/torrents/:infoHash/files as the service pages it."""
+    listed = [f for f in t["files"] if media(f)] if query.get("media") == ["true"] else t["files"]
+    offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["100"])[0])
+    assert limit <= 1000, "the service refuses pages over 1,000"
+    return {"infoHash": t["infoHash"], "fileCount": len(t["files"]), "matched": len(listed), "offset": offset, "limit": limit, "files": listed[offset:offset + limit]}
 
 
 class FakeService(BaseHTTPRequestHandler):
@@ -40,10 +68,15 @@ class FakeService(BaseHTTPRequestHandler):
         FakeService.calls.append((method, self.path, body))
         if self.headers.get("Authorization") != "Bearer " + TOKEN:
             return self._send(401, {"error": {"code": "E_UNAUTHORIZED", "message": "not paired"}})
-        if method == "GET" and self.path == "/api/torrents":
-            return self._send(200, [TORRENT])
-        if method == "GET" and self.path == "/api/torrents/" + HASH:
-            return self._send(200, TORRENT)
+        path, _, query_text = self.path.partition("?")
+        query = urllib.parse.parse_qs(query_text)
+        torrents = {HASH: TORRENT, BIG_HASH: BIG}
+        if method == "GET" and path == "/api/torrents":
+            return self._send(200, [view(t, int(query.get("files", ["100000"])[0])) for t in (TORRENT,)])
+        if method == "GET" and path.startswith("/api/torrents/") and path.endswith("/files") and path.split("/")[3] in torrents:
+            return self._send(200, files_page(torrents[path.split("/")[3]], query))
+        if method == "GET" and path.startswith("/api/torrents/") and path.split("/")[3] in torrents:
+            return self._send(200, view(torrents[path.split("/")[3]], int(query.get("files", ["100000"])[0])))
         if method == "POST" and self.path == "/api/torrents":
             return self._send(201, dict(TORRENT, name="Added"))
         if method == "GET" and self.path == "/api/devices":
@@ -95,6 +128,28 @@ class RouterTest(unittest.TestCase):
         self.assertEqual(item.properties["IsPlayable"], "true")
         self.assertEqual(item.context_menu[0][0], "Cast to TV")
         self.assertIn("action=cast", item.context_menu[0][1])
+
+    def test_a_large_torrent_is_listed_a_page_at_a_time(self):
+        self.assertTrue(self.run_plugin("?action=files&infohash=" + BIG_HASH))
+        labels = [item.label for (_, _, item, _) in record.directory]
+        self.assertEqual(len(labels), 501)
+        self.assertEqual(labels[0], "e0000.mkv")
+        self.assertEqual(labels[499], "e0499.mkv")
+        self.assertIn("Next page", labels[500])
+        self.assertIn("offset=500", record.directory[500][1])
+        self.assertTrue(record.directory[500][3])
+        record.directory = []
+        self.assertTrue(self.run_plugin("?action=files&infohash=%s&offset=1000" % BIG_HASH))
+        labels = [item.label for (_, _, item, _) in record.directory]
+        self.assertEqual((len(labels), labels[0], labels[-1]), (200, "e1000.mkv", "e1199.mkv"))
+
+    def test_no_request_asks_for_every_file(self):
+        self.run_plugin()
+        self.run_plugin("?action=files&infohash=" + BIG_HASH)
+        self.assertTrue(self.run_plugin("?action=play&infohash=%s&index=2398" % BIG_HASH))
+        self.assertEqual(record.resolved[0][2].getPath(), BIG["files"][2398]["url"])
+        for method, path, _ in FakeService.calls:
+            self.assertTrue("files=0" in path or "/files?" in path, path)
 
     def test_add_magnet_from_the_keyboard(self):
         record.inputs.append(" magnet:?xt=urn:btih:" + HASH + " ")

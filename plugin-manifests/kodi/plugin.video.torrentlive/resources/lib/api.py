@@ -7,6 +7,8 @@ import urllib.request
 TIMEOUT_SECONDS = 15
 # Answers larger than this are not from torrent-live; refuse rather than fill Kodi's memory.
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# Files per directory page: what a remote scrolls through comfortably, about 110 kB of JSON.
+FILE_PAGE = 500
 
 
 class ApiError(Exception):
@@ -41,10 +43,29 @@ class Api:
         return json.loads(raw.decode("utf-8")) if raw else None
 
     def torrents(self):
-        return self._request("GET", "/api/torrents") or []
+        # No file lists: a torrent of 50,000 files would be 10.9 MB. Each view says how many
+        # media files it has (mediaFileCount); its files are asked a page at a time.
+        return self._request("GET", "/api/torrents?files=0") or []
 
     def torrent(self, info_hash):
-        return self._request("GET", "/api/torrents/" + urllib.parse.quote(info_hash, safe=""))
+        """The torrent's view without its files (name, counts): they come a page at a time."""
+        return self._request("GET", "/api/torrents/" + urllib.parse.quote(info_hash, safe="") + "?files=0")
+
+    def files(self, info_hash, offset=0, limit=FILE_PAGE, media=True):
+        """One page of a torrent's files: {infoHash, fileCount, matched, offset, limit, files}."""
+        query = {"offset": int(offset), "limit": int(limit)}
+        if media:
+            query["media"] = "true"
+        path = "/api/torrents/%s/files?%s" % (urllib.parse.quote(info_hash, safe=""), urllib.parse.urlencode(query))
+        return self._request("GET", path) or {}
+
+    def file(self, info_hash, index):
+        """One file by its index (files are listed in index order, so it is the page at that offset)."""
+        page = self.files(info_hash, offset=index, limit=1, media=False)
+        found = [f for f in page.get("files", []) if f.get("index") == index]
+        if not found:
+            raise ApiError("the torrent has no file %d any more" % index)
+        return found[0]
 
     def add(self, source):
         return self._request("POST", "/api/torrents", {"source": source})

@@ -54,6 +54,21 @@ def describe_video(item, title, plot=None, duration_seconds=None):
     item.setInfo("video", labels)
 
 
+def media_count(torrent):
+    """How many media files a torrent lists: the service says (mediaFileCount); an older one sent its files."""
+    count = torrent.get("mediaFileCount")
+    if isinstance(count, int):
+        return count
+    return len([f for f in torrent.get("files", []) if is_media(f)])
+
+
+def _whole(value, default):
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
 def duration_of(file_entry):
     """Seconds, when the service has probed the file (absent until then)."""
     value = file_entry.get("durationSeconds")
@@ -91,33 +106,39 @@ class Plugin:
         add = xbmcgui.ListItem(label="[Add a magnet…]")
         xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="add"), add, isFolder=False)
         for t in self.api.torrents():
-            media = [f for f in t.get("files", []) if is_media(f)]
             label = t.get("name") or t["infoHash"]
             if not t.get("ready", True):
                 label += " (waiting for metadata)"
             size = human_size(t.get("length", 0))
             item = xbmcgui.ListItem(label=label, label2=size)
-            describe_video(item, label, plot="%d media files · %s" % (len(media), size))
+            describe_video(item, label, plot="%d media files · %s" % (media_count(t), size))
             xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="files", infohash=t["infoHash"]), item, isFolder=True)
         xbmcplugin.endOfDirectory(self.handle)
         return True
 
     def list_files(self):
         info_hash = self.params.get("infohash", "")
-        t = self.api.torrent(info_hash)
+        offset = max(0, _whole(self.params.get("offset"), 0))
+        name = (self.api.torrent(info_hash) or {}).get("name", "")
+        page = self.api.files(info_hash, offset=offset)
         xbmcplugin.setContent(self.handle, "videos")
-        for f in t.get("files", []):
+        files = page.get("files", [])
+        for f in files:
             if not is_media(f):
                 continue
-            title = title_in_torrent(t.get("name", ""), f["name"])
+            title = title_in_torrent(name, f["name"])
             # The size goes in label2 (list views show it): InfoTagVideo has no size setter.
             size = human_size(f.get("length", 0))
             item = xbmcgui.ListItem(label=title, label2=size)
             item.setProperty("IsPlayable", "true")
             describe_video(item, title, plot=size, duration_seconds=duration_of(f))
-            cast_url = plugin_url(self.base, action="cast", infohash=t["infoHash"], index=f["index"])
+            cast_url = plugin_url(self.base, action="cast", infohash=info_hash, index=f["index"])
             item.addContextMenuItems([("Cast to TV", "RunPlugin(%s)" % cast_url)])
-            xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="play", infohash=t["infoHash"], index=f["index"]), item, isFolder=False)
+            xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="play", infohash=info_hash, index=f["index"]), item, isFolder=False)
+        following = offset + len(files)
+        if files and following < _whole(page.get("matched"), 0):
+            more = xbmcgui.ListItem(label="[Next page… from %d of %d]" % (following + 1, page["matched"]))
+            xbmcplugin.addDirectoryItem(self.handle, plugin_url(self.base, action="files", infohash=info_hash, offset=following), more, isFolder=True)
         xbmcplugin.endOfDirectory(self.handle)
         return True
 
@@ -130,12 +151,11 @@ class Plugin:
         return True
 
     def _file(self):
+        index = _whole(self.params.get("index"), -1)
+        if index < 0:
+            raise ApiError("no file index in %r; list the torrent's files again" % self.params.get("index"))
         t = self.api.torrent(self.params.get("infohash", ""))
-        index = int(self.params.get("index", "-1"))
-        for f in t.get("files", []):
-            if f["index"] == index:
-                return t, f
-        raise ApiError("the torrent has no file %d any more" % index)
+        return t, self.api.file(t["infoHash"], index)
 
     def play(self):
         t, f = self._file()
