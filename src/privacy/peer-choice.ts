@@ -87,6 +87,15 @@ export function compareRanked(a: RankedPeer, b: RankedPeer): number {
   return TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.subnets - a.subnets || b.nodes - a.nodes || b.probed - a.probed || (a.voucherRank ?? Infinity) - (b.voucherRank ?? Infinity) || 0;
 }
 
+/**
+ * Stand-ins (peers no two nodes vouch for) by their voucher's distance to the infohash first, then
+ * as compareRanked: a holder of the announce that happened to answer first (ranked down for it)
+ * still beats a node that is merely among the 40 closest to the decoy.
+ */
+export function compareStandIns(a: RankedPeer, b: RankedPeer): number {
+  return (a.voucherRank ?? Infinity) - (b.voucherRank ?? Infinity) || compareRanked(a, b);
+}
+
 export const isVouched = (r: RankedPeer) => TIER_ORDER[r.tier] <= TIER_ORDER['several-nodes'];
 
 export interface PeerChoiceRules {
@@ -149,7 +158,7 @@ export function choosePeers(evidence: readonly PeerEvidence[], rules: PeerChoice
   const vouchedAtHand = vouched.length + (rules.vouchedInUse ?? 0);
   const enough = vouchedAtHand >= MIN_VOUCHED_PEERS;
   const standIns = enough ? 0 : Math.max(0, MIN_VOUCHED_PEERS - vouchedAtHand - (rules.standInsInUse ?? 0));
-  const weak = ok.filter((r) => !isVouched(r));
+  const weak = ok.filter((r) => !isVouched(r)).sort(compareStandIns);
   const usable = [...vouched, ...weak.slice(0, standIns)];
   const held = weak.slice(standIns);
   return { chosen: usable.slice(0, rules.maxPeers), spare: usable.slice(rules.maxPeers), held, dropped };

@@ -3,7 +3,7 @@
  * which were handed to the engine, which are connected, which were condemned, and which wait as
  * spares. It decides what to hand next (peer-choice.ts ranks); the session does the I/O.
  */
-import { choosePeers, compareRanked, isVouched, MIN_VOUCHED_PEERS, rankPeer, type PeerEvidence, type RankedPeer } from './peer-choice.js';
+import { choosePeers, compareStandIns, isVouched, MIN_VOUCHED_PEERS, rankPeer, type PeerEvidence, type RankedPeer } from './peer-choice.js';
 import type { PeerAddress } from './peer-source.js';
 
 /**
@@ -195,10 +195,10 @@ export class PeerPool {
     // holder that was silent the first time): the farthest in use makes way for each.
     const inUse = this.#standInsInUse()
       .map((k) => rankPeer(this.#asEvidence(this.#evidence.get(k)!)))
-      .sort(compareRanked);
+      .sort(compareStandIns);
     for (const better of choice.held) {
       const worst = inUse.at(-1);
-      if (!worst || compareRanked(better, worst) >= 0) break;
+      if (!worst || compareStandIns(better, worst) >= 0) break;
       inUse.pop();
       this.condemn(worst.peer);
       retire.push({ ...worst, because: 'replaced by a stand-in named by a node nearer the infohash' });

@@ -85,3 +85,11 @@ test('short of vouched peers, single-node stand-ins fill only the missing places
   const inUse = choosePeers(singles, { ...open, maxPeers: 20, standInsInUse: 2 });
   assert.deepEqual(inUse.chosen.map((c) => c.voucherRank), [1], 'stand-ins already in use count');
 });
+
+test('a stand-in ranked down only for answering first still goes before one named by a node farther from the infohash', () => {
+  const holder = evidence('127.9.7.1', ['1.1.1.1:1'], { closestVoucherRank: 1, firstResponderOnly: true });
+  const watchers = [9, 14, 17].map((rank, i) => evidence(`127.9.7.${i + 2}`, [`2.2.${i}.1:1`], { closestVoucherRank: rank }));
+  const r = choosePeers([...watchers, holder], { ...open, maxPeers: 20 });
+  assert.equal(rankPeer(holder).tier, 'ranked-down');
+  assert.deepEqual(r.chosen.map((c) => c.peer.host), ['127.9.7.1', '127.9.7.2', '127.9.7.3']);
+});
