@@ -32,7 +32,7 @@ import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
 import { readStream } from './read-stream.js';
 import { productNodeArgs } from './product-node-args.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds, cpuSplit } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' }, baseline: { type: 'string' } } });
@@ -124,6 +124,8 @@ function peakRssMb(pid: number): number {
 interface ProductRun {
   /** The product's CPU seconds (user + system, all its threads) while the stream was read. */
   cpuS: number;
+  /** Of which in the kernel (sockets, page cache). */
+  systemS: number;
   ttfbMs: number;
   rateMBs: number;
   seconds: number;
@@ -140,7 +142,7 @@ interface ViewerFigures {
 }
 
 /** Starts the product, waits for its HTTP service, hands `use` the stream URL. */
-async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT, encryption = TL_ENCRYPTION): Promise<T & { peakRssMb: number; badDataDrops: string[]; cpuS: number }> {
+async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT, encryption = TL_ENCRYPTION): Promise<T & { peakRssMb: number; badDataDrops: string[]; cpuS: number; systemS: number }> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-'));
   const prof = process.env['WAN_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['WAN_CPU_PROF']] : [];
   if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
@@ -157,7 +159,10 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.once('exit', () => reject(new Error('torrent-live exited early')));
+      // WAN_PRODUCT_LOG=file keeps every line the product prints (--trace-gc through WAN_NODE_FLAGS, say).
+      const log = process.env['WAN_PRODUCT_LOG'];
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (log) fs.appendFileSync(log, `${line}\n`);
         try {
           const e = JSON.parse(line) as { event: string; url?: string; state?: string; reason?: string; ip?: string };
           if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] ${line}\n`);
@@ -167,6 +172,7 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
       });
     });
     const cpuBefore = cpuSeconds(child.pid!);
+    const systemBefore = cpuSplit(child.pid!).system;
     const benchBefore = process.cpuUsage();
     const t0 = performance.now();
     const result = await use(url, t0);
@@ -174,8 +180,9 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
     // the figure is the bench's limit, not the product's.
     const bench = process.cpuUsage(benchBefore);
     const cpuS = cpuSeconds(child.pid!) - cpuBefore;
+    const systemS = cpuSplit(child.pid!).system - systemBefore;
     if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] CPU ${fmt(cpuS, 2)} s during the read; the bench process (seeders, proxies, reader) ${fmt((bench.user + bench.system) / 1e6, 2)} s in ${fmt((performance.now() - t0) / 1000, 2)} s\n`);
-    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops, cpuS };
+    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops, cpuS, systemS };
   } finally {
     child.kill('SIGINT');
     await exited;
@@ -342,8 +349,8 @@ async function libtorrentSourced(name: string, fx: TorrentFixture, tlEncryption:
     const came = (await seeder.peers()).filter((p) => p.handshake).map((p) => `${p.ip} ${p.utp ? 'uTP' : 'TCP'}${p.rc4 ? '+RC4' : ''}`);
     process.stderr.write(`  ${name}: the seeder uploaded to ${came.join(', ')}\n`);
     process.stderr.write(
-      `  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, peak RSS ${fmt(tl.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, tl), 0)} MB per CPU second)` +
-        `${base ? `; baseline ${fmt(base.rateMBs)} MB/s (${fmt(perCpuS(fx, base), 0)} MB per CPU second)` : ''}; libtorrent ${fmt(lt?.rateMBs)} MB/s; seeder CPU ${seederCpuS.map((c) => fmt(c, 2)).join(' / ')} s\n`,
+      `  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, peak RSS ${fmt(tl.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, tl), 0)} MB per CPU second, ${fmt((100 * tl.systemS) / tl.cpuS, 0)} % of it system)` +
+        `${base ? `; baseline ${fmt(base.rateMBs)} MB/s (${fmt(perCpuS(fx, base), 0)} MB per CPU second, ${fmt((100 * base.systemS) / base.cpuS, 0)} % system)` : ''}; libtorrent ${fmt(lt?.rateMBs)} MB/s; seeder CPU ${seederCpuS.map((c) => fmt(c, 2)).join(' / ')} s\n`,
     );
     return { tl, base, lt, seederCpuS };
   } finally {

@@ -195,6 +195,32 @@ export class GuardedWire extends Wire {
     return super.end(data);
   }
 
+  /**
+   * Each message bittorrent-protocol sends is pushed on its own, and the pipe makes each one a
+   * socket write: a refill of 30 requests was 30 system calls (and 30 RC4 calls), about a tenth of
+   * the product's CPU at full speed. Once any MSE handshake is over, what one turn of the event
+   * loop sends goes as one chunk at the next tick, in order. MSE's own steps, and everything before
+   * they end, go at once: the handshake reads them in step.
+   */
+  override _push(data: Uint8Array): boolean | undefined {
+    if (this._finished) return undefined;
+    if (this._encryptor && !this._cryptoHandshakeDone) return super._push(data);
+    this.#outbox.push(data);
+    this.#outboxBytes += data.length;
+    if (this.#outbox.length === 1) process.nextTick(this.#flush);
+    return true;
+  }
+
+  #outbox: Uint8Array[] = [];
+  #outboxBytes = 0;
+  #flush = (): void => {
+    const out = this.#outbox;
+    const bytes = this.#outboxBytes;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    if (out.length > 0 && !this.destroyed) super._push(out.length === 1 ? out[0]! : Buffer.concat(out, bytes));
+  };
+
   /** Messages parsed after the handshake (tests and audits). */
   get messageCount(): number {
     return this.#messages;
