@@ -347,7 +347,7 @@ async function libtorrentSourced(name: string, fx: TorrentFixture, tlEncryption:
     const lt = await timed(() => runLibtorrent(fx, { peers: [{ host: seeder.host, port: seeder.port, kind: 'honest' }] }, ltKind));
     // How each client came (the seeder's view): uTP or TCP, RC4 or plaintext.
     const came = (await seeder.peers()).filter((p) => p.handshake).map((p) => `${p.ip} ${p.utp ? 'uTP' : 'TCP'}${p.rc4 ? '+RC4' : ''}`);
-    process.stderr.write(`  ${name}: the seeder uploaded to ${came.join(', ')}\n`);
+    process.stderr.write(`  ${name}: clients as the seeder saw them: ${came.join(', ')}\n`);
     process.stderr.write(
       `  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, peak RSS ${fmt(tl.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, tl), 0)} MB per CPU second, ${fmt((100 * tl.systemS) / tl.cpuS, 0)} % of it system)` +
         `${base ? `; baseline ${fmt(base.rateMBs)} MB/s (${fmt(perCpuS(fx, base), 0)} MB per CPU second, ${fmt((100 * base.systemS) / base.cpuS, 0)} % system)` : ''}; libtorrent ${fmt(lt?.rateMBs)} MB/s; seeder CPU ${seederCpuS.map((c) => fmt(c, 2)).join(' / ')} s\n`,

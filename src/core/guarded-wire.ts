@@ -36,7 +36,12 @@ export class GuardedWire extends Wire {
   }
   #messages = 0;
   #sawBitfield = false;
-  #withdrawn = new Set<string>();
+  /**
+   * How many copies of each withdrawn block may still come: a block cancelled, asked again and
+   * cancelled again can arrive twice, and a set would call the second copy unrequested and ban
+   * an honest peer.
+   */
+  #withdrawn = new Map<string, number>();
 
   get violated(): boolean {
     return this.#violated;
@@ -51,9 +56,10 @@ export class GuardedWire extends Wire {
 
   #withdraw(index: number, offset: number, length: number): void {
     const k = blockKey(index, offset, length);
+    const copies = Math.min((this.#withdrawn.get(k) ?? 0) + 1, RECENTLY_WITHDRAWN_MAX);
     this.#withdrawn.delete(k);
-    this.#withdrawn.add(k);
-    if (this.#withdrawn.size > RECENTLY_WITHDRAWN_MAX) this.#withdrawn.delete(this.#withdrawn.values().next().value!);
+    this.#withdrawn.set(k, copies);
+    if (this.#withdrawn.size > RECENTLY_WITHDRAWN_MAX) this.#withdrawn.delete(this.#withdrawn.keys().next().value!);
   }
 
   /**
@@ -165,7 +171,11 @@ export class GuardedWire extends Wire {
     const asked = this.requests.some((r) => r.piece === index && r.offset === offset && r.length === block.length);
     if (!asked) {
       // A block we cancelled (or a choke dropped) may legitimately be on its way already: once.
-      if (!this.#withdrawn.delete(blockKey(index, offset, block.length))) return this.#breach(`unrequested block ${index}:${offset}+${block.length}`);
+      const k = blockKey(index, offset, block.length);
+      const copies = this.#withdrawn.get(k);
+      if (!copies) return this.#breach(`unrequested block ${index}:${offset}+${block.length}`);
+      if (copies > 1) this.#withdrawn.set(k, copies - 1);
+      else this.#withdrawn.delete(k);
       return;
     }
     super._onPiece(index, offset, block);
