@@ -18,12 +18,9 @@ export const MAX_REQUESTERS_PER_BLOCK = 2;
 export const URGENT_PIECES = 2;
 /**
  * Written pieces' buffers kept to carry the next ones, in bytes (at least one buffer): eight
- * buffers would be 128 MiB with 16 MiB pieces, held for the whole download. At full speed the
- * spares stay as full as the ramp-up's peak of pieces in flight left them, so this is held for
- * the whole stream: 4 MiB rather than 8 holds 4 MiB less through it, and a spare missing costs
- * only one allocation per piece.
+ * buffers would be 128 MiB with 16 MiB pieces, held for the whole download.
  */
-export const SPARE_BUFFER_BYTES = 4 * 1024 * 1024;
+export const SPARE_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export interface PickerPeer {
   key: string;
