@@ -11,6 +11,16 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** User and system CPU seconds so far (system: the socket, file and page-cache work done for it). */
+export function cpuSplit(pid: number): { user: number; system: number } {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return { user: NaN, system: NaN };
+  }
+}
+
 /** A kB field of /proc/PID/status (VmRSS, VmHWM...); NaN once the process is gone. */
 export function statusKb(pid: number, field: string): number {
   try {

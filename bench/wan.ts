@@ -6,6 +6,11 @@
  * (python3-libtorrent, `apt-get install python3-libtorrent`: test/sim/libtorrent-peer.py run with
  * /usr/bin/python3, sequential download, the same proxies given as peers) in the same run, when installed.
  * torrent-live's links are RC4 by default and libtorrent's plaintext: --encryption / --lt-kind align them.
+ * The rows rtt0-lt-plain and rtt0-lt-rc4 take the bench's JavaScript seeder and proxy out of the
+ * picture: one libtorrent seeder process is the source for both clients, plaintext against
+ * plaintext, then RC4 against RC4 (whatever --encryption / --lt-kind say). It is TCP only, as the
+ * proxies are: libtorrent's leecher would otherwise come over uTP, which on loopback runs at a
+ * tenth of TCP's rate. Encryption enabled (its default), so it takes either.
  *   npm run bench:wan -- [--size MB] [--rss-size MB] [--only name,name] [--net N] [--encryption off] [--lt-kind required] [--baseline DIR]
  * Rates are bytes / (last byte - first byte); TTFB is from the service being up (lookup,
  * metadata and first piece included).
@@ -27,7 +32,7 @@ import { startDelayProxy, type DelayProxy } from '../test/sim/delay-proxy.js';
 import { readStream } from './read-stream.js';
 import { productNodeArgs } from './product-node-args.js';
 import { requireLibtorrent, startLibtorrentPeer } from '../test/sim/libtorrent-peer.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds, cpuSplit } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '48' }, 'rss-size': { type: 'string', default: '2048' }, only: { type: 'string' }, net: { type: 'string' }, encryption: { type: 'string' }, 'lt-kind': { type: 'string', default: 'plaintext' }, baseline: { type: 'string' } } });
@@ -119,6 +124,8 @@ function peakRssMb(pid: number): number {
 interface ProductRun {
   /** The product's CPU seconds (user + system, all its threads) while the stream was read. */
   cpuS: number;
+  /** Of which in the kernel (sockets, page cache). */
+  systemS: number;
   ttfbMs: number;
   rateMBs: number;
   seconds: number;
@@ -135,7 +142,7 @@ interface ViewerFigures {
 }
 
 /** Starts the product, waits for its HTTP service, hands `use` the stream URL. */
-async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT): Promise<T & { peakRssMb: number; badDataDrops: string[]; cpuS: number }> {
+async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork, use: (url: string, t0: number) => Promise<T>, root = ROOT, encryption = TL_ENCRYPTION): Promise<T & { peakRssMb: number; badDataDrops: string[]; cpuS: number; systemS: number }> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-'));
   const prof = process.env['WAN_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['WAN_CPU_PROF']] : [];
   if (process.env['WAN_NODE_FLAGS']) prof.push(...process.env['WAN_NODE_FLAGS'].split(' '));
@@ -143,7 +150,7 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
   // asks for the service from the sources under tsx (whose compiler costs ~60 MB of RSS).
   const args =
     root !== ROOT || (process.env['WAN_PRODUCT'] !== 'source' && fs.existsSync(path.join(ROOT, 'build/main.js')))
-      ? [path.join(root, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...TL_ENCRYPTION]
+      ? [path.join(root, 'bin/torrent-live.js'), fx.magnet, '--store', store, '--json', '--port', '0', '--host', PRODUCT_HOST, '--bind', PRODUCT_HOST, '--interface', '127.0.0.1', '--dht-bootstrap', dht.bootstrap.join(','), ...encryption]
       : ['--import', 'tsx', path.join(ROOT, 'bench/wan-product.ts'), store, PRODUCT_HOST, dht.bootstrap.join(','), fx.magnet];
   // The installed command's shebang options (OpenSSL's legacy provider for RC4, the heap's shape).
   const child = spawn(process.execPath, [...productNodeArgs(root), ...prof, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
@@ -152,7 +159,10 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.once('exit', () => reject(new Error('torrent-live exited early')));
+      // WAN_PRODUCT_LOG=file keeps every line the product prints (--trace-gc through WAN_NODE_FLAGS, say).
+      const log = process.env['WAN_PRODUCT_LOG'];
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (log) fs.appendFileSync(log, `${line}\n`);
         try {
           const e = JSON.parse(line) as { event: string; url?: string; state?: string; reason?: string; ip?: string };
           if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] ${line}\n`);
@@ -162,6 +172,7 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
       });
     });
     const cpuBefore = cpuSeconds(child.pid!);
+    const systemBefore = cpuSplit(child.pid!).system;
     const benchBefore = process.cpuUsage();
     const t0 = performance.now();
     const result = await use(url, t0);
@@ -169,8 +180,9 @@ async function withProduct<T extends object>(fx: TorrentFixture, dht: DhtNetwork
     // the figure is the bench's limit, not the product's.
     const bench = process.cpuUsage(benchBefore);
     const cpuS = cpuSeconds(child.pid!) - cpuBefore;
+    const systemS = cpuSplit(child.pid!).system - systemBefore;
     if (process.env['WAN_DEBUG']) process.stderr.write(`    [torrent-live] CPU ${fmt(cpuS, 2)} s during the read; the bench process (seeders, proxies, reader) ${fmt((bench.user + bench.system) / 1e6, 2)} s in ${fmt((performance.now() - t0) / 1000, 2)} s\n`);
-    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops, cpuS };
+    return { ...result, peakRssMb: peakRssMb(child.pid!), badDataDrops, cpuS, systemS };
   } finally {
     child.kill('SIGINT');
     await exited;
@@ -264,9 +276,9 @@ const LIBTORRENT_DEADLINE_S = 120;
  * libtorrent (test/sim/libtorrent-peer.py, the test world's peer, in leech mode) downloading from
  * the same proxies, given directly (no DHT), plaintext as the loopback seeders speak, sequential.
  */
-async function runLibtorrent(fx: TorrentFixture, world: WanWorld): Promise<LibtorrentRun | null> {
+async function runLibtorrent(fx: TorrentFixture, world: Pick<WanWorld, 'peers'>, kind: 'plaintext' | 'required' = LT_KIND): Promise<LibtorrentRun | null> {
   if (!HAVE_LIBTORRENT) return null;
-  const leecher = await startLibtorrentPeer({ kind: LT_KIND, host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
+  const leecher = await startLibtorrentPeer({ kind, host: LIBTORRENT_HOST, leech: { fixture: fx, sequential: true, deadlineS: LIBTORRENT_DEADLINE_S }, peers: world.peers.map((p) => `${p.host}:${p.port}`) });
   try {
     // libtorrent may never finish a world (it stalled once on the poisoned one): it gets a
     // deadline and then counts as "did not finish" rather than holding the whole run.
@@ -309,6 +321,45 @@ async function throughput(name: string, fx: TorrentFixture, specs: PeerSpec[]): 
   }
 }
 
+/**
+ * RTT 0 from a libtorrent seeder process (announced on the loopback DHT for torrent-live, given
+ * directly to the libtorrent leecher): neither client waits on the bench's JavaScript seeder and
+ * proxy, which share the bench's one process with the HTTP reader.
+ */
+async function libtorrentSourced(name: string, fx: TorrentFixture, tlEncryption: string[], ltKind: 'plaintext' | 'required'): Promise<{ tl: ProductRun; base: ProductRun | null; lt: LibtorrentRun | null; seederCpuS: number[] }> {
+  const w = ++worldCount;
+  const dht = await startDhtNetwork({ size: 40, addressBlock: DHT_NET });
+  const seeder = await startLibtorrentPeer({ kind: 'tcp-only', host: `127.${SEEDER_NET}.${w}.1`, seed: [fx], benchSeeder: true });
+  let node: DHT | null = null;
+  try {
+    node = await announce(seeder.host, seeder.port, fx.infoHash, dht.bootstrap);
+    const seederCpuS: number[] = [];
+    const timed = async <T>(run: () => Promise<T>): Promise<T> => {
+      const before = cpuSeconds(seeder.pid);
+      try {
+        return await run();
+      } finally {
+        seederCpuS.push(cpuSeconds(seeder.pid) - before);
+      }
+    };
+    const tl = await timed(() => withProduct(fx, dht, (url, t0) => readAll(url, t0, fx), ROOT, tlEncryption));
+    const base = BASELINE ? await timed(() => withProduct(fx, dht, (url, t0) => readAll(url, t0, fx), BASELINE, tlEncryption)) : null;
+    const lt = await timed(() => runLibtorrent(fx, { peers: [{ host: seeder.host, port: seeder.port, kind: 'honest' }] }, ltKind));
+    // How each client came (the seeder's view): uTP or TCP, RC4 or plaintext.
+    const came = (await seeder.peers()).filter((p) => p.handshake).map((p) => `${p.ip} ${p.utp ? 'uTP' : 'TCP'}${p.rc4 ? '+RC4' : ''}`);
+    process.stderr.write(`  ${name}: clients as the seeder saw them: ${came.join(', ')}\n`);
+    process.stderr.write(
+      `  ${name}: torrent-live ${fmt(tl.rateMBs)} MB/s (TTFB ${fmt(tl.ttfbMs, 0)} ms, exact ${tl.exact}, peak RSS ${fmt(tl.peakRssMb, 0)} MB, ${fmt(perCpuS(fx, tl), 0)} MB per CPU second, ${fmt((100 * tl.systemS) / tl.cpuS, 0)} % of it system)` +
+        `${base ? `; baseline ${fmt(base.rateMBs)} MB/s (${fmt(perCpuS(fx, base), 0)} MB per CPU second, ${fmt((100 * base.systemS) / base.cpuS, 0)} % system)` : ''}; libtorrent ${fmt(lt?.rateMBs)} MB/s; seeder CPU ${seederCpuS.map((c) => fmt(c, 2)).join(' / ')} s\n`,
+    );
+    return { tl, base, lt, seederCpuS };
+  } finally {
+    if (node) await new Promise<void>((r) => node!.destroy(() => r()));
+    await seeder.close();
+    await dht.close();
+  }
+}
+
 /** A file too large to hold twice: generated once, served from memory, torrent made from disk. */
 async function largeFixture(sizeMb: number): Promise<TorrentFixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wan-large-'));
@@ -341,6 +392,16 @@ try {
     if (!wanted(key)) continue;
     const { tl, base, lt } = await throughput(label, fx, specs);
     rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s, ${fmt(perCpuS(fx, tl), 0)} MB/CPU-s${base ? ` (baseline ${fmt(base.rateMBs)} MB/s, ${fmt(perCpuS(fx, base), 0)} MB/CPU-s)` : ''} | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'not installed'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | ${limit} | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
+  }
+
+  const ltRows: Array<[string, string, string[], 'plaintext' | 'required']> = [
+    ['rtt0-lt-plain', '1 libtorrent seeder, RTT 0, plaintext vs plaintext', ['--encryption', 'off'], 'plaintext'],
+    ['rtt0-lt-rc4', '1 libtorrent seeder, RTT 0, RC4 vs RC4', ['--encryption', 'require'], 'required'],
+  ];
+  for (const [key, label, tlEncryption, ltKind] of ltRows) {
+    if (!wanted(key) || !HAVE_LIBTORRENT) continue;
+    const { tl, base, lt } = await libtorrentSourced(label, fx, tlEncryption, ltKind);
+    rows.push(`| ${label} | ${fmt(tl.rateMBs)} MB/s, ${fmt(perCpuS(fx, tl), 0)} MB/CPU-s${base ? ` (baseline ${fmt(base.rateMBs)} MB/s, ${fmt(perCpuS(fx, base), 0)} MB/CPU-s)` : ''} | ${lt ? `${fmt(lt.rateMBs)} MB/s` : 'did not finish'} | ${lt ? fmt(tl.rateMBs / lt.rateMBs, 2) : 'n/a'} | CPU | ${fmt(tl.ttfbMs, 0)} ms | ${tl.exact ? 'yes' : 'NO'} |`);
   }
 
   const honest2: PeerSpec[] = [{ rttMs: 50, capBytesPerSec: 3 * cap / 2 }, { rttMs: 50, capBytesPerSec: 3 * cap / 2 }];
@@ -394,7 +455,7 @@ try {
   removeFixture(fx);
 }
 
-console.log(`\nbench:wan — one ${SIZE_MB} MiB file, seeders behind a TCP delay proxy, ${os.cpus().length} cores; torrent-live read over HTTP, libtorrent ${HAVE_LIBTORRENT ? 'python3-libtorrent' : 'not installed'} (sequential); torrent-live links ${opt.encryption ?? 'prefer (RC4)'}, libtorrent ${LT_KIND}\n`);
+console.log(`\nbench:wan — load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; one ${SIZE_MB} MiB file, seeders behind a TCP delay proxy, ${os.cpus().length} cores; torrent-live read over HTTP, libtorrent ${HAVE_LIBTORRENT ? 'python3-libtorrent' : 'not installed'} (sequential); torrent-live links ${opt.encryption ?? 'prefer (RC4)'}, libtorrent ${LT_KIND}\n`);
 console.log('| world | torrent-live | libtorrent | ratio | limit | torrent-live TTFB | byte-exact |');
 console.log('|---|---|---|---|---|---|---|');
 rows.forEach((r) => console.log(r));

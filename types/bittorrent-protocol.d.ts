@@ -59,6 +59,10 @@ declare module 'bittorrent-protocol' {
     _pePending: boolean;
     /** MSE is over (RC4 or plaintext payload chosen): what arrives next is the payload. */
     readonly _cryptoHandshakeDone: boolean;
+    /** Every outgoing message goes through here (encrypted under RC4), MSE's own steps too. */
+    _push(data: Uint8Array): boolean | undefined;
+    /** The writable side finished: nothing more is sent. */
+    _finished: boolean;
     /** streamx's write side: every chunk the socket delivers. */
     _write(data: Uint8Array, cb: (err: Error | null) => void): void;
   }

@@ -211,8 +211,10 @@ export class Downloader {
     const now = this.#opts.now();
     const depth = ps.snubbed ? 1 : ps.rate.queueDepth(now);
     const deficit = depth - ps.inflight.size;
-    // Batching: refilling one slot at a time costs a pick per block for nothing.
-    if (deficit <= 0 || (ps.inflight.size > 0 && deficit < Math.max(1, depth >> 4))) return;
+    // Batching: each refill costs a pick and a socket write (the wire sends what one turn of the
+    // loop asks as one chunk), so the queue refills once a quarter of it came back; three quarters
+    // of three round trips still keep the pipe full.
+    if (deficit <= 0 || (ps.inflight.size > 0 && deficit < Math.max(1, depth >> 2))) return;
     const wire = ps.link.wire;
     const choked = wire.peerChoking;
     const peer: PickerPeer = this.writer.restrict(choked ? { key: ps.picker.key, has: (i) => ps.picker.has(i) && wire.peerAllowedFastSet.includes(i) } : ps.picker);
@@ -284,7 +286,8 @@ export class Downloader {
     const digest = this.#hasher.digest(index, a);
     const blocks = () => Array.from({ length: a.blockCount }, (_, b) => a.data.subarray(b * BLOCK_BYTES, b * BLOCK_BYTES + blockLength(a.length, b)));
     if (digest === this.#opts.meta.pieceHashes[index]) {
-      const guilty = this.#blame.onPass(index, blocks());
+      // Blocks are cut out only for a piece that failed before (most pieces never did).
+      const guilty = this.#blame.needsSingleSource(index) ? this.#blame.onPass(index, blocks()) : [];
       // false: the write failed and the piece waits in memory (never fetched again for that).
       const written = await this.writer.write(index, a.data);
       if (this.#stopped) return;

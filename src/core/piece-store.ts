@@ -10,10 +10,12 @@ import FSChunkStore from 'fs-chunk-store';
 import { TorrentLiveError } from '../errors.js';
 import { resolveAllInStore } from './store-paths.js';
 import { existingFileSizes } from './file-sizes.js';
+import { StoreReader } from './store-reader.js';
 import { pieceRangeOfFile, type TorrentMeta } from './torrent-meta.js';
 
 export class PieceStore {
   #store: FSChunkStore | undefined;
+  #reader: StoreReader | undefined;
   readonly #paths: string[];
   readonly #root: string;
   readonly #meta: TorrentMeta;
@@ -44,11 +46,14 @@ export class PieceStore {
 
   read(index: number, offset: number, length: number): Promise<Buffer> {
     if (this.#closed) return Promise.reject(this.#closedError(`reading piece ${index}`));
-    return new Promise((resolve, reject) =>
-      this.#chunks().get(index, { offset, length }, (err, buf) =>
-        err || !buf ? reject(new TorrentLiveError('E_STORE', `reading piece ${index} of ${this.#meta.infoHash}: ${err?.message ?? 'no data'}`)) : resolve(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)),
-      ),
-    );
+    const pieceLength = Math.min(this.#meta.pieceLength, this.#meta.length - index * this.#meta.pieceLength);
+    if (!(index >= 0 && offset >= 0 && length >= 0 && offset + length <= pieceLength)) {
+      return Promise.reject(new TorrentLiveError('E_STORE', `reading piece ${index} of ${this.#meta.infoHash}: Invalid offset and/or length`));
+    }
+    this.#reader ??= new StoreReader(this.#meta.files.map((f, i) => ({ path: this.#paths[i]!, length: f.length, offset: f.offset })));
+    return this.#reader.read(index * this.#meta.pieceLength + offset, length).catch((err: Error) => {
+      throw new TorrentLiveError('E_STORE', `reading piece ${index} of ${this.#meta.infoHash}: ${err.message}`, { cause: err });
+    });
   }
 
   /**
@@ -88,6 +93,7 @@ export class PieceStore {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
+    this.#reader?.close();
     const store = this.#store;
     if (!store) return Promise.resolve();
     return new Promise((resolve) => store.close(() => resolve()));

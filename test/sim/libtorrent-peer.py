@@ -14,7 +14,10 @@ config: {
   "dhtAnnounceIntervalS": seconds between DHT announces of a torrent (default: one torrent a second),
   "blockedRanges": [["first IP", "last IP"], ...] (libtorrent's IP filter: never dialled nor accepted),
   "peers": ["host:port", ...] (connected to directly, for worlds without a DHT),
-  "sequential": true|false (leech), "deadlineS": seconds (leech: give up and say so)
+  "sequential": true|false (leech), "deadlineS": seconds (leech: give up and say so),
+  "benchSeeder": true (seed: check the files at start instead of seed mode's hash of each piece
+                 on its first request, and no per-block upload alerts: a throughput bench's source
+                 costs the same CPU whichever client downloads first, and no Python per block)
 }
 
 Events (stdout, one JSON object a line, always with "event"):
@@ -132,7 +135,7 @@ def settings_for(cfg):
         'alert_mask': int(lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
                           | lt.alert.category_t.peer_notification | lt.alert.category_t.connect_notification
                           | lt.alert.category_t.dht_notification | lt.alert.category_t.storage_notification
-                          | lt.alert.category_t.upload_notification
+                          | (0 if cfg.get('benchSeeder') else lt.alert.category_t.upload_notification)
                           | (lt.alert.category_t.piece_progress_notification if cfg['mode'] == 'leech' else 0)),
     }
     s.update(KINDS[cfg['kind']])
@@ -256,7 +259,7 @@ def main():
         atp.save_path = t['save']
         if leech and cfg.get('sequential', True):
             atp.flags |= lt.torrent_flags.sequential_download
-        if not leech:
+        if not leech and not cfg.get('benchSeeder'):
             # libtorrent checks one torrent's files a second; a seeder of several would take that
             # many seconds to start. Seed mode trusts the files and verifies each piece when first
             # asked for it, which still catches a fixture that does not match its .torrent.

@@ -119,6 +119,11 @@ export interface LibtorrentPeerOptions {
    * counted as the client's.
    */
   blockedRanges?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * A throughput bench's source (seed mode): files checked at start rather than each piece on its
+   * first request (which the first client to download would pay for), and no per-block alerts.
+   */
+  benchSeeder?: boolean;
   /** How long start-up (listen, file check) may take (default 20 s). */
   readyTimeoutMs?: number;
   /** Pass libtorrent's stderr through (default: kept and shown only when it fails). */
@@ -171,6 +176,7 @@ export async function startLibtorrentPeer(opts: LibtorrentPeerOptions): Promise<
     blockedRanges: opts.blockedRanges ?? [],
     sequential: opts.leech?.sequential ?? true,
     ...(opts.leech?.deadlineS ? { deadlineS: opts.leech.deadlineS } : {}),
+    ...(opts.benchSeeder ? { benchSeeder: true } : {}),
   };
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(LIBTORRENT_PYTHON, [SCRIPT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

@@ -71,6 +71,23 @@ test('a requested block passes; a cancelled one may still arrive once, a second 
   assert.equal(violations.length, 1);
 });
 
+test('a block asked, cancelled, asked and cancelled again may come twice, not three times', async () => {
+  const { ours, theirs, violations } = await pair();
+  theirs.unchoke();
+  await settle();
+  for (let i = 0; i < 2; i++) {
+    ours.request(4, 0, 16384, () => {});
+    ours.cancel(4, 0, 16384);
+  }
+  raw(theirs, pieceMessage(4, 0, Buffer.alloc(16384)));
+  raw(theirs, pieceMessage(4, 0, Buffer.alloc(16384)));
+  await settle();
+  assert.deepEqual(violations, []);
+  raw(theirs, pieceMessage(4, 0, Buffer.alloc(16384)));
+  await settle();
+  assert.deepEqual(violations, ['unrequested block 4:0+16384']);
+});
+
 test('a second bitfield, a bitfield of the wrong size and a have past the end are violations', async () => {
   const a = await pair();
   const bits = Buffer.from([0xff, 0xc0]);
