@@ -22,6 +22,19 @@ import { activeProcesses } from '../../src/transcode/ffmpeg-stream.js';
 
 const run = promisify(execFile);
 
+/** Seeds a clip on a loopback swarm, adds it to a fresh service and waits for its metadata. */
+async function serveClip(own: ReturnType<typeof closesAfter>, clip: string) {
+  const bytes = fs.readFileSync(clip);
+  const name = path.basename(clip);
+  const fx = await makeFixture({ name, files: [{ name, length: bytes.length }], contents: [bytes], pieceLength: 16 * 1024 });
+  const world = own(await startWorld({ fixtures: [fx], dhtSize: 20 }));
+  const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { transcode: { graceMs: 1000 } } }));
+  const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: fx.magnet }) });
+  assert.equal(added.status, 201);
+  await svc.manager.session(fx.infoHash)!.ready;
+  return { svc, fx };
+}
+
 /** Pixels brighter than mid-grey in the frame at `t` seconds of an MP4 body. */
 async function brightPixels(file: string, t: number): Promise<number> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer', maxBuffer: 4 * 1024 * 1024 });
@@ -35,13 +48,7 @@ test('burn=N draws a picture subtitle into the converted picture; without it the
   const idx = writeVobSub(path.join(dir, 'subs'), 1, 3);
   const clip = path.join(dir, 'black-vobsub.mkv');
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=black:s=320x240:r=25:d=6', '-i', idx, '-map', '0:v', '-map', '1:s', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:s', 'copy', clip]);
-  const bytes = fs.readFileSync(clip);
-  const fx = await makeFixture({ name: 'black-vobsub.mkv', files: [{ name: 'black-vobsub.mkv', length: bytes.length }], contents: [bytes], pieceLength: 16 * 1024 });
-  const world = own(await startWorld({ fixtures: [fx], dhtSize: 20 }));
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { transcode: { graceMs: 1000 } } }));
-  const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: fx.magnet }) });
-  assert.equal(added.status, 201);
-  await svc.manager.session(fx.infoHash)!.ready;
+  const { svc, fx } = await serveClip(own, clip);
   const base = `${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4`;
 
   const burnt = await fetch(`${base}&burn=0`);
@@ -96,13 +103,7 @@ test('burn=N draws a PGS track: a red box at the cue time, where the cue puts it
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=black:s=320x240:r=25:d=5', '-i', sup, '-map', '0:v', '-map', '1:s', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:s', 'copy', '-copyts', clip]);
   const probe = await run('ffprobe', ['-v', 'error', '-select_streams', 's', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', clip]);
   assert.equal(probe.stdout.trim(), 'hdmv_pgs_subtitle');
-  const bytes = fs.readFileSync(clip);
-  const fx = await makeFixture({ name: 'black-pgs.mkv', files: [{ name: 'black-pgs.mkv', length: bytes.length }], contents: [bytes], pieceLength: 16 * 1024 });
-  const world = own(await startWorld({ fixtures: [fx], dhtSize: 20 }));
-  const svc = own(await startService({ bootstrap: world.dht.bootstrap, service: { transcode: { graceMs: 1000 } } }));
-  const added = await fetch(`${svc.baseUrl}/api/torrents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: fx.magnet }) });
-  assert.equal(added.status, 201);
-  await svc.manager.session(fx.infoHash)!.ready;
+  const { svc, fx } = await serveClip(own, clip);
 
   const burnt = await fetch(`${svc.baseUrl}/stream/${fx.infoHash}/0?transcode=mp4&burn=0`);
   assert.equal(burnt.status, 200, await burnt.clone().text());
