@@ -139,11 +139,7 @@ export class PeerPool {
   }
 
   #vouchedInUse(): number {
-    return this.#inUse(isVouched);
-  }
-
-  #inUse(counts: (r: RankedPeer) => boolean): number {
-    return [...this.#handed].filter(([k, r]) => counts(r) && !this.#condemned.has(k) && !this.#unreachable.has(k)).length;
+    return [...this.#handed].filter(([k, r]) => isVouched(r) && !this.#condemned.has(k) && !this.#unreachable.has(k)).length;
   }
 
   /** Single-node peers handed and neither refused nor given up by the engine (host:port). */

@@ -87,8 +87,13 @@ export interface LookupContext {
  * and no values, and nothing in this sweep made them a spy or a suspect.
  */
 export function answeredCleanly(result: SweepResult): CompactNode[] {
-  const bad = new Set([...result.findings.map((f) => f.ip), ...result.suspicions.map((s) => s.ip), ...result.dropped.map((d) => d.node.host)]);
+  const bad = distrustedHosts(result);
   return result.walk.responded.filter((n) => !n.values.length && !bad.has(n.host));
+}
+
+/** IPs a sweep found spies or suspects, or whose nodes its final vetting dropped. */
+function distrustedHosts(result: SweepResult): Set<string> {
+  return new Set([...result.findings.map((f) => f.ip), ...result.suspicions.map((s) => s.ip), ...result.dropped.map((d) => d.node.host)]);
 }
 
 /** Nodes closest to `target` first. */
@@ -171,7 +176,7 @@ class PrivateSession extends EventEmitter implements PeerSession {
     this.#dropSpies(fresh);
     // Peers handed on the word of nodes asked before the walk converged keep it only if the final
     // vetting kept those nodes too.
-    const revoked = new Set([...result.dropped.map((d) => d.node.host), ...result.findings.map((f) => f.ip), ...result.suspicions.map((x) => x.ip)]);
+    const revoked = distrustedHosts(result);
     for (const r of this.#pool.revoke((voucher) => revoked.has(parseHostPort(voucher).host))) {
       this.#ctx.watch.audit({ kind: 'peer', ip: r.peer.host, port: r.peer.port, infoHash: this.infoHash, state: 'retired', reason: `lost its vouching: now ${r.why}` });
       this.emit('drop', r.peer, 'lost-vouching');
