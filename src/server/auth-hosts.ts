@@ -3,7 +3,7 @@
  * (src/server/auth.ts). Inputs are injected so the list is computed without touching the OS.
  */
 import { hostname as osHostname, networkInterfaces as osNetworkInterfaces } from 'node:os';
-import { isIPv6 } from 'node:net';
+import { urlHost } from './http-base.js';
 
 export interface OwnHostsOptions {
   /** The port the HTTP server listens on. */
@@ -16,10 +16,9 @@ export interface OwnHostsOptions {
   hostname?: () => string;
 }
 
-/** `host:port` with IPv6 addresses bracketed, as a Host header writes it. */
+/** `host:port` with IPv6 addresses bracketed, as a Host header writes it (the URL's own host form). */
 export function formatHostPort(host: string, port: number): string {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return isIPv6(bare) ? `[${bare}]:${port}` : `${bare}:${port}`;
+  return `${urlHost(host)}:${port}`;
 }
 
 /**
