@@ -3,18 +3,16 @@ import fs from 'node:fs';
 
 /** CPU seconds (user + system) the process has used so far; NaN once it is gone. */
 export function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
+  const { user, system } = cpuSplit(pid);
+  return user + system;
 }
 
 /** User and system CPU seconds so far (system: the socket, file and page-cache work done for it). */
 export function cpuSplit(pid: number): { user: number; system: number } {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields are counted after the last ')': the command name may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
     return { user: NaN, system: NaN };
