@@ -285,13 +285,13 @@ class GatedUtp implements Transport {
       this.#inner = inner;
       inner.then(
         (t) => {
-          const untrack = gate.track({
+          // Tracked for the transport's whole life: the gate closes it when the route blocks.
+          gate.track({
             close: () => {
               if (this.#inner === inner) this.#inner = undefined;
               void t.close();
             },
           });
-          void untrack;
         },
         () => {
           if (this.#inner === inner) this.#inner = undefined;

@@ -6,6 +6,7 @@
 import { h } from './dom.js';
 import { fileTotal, holdsAllFiles, isPaged, localPage, pageFromApi, pageLabel, pagePath, SEARCH_DELAY_MS, turnPage, withQuery, type PagerState, type ShownPage } from './file-pager.js';
 import type { FileView, TorrentView } from './torrent-state.js';
+import { MAX_FILE_QUERY_LENGTH } from './file-search.js';
 
 export type FetchJson = (path: string) => Promise<unknown>;
 
@@ -34,7 +35,7 @@ export class FileBrowser {
     this.#row = row;
     this.#fetchJson = fetchJson;
     const labelId = `files-${infoHash}-status`;
-    this.#search = h('input', { type: 'search', class: 'file-search', 'aria-label': 'Search files', placeholder: 'Search files', maxlength: 200, autocomplete: 'off', 'aria-describedby': labelId });
+    this.#search = h('input', { type: 'search', class: 'file-search', 'aria-label': 'Search files', placeholder: 'Search files', maxlength: MAX_FILE_QUERY_LENGTH, autocomplete: 'off', 'aria-describedby': labelId });
     this.#label = h('p', { class: 'muted file-status', id: labelId, 'aria-live': 'polite' });
     this.#prev = h('button', { type: 'button' }, 'Previous files');
     this.#next = h('button', { type: 'button' }, 'Next files');
