@@ -12,8 +12,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TorrentLiveError } from '../errors.js';
 import { describeFsError } from './fs-errors.js';
-import { torrentFilePaths, type RawInfoNames } from './store-paths.js';
-import { rawInfo } from './torrent-meta.js';
+import { storeFilePaths } from './store-paths.js';
+import { readInfo } from './torrent-meta.js';
 import { DOWNLOADS_DIR, STATE_DIR, type StoreLayout } from './store-layout.js';
 
 export const LEGACY_METADATA_DIR = '.torrents';
@@ -76,8 +76,8 @@ async function migrateLegacy(layout: StoreLayout, result: StoreMigration): Promi
 async function topLevelName(torrentPath: string): Promise<string | undefined> {
   try {
     // The engine's own naming, so the data is found where the engine put it.
-    const { info } = rawInfo(await fs.readFile(torrentPath));
-    return torrentFilePaths(info as RawInfoNames)[0]?.split('/')[0];
+    const info = readInfo(await fs.readFile(torrentPath));
+    return storeFilePaths(info.name ?? '', info.files?.map((f) => f.path))[0]?.split('/')[0];
   } catch {
     return undefined;
   }

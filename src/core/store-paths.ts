@@ -81,29 +81,13 @@ export function resolveAllInStore(storeRoot: string, relativePaths: readonly str
   });
 }
 
-/** The parts of a raw (bencoded) info dictionary that name files. */
-export interface RawInfoNames {
-  name?: Uint8Array;
-  'name.utf-8'?: Uint8Array;
-  files?: ReadonlyArray<{ path?: readonly Uint8Array[]; 'path.utf-8'?: readonly Uint8Array[] }>;
-}
-
 /**
- * Each file's downloads-relative path, built from the info dictionary's own segments. Paths joined
- * by a parser have already resolved `..` (["..", "x"] under "Show" became "x", another torrent's
- * file), so every raw segment is sanitised on its own and a multi-file torrent stays in its
- * folder. Two files that sanitise to the same path (or differ only in case) get a `~N` suffix
- * rather than overwrite each other. Linear in the number of files.
- */
-export function torrentFilePaths(info: RawInfoNames): string[] {
-  // A view of the decoded bytes, not a copy of each of a torrent's 100,000 segments.
-  const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
-  return storeFilePaths(text(info['name.utf-8'] ?? info.name), info.files?.map((f) => (f['path.utf-8'] ?? f.path ?? []).map(text)));
-}
-
-/**
- * The same from names already decoded: the torrent's name and, for a multi-file torrent, each
- * file's path segments (undefined for a single-file torrent).
+ * Each file's downloads-relative path, from the torrent's name and, for a multi-file torrent, each
+ * file's path segments as the info dictionary holds them (undefined for a single-file torrent).
+ * Paths joined by a parser have already resolved `..` (["..", "x"] under "Show" became "x",
+ * another torrent's file), so every raw segment is sanitised on its own and a multi-file torrent
+ * stays in its folder. Two files that sanitise to the same path (or differ only in case) get a
+ * `~N` suffix rather than overwrite each other. Linear in the number of files.
  */
 export function storeFilePaths(name: string, files: ReadonlyArray<readonly string[]> | undefined): string[] {
   const top = sanitizeSegment(name);

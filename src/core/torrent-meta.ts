@@ -4,7 +4,6 @@
  * shape is checked before anything is sized from it.
  */
 import crypto from 'node:crypto';
-import bencode from 'bencode';
 import { TorrentLiveError } from '../errors.js';
 import { storeFilePaths } from './store-paths.js';
 import { BencodeReader } from './bencode-reader.js';
@@ -168,35 +167,7 @@ function usableLength(n: number): number {
   return n;
 }
 
-const DICT = 0x64;
 const END = 0x65;
-const COLON = 0x3a;
-
-/**
- * The top-level `info` value, decoded, and its exact bytes (the infohash is their SHA-1, so they
- * are found by walking the top-level dictionary, never re-encoded). One decode, no second parser.
- */
-export function rawInfo(bytes: Uint8Array): { info: Record<string, unknown>; infoBytes: Uint8Array } {
-  if (bytes[0] !== DICT) throw new Error('not a bencoded dictionary');
-  let pos = 1;
-  while (pos < bytes.length && bytes[pos] !== END) {
-    const colon = bytes.indexOf(COLON, pos);
-    const lengthText = colon > pos && colon - pos <= 10 ? Buffer.from(bytes.subarray(pos, colon)).toString('latin1') : '';
-    if (!/^\d+$/.test(lengthText)) throw new Error(`a malformed key at byte ${pos}`);
-    const keyEnd = colon + 1 + Number(lengthText);
-    if (keyEnd > bytes.length) throw new Error('truncated');
-    const key = Buffer.from(bytes.subarray(colon + 1, keyEnd)).toString('latin1');
-    const value: unknown = bencode.decode(bytes, keyEnd);
-    const valueEnd = keyEnd + bencode.decode.position;
-    if (valueEnd > bytes.length || valueEnd <= keyEnd) throw new Error('truncated');
-    if (key === 'info') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) throw new Error('info is not a dictionary');
-      return { info: value as Record<string, unknown>, infoBytes: bytes.subarray(keyEnd, valueEnd) };
-    }
-    pos = valueEnd;
-  }
-  throw new Error('no info dictionary');
-}
 
 /** The pieces a file's bytes touch (a zero-length file still names the piece at its offset). */
 export function pieceRangeOfFile(meta: TorrentMeta, file: { offset: number; length: number }): { first: number; last: number } {

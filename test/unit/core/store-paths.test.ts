@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { resolveAllInStore, resolveInStore, safeRelativePath, sanitizeSegment, torrentFilePaths } from '../../../src/core/store-paths.js';
+import bencode from 'bencode';
+import { resolveAllInStore, resolveInStore, safeRelativePath, sanitizeSegment, storeFilePaths } from '../../../src/core/store-paths.js';
+import { readInfo } from '../../../src/core/torrent-meta.js';
+
+/** The store paths of an info dictionary, read from .torrent bytes the way the engine reads them. */
+function torrentFilePaths(info: { files?: Array<{ path: Buffer[] }> } & Record<string, unknown>): string[] {
+  const sized = info.files ? { ...info, files: info.files.map((f) => ({ ...f, length: 1 })) } : { ...info, length: 1 };
+  const read = readInfo(bencode.encode({ info: sized }));
+  return storeFilePaths(read.name ?? '', read.files?.map((f) => f.path));
+}
 
 test('sanitizeSegment neutralises dots, control characters and reserved names', () => {
   const cases: Array<[string, string]> = [
