@@ -12,13 +12,14 @@ import { echoInput } from '../errors.js';
 import { sendJsonError, sendError } from './json-error.js';
 import { parseFilePageQuery, parseFilesLimit, POST_VIEW_FILES, type FileLimit } from './file-query.js';
 import { lowerNamesOf, pageOfFiles } from '../web/client/file-search.js';
+import { mediaClassOf } from '../adapters/media-files.js';
 
 /** A base64 .torrent at the largest accepted size, plus JSON framing. */
 export const MAX_API_BODY_BYTES = Math.ceil((MAX_TORRENT_FILE_BYTES * 4) / 3) + 4096;
 
-/** Video or audio by MIME type: what the Kodi add-on and M3U players list. */
+/** Video or audio by MIME type: what the Kodi add-on and M3U players list, by DLNA's own rule. */
 function isMediaMime(f: { mime: string }): boolean {
-  return f.mime.startsWith('video/') || f.mime.startsWith('audio/');
+  return mediaClassOf(f.mime) !== undefined;
 }
 
 const mediaCounts = new WeakMap<object, number>();
@@ -62,8 +63,8 @@ export function torrentsRouter(
   const writeView = (out: SlicedWriter, view: TorrentView, base: string, limit: FileLimit): Promise<boolean> => {
     const files = limit < view.files.length ? view.files.slice(0, limit) : view.files;
     // The view may hold only the first `limit` files (TorrentManager.view): the count is the session's.
-    const fileCount = manager.session(view.infoHash)?.files.length ?? view.files.length;
     const session = manager.session(view.infoHash);
+    const fileCount = session?.files.length ?? view.files.length;
     const mediaFileCount = session ? mediaCountOf(session.files) : view.files.filter(isMediaMime).length;
     return writeJsonWithLongArray(out, { ...view, fileCount, mediaFileCount }, 'files', files, (f) => fileView(f, view.infoHash, base));
   };
