@@ -56,6 +56,16 @@ export interface Holding {
   held: number;
 }
 
+/** The cores a running conversion takes from the budget: its share, or its cost when dearer. */
+export function heldOf(h: Holding): number {
+  return Math.max(h.cost, h.held);
+}
+
+/** What the running conversions leave of the budget. */
+export function freeOf(budget: number, running: readonly Holding[]): number {
+  return budget - running.reduce((a, h) => a + heldOf(h), 0);
+}
+
 export type RungChoice =
   | { ok: true; rung: Rung; cost: number; free: number; held: number }
   /** `free` is what the holdings leave, `idle` what the costs alone leave (the larger). */
@@ -69,7 +79,7 @@ export type RungChoice =
  */
 export function chooseRung(ladder: readonly Rung[], cost: (r: Rung) => number | undefined, running: readonly Holding[], budget: number, share = Infinity): RungChoice {
   if (ladder.length === 0) throw new Error('chooseRung: an empty ladder');
-  const held = running.reduce((a, b) => a + Math.max(b.held, b.cost), 0);
+  const held = running.reduce((a, b) => a + heldOf(b), 0);
   const free = budget - held;
   const idle = budget - running.reduce((a, b) => a + b.cost, 0);
   const target = Math.min(share, free);

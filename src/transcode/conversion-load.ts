@@ -7,7 +7,7 @@
  * reports), then at what it really costs; the measurement also corrects later predictions for
  * sources of the same shape. The clock, calibration and CPU readings are passed in.
  */
-import { budgetFor, chooseRung, measuredCost, plannedConversions, predictCost, refusalMessage, sourceFactor, type CostSample, type Holding } from './capacity.js';
+import { budgetFor, chooseRung, freeOf, heldOf, measuredCost, plannedConversions, predictCost, refusalMessage, sourceFactor, type CostSample, type Holding } from './capacity.js';
 import type { Rung } from './ladder.js';
 
 /** Readings kept per conversion: the cost is taken over this many seconds of progress. */
@@ -95,7 +95,7 @@ export class ConversionLoad {
   costs(): Array<{ rung: string; cost: number; measured: boolean; held: number }> {
     return [...this.#running].map((r) => {
       const cost = r.cost ?? r.predicted;
-      return { rung: r.rung.id, cost, measured: r.cost !== undefined, held: Math.max(cost, r.held) };
+      return { rung: r.rung.id, cost, measured: r.cost !== undefined, held: heldOf({ cost, held: r.held }) };
     });
   }
 
@@ -148,7 +148,7 @@ export class ConversionLoad {
     const running = holdings.map((h) => h.cost);
     const factor = this.#factors.get(shape.key) ?? 1;
     const calibrated = new Map<Rung, number>();
-    const free = this.budget - holdings.reduce((a, h) => a + Math.max(h.cost, h.held), 0);
+    const free = freeOf(this.budget, holdings);
     // Calibrate lazily: the best rung first (its cost sets how many conversions of this source
     // the budget is planned for, hence this one's share), then the cheapest, so a refusal comes
     // after two encodes, not after the whole ladder. Each calibration is a couple of seconds of
